@@ -1,0 +1,309 @@
+// The analysis pipeline: input path → sources (sniffed by content) → streaming parse → engine →
+// one Diagnosis. Bad input never throws out of here: it becomes a diagnostic and the rest is analysed.
+
+import { readdirSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import type { Attempt, Diagnosis, Diagnostic, Finding, I18nText, SourceInfo } from '../model/types.js';
+import { readLinesFromFile } from '../ingest/read-lines.js';
+import { sniffEncoding } from '../ingest/encoding.js';
+import { CbsLineParser, detectCbs } from '../parse/cbs.js';
+import { Engine, type TrackedFinding } from '../rules/engine.js';
+import type { TrackedAttempt } from '../timeline/cbs-attempts.js';
+import { VERSION } from '../version.js';
+
+export interface AnalyzeOptions {
+  /** Progress over all input bytes. */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+  maxLineBytes?: number;
+}
+
+interface Candidate {
+  path: string;
+  name: string;
+  bytes: number;
+}
+
+const HEAD_BYTES = 64 * 1024;
+
+/** Lists the files of an input path (a file, or a folder walked recursively). */
+function listInputs(input: string, diagnostics: Diagnostic[]): Candidate[] {
+  let st;
+  try {
+    st = statSync(input);
+  } catch (err) {
+    diagnostics.push({ level: 'error', file: input, message: `cannot open: ${(err as Error).message}` });
+    return [];
+  }
+  if (st.isFile()) return [{ path: input, name: basename(input), bytes: st.size }];
+  if (!st.isDirectory()) {
+    diagnostics.push({ level: 'error', file: input, message: 'not a file or folder' });
+    return [];
+  }
+  const out: Candidate[] = [];
+  const walk = (dir: string, depth: number): void => {
+    if (depth > 8) return;
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch (err) {
+      diagnostics.push({
+        level: 'warning',
+        file: relative(input, dir) || dir,
+        message: `cannot list: ${(err as Error).message}`,
+      });
+      return;
+    }
+    for (const n of names) {
+      const p = join(dir, n);
+      let s;
+      try {
+        s = statSync(p);
+      } catch {
+        continue;
+      }
+      if (s.isDirectory()) walk(p, depth + 1);
+      else if (s.isFile()) out.push({ path: p, name: relative(input, p), bytes: s.size });
+    }
+  };
+  walk(input, 0);
+  return out;
+}
+
+function readHead(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const n = readSync(fd, buf, 0, HEAD_BYTES, 0);
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Decoded first lines of a file, for content sniffing. */
+function headLines(head: Buffer): string[] {
+  const sniff = sniffEncoding(head);
+  let text: string;
+  if (sniff.encoding === 'utf16le') text = head.subarray(sniff.bomBytes).toString('utf16le');
+  else if (sniff.encoding === 'utf16be')
+    text = Buffer.from(head.subarray(sniff.bomBytes)).swap16().toString('utf16le');
+  else text = head.subarray(sniff.bomBytes).toString('latin1');
+  return text.split(/\r?\n/).slice(0, 2000);
+}
+
+type Kind = 'cbs' | 'dism' | 'unknown' | 'binary' | 'empty';
+
+function sniffKind(path: string, bytes: number): Kind {
+  if (bytes === 0) return 'empty';
+  const head = readHead(path);
+  const sniff = sniffEncoding(head);
+  if (sniff.binary) return 'binary';
+  const lines = headLines(head);
+  // Findstr extracts prefix each line with the source path: look past it.
+  const stripped = lines.map((l) => l.replace(/^[^\s]*?\.log:(?=\d{4}-)/i, ''));
+  if (detectCbs(stripped) > 0.2) return 'cbs';
+  if (
+    stripped.slice(0, 60).filter((l) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d, \w+\s+DISM\s/.test(l)).length > 10
+  )
+    return 'dism';
+  return 'unknown';
+}
+
+/** Analyse a CBS.log, a CbsPersist log, or a folder of them. Never throws for bad input. */
+export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis {
+  const t0 = performance.now();
+  const diagnostics: Diagnostic[] = [];
+  const sources: SourceInfo[] = [];
+  const candidates = listInputs(input, diagnostics);
+  const total = candidates.reduce((s, c) => s + c.bytes, 0);
+  const cbs: Candidate[] = [];
+  let done = 0;
+  for (const c of candidates) {
+    let kind: Kind;
+    try {
+      kind = sniffKind(c.path, c.bytes);
+    } catch (err) {
+      diagnostics.push({ level: 'error', file: c.name, message: `cannot read: ${(err as Error).message}` });
+      continue;
+    }
+    if (kind === 'cbs') cbs.push(c);
+    else {
+      done += c.bytes;
+      const why =
+        kind === 'empty'
+          ? 'the file is empty'
+          : kind === 'binary'
+            ? 'binary data, not a text log'
+            : kind === 'dism'
+              ? 'a dism.log: this version analyses CBS logs only'
+              : 'not a CBS log (no line of the first 64 KB follows the CBS.log grammar with CBS/CSI entries)';
+      diagnostics.push({
+        level: candidates.length === 1 ? 'error' : 'info',
+        file: c.name,
+        message: `skipped: ${why}`,
+      });
+    }
+  }
+
+  // Oldest first: CbsPersist archives before the live CBS.log.
+  const engine = new Engine();
+  let lines = 0;
+  let entries = 0;
+  const ordered = cbs
+    .map((c) => ({ c, first: firstTimestamp(c.path) }))
+    .sort((a, b) => (a.first ?? '').localeCompare(b.first ?? '') || a.c.name.localeCompare(b.c.name));
+  for (const { c } of ordered) {
+    const base = done;
+    try {
+      const sniff = sniffEncoding(readHead(c.path));
+      const parser = new CbsLineParser(c.name, sniff.encoding === '8bit' ? '8bit' : 'utf8-bom', (e) =>
+        engine.push(e),
+      );
+      const stats = readLinesFromFile(c.path, (b, s, e, n) => parser.onLine(b, s, e, n), {
+        maxLineBytes: opts.maxLineBytes,
+        onProgress: (r) => opts.onProgress?.(base + r, total),
+      });
+      parser.finish();
+      lines += stats.lines;
+      entries += parser.stats.entries;
+      for (const l of stats.longLines) {
+        diagnostics.push({
+          level: 'warning',
+          file: c.name,
+          line: l.line,
+          message: `line is ${l.bytes} bytes long; only the first ${opts.maxLineBytes ?? 262144} bytes were read`,
+        });
+      }
+      if (stats.truncatedLastLine) {
+        diagnostics.push({
+          level: 'info',
+          file: c.name,
+          line: stats.lines,
+          message: 'the file ends mid-line (truncated copy?)',
+        });
+      }
+      if (parser.stats.timestamped === 0) {
+        diagnostics.push({ level: 'error', file: c.name, message: 'no CBS log line could be read' });
+      }
+      sources.push({
+        file: c.name,
+        kind: 'cbs',
+        bytes: stats.bytes,
+        lines: stats.lines,
+        encoding: stats.fileEncoding,
+        first: parser.stats.first,
+        last: parser.stats.last,
+        utcOffsetMinutes: parser.stats.utcOffsetMinutes,
+      });
+    } catch (err) {
+      diagnostics.push({ level: 'error', file: c.name, message: `cannot read: ${(err as Error).message}` });
+    }
+    done += c.bytes;
+  }
+  engine.finish();
+  for (const r of engine.overflowRuns) {
+    diagnostics.push({
+      level: 'warning',
+      file: input,
+      message: `run ${r} has more than 250000 kept entries; later ones were not kept for context`,
+    });
+  }
+  return assemble(engine, sources, diagnostics, { bytes: total, lines, entries, ms: performance.now() - t0 });
+}
+
+function firstTimestamp(path: string): string | null {
+  try {
+    const m = /(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),/.exec(headLines(readHead(path)).join('\n'));
+    return m ? m[1]! : null;
+  } catch {
+    return null;
+  }
+}
+
+const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
+
+/** A copy of `o` without the given keys (drops the engine's bookkeeping from the public model). */
+function omit<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Omit<T, K> {
+  const copy = { ...o };
+  for (const k of keys) delete copy[k];
+  return copy;
+}
+
+function stripAttempt(a: TrackedAttempt): Attempt {
+  return omit(a, ['file', 'run', 'startLine', 'endLine', 'failLine'] as const);
+}
+
+function stripFinding(f: TrackedFinding): Finding {
+  return omit(f, ['file', 'run', 'anchor'] as const);
+}
+
+function assemble(
+  engine: Engine,
+  sources: SourceInfo[],
+  diagnostics: Diagnostic[],
+  stats: Diagnosis['stats'],
+): Diagnosis {
+  const attempts = engine.tracker.attempts;
+  const findings = [...engine.findings];
+  const failedAttempts = new Set(attempts.filter((a) => a.outcome === 'failed').map((a) => a.id));
+  const explainsFailure = (f: TrackedFinding): boolean => f.attempts.some((id) => failedAttempts.has(id));
+  findings.sort(
+    (a, b) =>
+      Number(b.root) - Number(a.root) ||
+      Number(explainsFailure(b)) - Number(explainsFailure(a)) ||
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+      (a.time ?? '').localeCompare(b.time ?? '') ||
+      a.anchor - b.anchor,
+  );
+  const rootErrors = findings.filter((f) => f.root && f.severity === 'error');
+  const unreadable = sources.length === 0 || sources.every((s) => s.lines === 0);
+  let verdict: Diagnosis['verdict'];
+  if (unreadable) verdict = 'unreadable';
+  else if (failedAttempts.size > 0 || rootErrors.length > 0) verdict = 'failed';
+  else if (findings.some((f) => f.rule.endsWith('repaired') || f.messageId === 'repaired'))
+    verdict = 'repaired';
+  else verdict = 'healthy';
+
+  const byId = new Map(findings.map((f) => [f.id, f]));
+  const summary: I18nText[] = [];
+  for (const a of attempts) {
+    if (a.outcome !== 'failed') continue;
+    const root = a.findings.map((id) => byId.get(id)).find((f) => f?.root);
+    const what = a.kb ? `${a.kb} ${a.package ?? ''}`.trim() : (a.package ?? 'operation');
+    const states = a.startState && a.targetState ? `, ${a.startState}→${a.targetState}` : '';
+    const code = a.result ? ` ${a.result}` : '';
+    summary.push({
+      en: `${a.start ?? '?'} ${what}${states}: failed${code}${root ? ` — ${root.message.en}` : ''}`,
+      zh: `${a.start ?? '?'} ${what}${states}：失败${code}${root ? ` — ${root.message.zh}` : ''}`,
+    });
+  }
+  // Root causes outside any failed operation: one line per rule, with a count when it repeats.
+  const loose = new Map<string, TrackedFinding[]>();
+  for (const f of rootErrors) {
+    if (explainsFailure(f)) continue;
+    loose.set(f.rule, [...(loose.get(f.rule) ?? []), f]);
+  }
+  for (const list of loose.values()) {
+    const f = list[0]!;
+    if (list.length === 1) {
+      summary.push({ en: `${f.time ?? '?'} ${f.message.en}`, zh: `${f.time ?? '?'} ${f.message.zh}` });
+    } else {
+      summary.push({
+        en: `${f.time ?? '?'} ${list.length} × ${f.title.en}; first: ${f.message.en}`,
+        zh: `${f.time ?? '?'} ${list.length} 处${f.title.zh}；首个：${f.message.zh}`,
+      });
+    }
+  }
+  return {
+    schema: 'patchdx.diagnosis/1',
+    tool: { name: 'patchdx', version: VERSION },
+    verdict,
+    summary,
+    sources,
+    machine: { servicingStack: engine.tracker.servicingStack, osBuild: null },
+    attempts: attempts.map(stripAttempt),
+    findings: findings.map(stripFinding),
+    diagnostics,
+    stats: { ...stats, ms: Math.round(stats.ms) },
+  };
+}

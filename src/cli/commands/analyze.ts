@@ -1,0 +1,75 @@
+// `patchdx analyze <path>`: read the logs, diagnose, print the report. Exit 0 healthy, 1 failure, 2 could not run.
+
+import { parseArgs } from 'node:util';
+import { analyzePath } from '../../analyze/analyze.js';
+import { renderJson } from '../../report/json.js';
+import { renderText } from '../../report/terminal.js';
+import { langOption, type Io } from '../io.js';
+
+const PROGRESS_MIN_BYTES = 20 * 1024 * 1024;
+
+export async function analyzeCommand(args: string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean' },
+        format: { type: 'string' },
+        lang: { type: 'string' },
+        'no-color': { type: 'boolean' },
+        color: { type: 'boolean' },
+      },
+    });
+  } catch (err) {
+    io.err(`patchdx analyze: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) {
+    io.err(
+      'patchdx analyze: give exactly one input: a CBS.log, a CbsPersist log, or a folder holding them\n',
+    );
+    return 2;
+  }
+  const lang = langOption(values.lang, io);
+  if (!lang) return 2;
+  const format = values.json ? 'json' : (values.format ?? 'text');
+  if (format !== 'text' && format !== 'json') {
+    io.err(
+      `patchdx analyze: --format must be text or json (markdown and html reports are not built yet), not "${format}"\n`,
+    );
+    return 2;
+  }
+  const input = positionals[0]!;
+  const t0 = Date.now();
+  let lastDraw = 0;
+  const progress = io.errIsTty
+    ? (read: number, total: number): void => {
+        const now = Date.now();
+        if (total < PROGRESS_MIN_BYTES || now - lastDraw < 200) return;
+        lastDraw = now;
+        const secs = (now - t0) / 1000;
+        const rate = read / 1e6 / Math.max(secs, 0.001);
+        const eta = rate > 0 ? (total - read) / 1e6 / rate : 0;
+        io.err(
+          `\r  ${(read / 1e6).toFixed(0)}/${(total / 1e6).toFixed(0)} MB  ${rate.toFixed(0)} MB/s  ETA ${eta.toFixed(0)}s   `,
+        );
+      }
+    : undefined;
+  const d = analyzePath(input, { onProgress: progress });
+  if (progress && lastDraw > 0) io.err('\r' + ' '.repeat(60) + '\r');
+  if (format === 'json') io.out(renderJson(d));
+  else
+    io.out(
+      renderText(d, { lang, color: (values.color ?? io.outIsTty) && !values['no-color'] && !io.noColorEnv }),
+    );
+  if (d.verdict === 'unreadable') {
+    for (const x of d.diagnostics.filter((x) => x.level === 'error')) {
+      io.err(`patchdx: ${x.file}${x.line ? `:${x.line}` : ''}: ${x.message}\n`);
+    }
+    return 2;
+  }
+  return d.verdict === 'failed' ? 1 : 0;
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// The command-line entry: the only file that touches `process` (argv, env, stdout/stderr, exit code).
+// Each command is `(args, io) => exitCode` over library modules.
+
+import { analyzeCommand } from './commands/analyze.js';
+import { explainCommand } from './commands/explain.js';
+import type { Io } from './io.js';
+import { VERSION } from '../version.js';
+import type { Lang } from '../model/types.js';
+
+const USAGE = `patchdx ${VERSION} — diagnose failed Windows updates from their logs
+
+Usage:
+  patchdx analyze <CBS.log | folder> [--json | --format text|json] [--lang zh|en] [--no-color]
+  patchdx explain <code | name>      [--lang zh|en] [--json]
+  patchdx --version | --help
+
+Exit codes: 0 no failure found, 1 failure diagnosed, 2 could not run.
+`;
+
+function envLang(env: NodeJS.ProcessEnv): Lang {
+  const loc = env.PATCHDX_LANG ?? env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG ?? '';
+  return /^zh/i.test(loc) ? 'zh' : 'en';
+}
+
+// A closed pipe (`patchdx analyze x | head`) is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
+async function main(): Promise<number> {
+  const [cmd, ...rest] = process.argv.slice(2);
+  const io: Io = {
+    out: (s) => void process.stdout.write(s),
+    err: (s) => void process.stderr.write(s),
+    errIsTty: Boolean(process.stderr.isTTY),
+    outIsTty: Boolean(process.stdout.isTTY),
+    defaultLang: envLang(process.env),
+    noColorEnv: process.env.NO_COLOR !== undefined,
+  };
+  switch (cmd) {
+    case 'analyze':
+      return analyzeCommand(rest, io);
+    case 'explain':
+      return explainCommand(rest, io);
+    case '--version':
+    case '-v':
+      io.out(VERSION + '\n');
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.out(USAGE);
+      return cmd === undefined ? 2 : 0;
+    default:
+      io.err(`patchdx: unknown command "${cmd}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`patchdx: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,206 @@
+// Streaming line reader: byte chunks in, (buffer, start, end, lineNo) out, synchronously.
+// Memory is bounded by the chunk size plus one capped line, whatever the input size. Lines longer than
+// the cap are cut (the rest is skipped, not buffered) and reported, so a 10 MB line cannot hurt.
+
+import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
+import { TextDecoder } from 'node:util';
+import { sniffEncoding, type Encoding } from './encoding.js';
+
+/** Receives each physical line; `end` excludes the line break (CR and LF). Must not keep `buf`. */
+export type LineSink = (buf: Buffer, start: number, end: number, lineNo: number) => void;
+
+export interface ReadOptions {
+  /** Longest line kept, in bytes; the rest of a longer line is skipped and reported. */
+  maxLineBytes?: number;
+  chunkBytes?: number;
+  /** Called after each chunk with the bytes read so far and the total size. */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+}
+
+export interface LongLine {
+  line: number;
+  bytes: number;
+}
+
+export interface ReadStats {
+  bytes: number;
+  lines: number;
+  /** Encoding lines are handed out in: UTF-16 input is transcoded to UTF-8 first. */
+  encoding: Encoding;
+  /** Encoding of the file itself. */
+  fileEncoding: Encoding;
+  binary: boolean;
+  longLines: LongLine[];
+  /** True when the last line had no line break (a file cut mid-line). */
+  truncatedLastLine: boolean;
+}
+
+const DEFAULT_MAX_LINE = 256 * 1024;
+const DEFAULT_CHUNK = 1024 * 1024;
+
+/** Splits a byte stream into lines. Push chunks, then call end(). */
+export class LineSplitter {
+  private carry: Buffer | null = null;
+  private skipping = false;
+  private skippedBytes = 0;
+  private lineNo = 0;
+  readonly longLines: LongLine[] = [];
+  truncatedLastLine = false;
+
+  constructor(
+    private readonly sink: LineSink,
+    private readonly maxLine = DEFAULT_MAX_LINE,
+  ) {}
+
+  get lines(): number {
+    return this.lineNo;
+  }
+
+  push(chunk: Buffer): void {
+    let buf = chunk;
+    let pos = 0;
+    if (this.skipping) {
+      const nl = buf.indexOf(10);
+      if (nl === -1) {
+        this.skippedBytes += buf.length;
+        return;
+      }
+      this.skippedBytes += nl;
+      this.finishLongLine();
+      pos = nl + 1;
+    } else if (this.carry) {
+      buf = Buffer.concat([this.carry, chunk]);
+      this.carry = null;
+    }
+    const sink = this.sink;
+    let nl: number;
+    while ((nl = buf.indexOf(10, pos)) !== -1) {
+      let end = nl;
+      if (end > pos && buf[end - 1] === 13) end--;
+      if (end - pos > this.maxLine) {
+        this.longLines.push({ line: this.lineNo + 1, bytes: end - pos });
+        end = pos + this.maxLine;
+      }
+      sink(buf, pos, end, ++this.lineNo);
+      pos = nl + 1;
+    }
+    if (pos < buf.length) {
+      const rest = buf.length - pos;
+      if (rest > this.maxLine) {
+        // Keep the first maxLine bytes of this over-long line, skip the rest until its line break.
+        this.carry = Buffer.from(buf.subarray(pos, pos + this.maxLine));
+        this.skipping = true;
+        this.skippedBytes = rest - this.maxLine;
+      } else {
+        this.carry = Buffer.from(buf.subarray(pos));
+      }
+    }
+  }
+
+  private finishLongLine(): void {
+    const kept = this.carry ?? Buffer.alloc(0);
+    let end = kept.length;
+    if (end > 0 && kept[end - 1] === 13) end--;
+    this.longLines.push({ line: this.lineNo + 1, bytes: kept.length + this.skippedBytes });
+    this.sink(kept, 0, end, ++this.lineNo);
+    this.carry = null;
+    this.skipping = false;
+    this.skippedBytes = 0;
+  }
+
+  end(): void {
+    if (this.skipping) {
+      this.finishLongLine();
+      this.truncatedLastLine = true;
+      return;
+    }
+    if (this.carry && this.carry.length > 0) {
+      const c = this.carry;
+      let end = c.length;
+      if (c[end - 1] === 13) end--;
+      this.truncatedLastLine = true;
+      this.sink(c, 0, end, ++this.lineNo);
+    }
+    this.carry = null;
+  }
+}
+
+/** Converts UTF-16 chunks to UTF-8 chunks, keeping split code units across chunk borders. */
+class Utf16Transcoder {
+  private readonly decoder: TextDecoder;
+  constructor(be: boolean) {
+    this.decoder = new TextDecoder(be ? 'utf-16be' : 'utf-16le');
+  }
+  push(chunk: Buffer): Buffer {
+    return Buffer.from(this.decoder.decode(chunk, { stream: true }), 'utf8');
+  }
+  end(): Buffer {
+    return Buffer.from(this.decoder.decode(), 'utf8');
+  }
+}
+
+/** Feeds a whole in-memory byte source through encoding detection and the splitter. */
+export function readLinesFromBuffer(data: Buffer, sink: LineSink, opts: ReadOptions = {}): ReadStats {
+  const feeder = createFeeder(data.subarray(0, 4096), sink, opts);
+  const chunk = opts.chunkBytes ?? DEFAULT_CHUNK;
+  for (let off = 0; off < data.length; off += chunk) feeder.push(data.subarray(off, off + chunk));
+  return feeder.end(data.length);
+}
+
+/** Reads a file in byte chunks, synchronously, through encoding detection and the splitter. */
+export function readLinesFromFile(path: string, sink: LineSink, opts: ReadOptions = {}): ReadStats {
+  const fd = openSync(path, 'r');
+  try {
+    const total = fstatSync(fd).size;
+    const chunkBytes = opts.chunkBytes ?? DEFAULT_CHUNK;
+    const buf = Buffer.allocUnsafe(chunkBytes);
+    let n = readSync(fd, buf, 0, chunkBytes, null);
+    const feeder = createFeeder(buf.subarray(0, Math.min(n, 4096)), sink, opts);
+    let read = 0;
+    while (n > 0) {
+      read += n;
+      feeder.push(buf.subarray(0, n));
+      opts.onProgress?.(read, total);
+      n = readSync(fd, buf, 0, chunkBytes, null);
+    }
+    return feeder.end(read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+interface Feeder {
+  push(chunk: Buffer): void;
+  end(bytes: number): ReadStats;
+}
+
+function createFeeder(head: Buffer, sink: LineSink, opts: ReadOptions): Feeder {
+  const sniffed = sniffEncoding(head);
+  const splitter = new LineSplitter(sink, opts.maxLineBytes ?? DEFAULT_MAX_LINE);
+  const utf16 = sniffed.encoding === 'utf16le' || sniffed.encoding === 'utf16be';
+  const transcoder = utf16 ? new Utf16Transcoder(sniffed.encoding === 'utf16be') : null;
+  let skip = sniffed.bomBytes;
+  return {
+    push(chunk) {
+      if (skip > 0) {
+        const s = Math.min(skip, chunk.length);
+        chunk = chunk.subarray(s);
+        skip -= s;
+      }
+      splitter.push(transcoder ? transcoder.push(chunk) : chunk);
+    },
+    end(bytes) {
+      if (transcoder) splitter.push(transcoder.end());
+      splitter.end();
+      return {
+        bytes,
+        lines: splitter.lines,
+        encoding: utf16 ? 'utf8-bom' : sniffed.encoding,
+        fileEncoding: sniffed.encoding,
+        binary: sniffed.binary,
+        longLines: splitter.longLines,
+        truncatedLastLine: splitter.truncatedLastLine,
+      };
+    },
+  };
+}

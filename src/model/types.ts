@@ -1,0 +1,186 @@
+// The Diagnosis model: plain data types shared by every layer (parsers, timeline, rules, reports).
+// Types only; no logic lives here.
+
+/** Output languages. Chinese first: the users are support engineers in China. */
+export type Lang = 'zh' | 'en';
+
+/** A text in both output languages. */
+export interface I18nText {
+  en: string;
+  zh: string;
+}
+
+/** One CSI record header: `0000xxxx@2023/1/5:09:16:16.157 (F) …`. */
+export interface CsiDetail {
+  /** 8-hex-digit per-process sequence number. */
+  seq: string;
+  /** The `@` stamp converted to ISO UTC (`2023-01-05T09:16:16.157Z`), when present. */
+  utc?: string;
+  /** `F` fatal, `E` error, `W` warning, `I` info flag after the sequence number. */
+  flag?: 'F' | 'E' | 'W' | 'I';
+}
+
+/** One logical log entry: a timestamped line plus its continuation lines. */
+export interface LogEntry {
+  /** Source file name as the user gave it (relative inside a bundle). */
+  file: string;
+  /** 1-based physical line number of the first line. */
+  line: number;
+  /** 1-based physical line number of the last continuation line. */
+  endLine: number;
+  /** Local time of the machine, `YYYY-MM-DD HH:MM:SS`, or null for un-timestamped lines. */
+  time: string | null;
+  /** Level column as written (`Info`, `Error`, `Warning`, `Perf`…); unreliable for severity. */
+  level: string;
+  /** Component column (`CBS`, `CSI`, `DPX`, `DISM`…): an open set. */
+  component: string;
+  /** Message text; continuation lines are joined with `\n`. */
+  message: string;
+  /** Raw physical lines (first line and continuations) for evidence. */
+  lines: string[];
+  csi?: CsiDetail;
+  /** Canonical error codes found in the entry, in order of appearance (`0x80073712`). */
+  codes: string[];
+}
+
+/** A line quoted as evidence. */
+export interface Evidence {
+  file: string;
+  line: number;
+  text: string;
+}
+
+/** Operation states as CBS names them (`Staged`, `Installed`, `Absent`…). */
+export type PackageState = string;
+
+/** One reconstructed servicing operation: what the engineer wants to see first. */
+export interface Attempt {
+  /** Stable id within the diagnosis (`a1`, `a2`…). */
+  id: string;
+  /** What was acted on: package identity, or an operation name (`Store corruption repair`, `Startup processing`). */
+  package: string | null;
+  /** KB number (`KB5020685`), when the package identity carries one. */
+  kb: string | null;
+  /** Kind of operation. */
+  kind: 'package' | 'repair' | 'scan' | 'startup' | 'sfc' | 'other';
+  /** Servicing client (`WindowsUpdateAgent`, `DISM Package Manager Provider`…). */
+  client: string | null;
+  /** CBS session id (`31034769_4265380821`). */
+  session: string | null;
+  /** Local start and end time. */
+  start: string | null;
+  end: string | null;
+  startState: PackageState | null;
+  targetState: PackageState | null;
+  /** `Execute`, `Stage`, `Resolve`… from the WER line. */
+  failureSource: string | null;
+  /** Final result code, canonical; null when the operation never reported one. */
+  result: string | null;
+  /** `failed`, `succeeded`, `interrupted` (no end recorded), `pending` (reboot required). */
+  outcome: 'failed' | 'succeeded' | 'interrupted' | 'pending';
+  /** Whether a reboot was requested or pending. */
+  rebootPending: boolean;
+  /** Line that reports the final status. */
+  evidence: Evidence[];
+  /** Ids of findings that explain this attempt, root first. */
+  findings: string[];
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+export type Confidence = 'high' | 'medium' | 'low';
+
+/** Named facts a finding extracted; all strings so every consumer can rely on them. */
+export interface Facts {
+  component?: string;
+  file?: string;
+  path?: string;
+  package?: string;
+  kb?: string;
+  expectedHash?: string;
+  actualHash?: string;
+  version?: string;
+  installer?: string;
+  client?: string;
+  category?: string;
+  [key: string]: string | undefined;
+}
+
+/** A consequence folded under a root cause. */
+export interface ChainLink {
+  /** What happened, in both languages. */
+  text: I18nText;
+  code: string | null;
+  evidence: Evidence[];
+}
+
+/** One diagnosed fact about the logs. */
+export interface Finding {
+  /** Stable id within the diagnosis (`f1`…). */
+  id: string;
+  /** Rule id (`cbs-manifest-corrupt`). */
+  rule: string;
+  /** Message id inside the rule. */
+  messageId: string;
+  severity: Severity;
+  confidence: Confidence;
+  /** Canonical code (`0x` + 8 lowercase hex digits) or null. */
+  code: string | null;
+  /** Symbolic name of the code, when known. */
+  codeName: string | null;
+  /** True for a root cause; false for a consequence or an informational finding. */
+  root: boolean;
+  /** Rendered message in both languages. */
+  message: I18nText;
+  /** Short rule summary in both languages. */
+  title: I18nText;
+  facts: Facts;
+  evidence: Evidence[];
+  chain: ChainLink[];
+  /** Attempts this finding explains. */
+  attempts: string[];
+  /** Local time of the first evidence line. */
+  time: string | null;
+}
+
+/** Something that could not be read, and why. */
+export interface Diagnostic {
+  level: 'error' | 'warning' | 'info';
+  file: string;
+  line?: number;
+  message: string;
+}
+
+/** One input file and how it was read. */
+export interface SourceInfo {
+  file: string;
+  kind: string;
+  bytes: number;
+  lines: number;
+  encoding: string;
+  /** First and last local timestamps seen. */
+  first: string | null;
+  last: string | null;
+  /** Machine UTC offset in minutes, derived from CSI `@` stamps, when seen. */
+  utcOffsetMinutes: number | null;
+}
+
+/** Facts about the machine gathered from the logs. */
+export interface MachineFacts {
+  servicingStack: string | null;
+  osBuild: string | null;
+}
+
+/** The result of an analysis: the one model every renderer reads. */
+export interface Diagnosis {
+  schema: 'patchdx.diagnosis/1';
+  tool: { name: 'patchdx'; version: string };
+  verdict: 'failed' | 'healthy' | 'repaired' | 'unreadable';
+  /** One line per failed attempt or root cause, both languages. */
+  summary: I18nText[];
+  sources: SourceInfo[];
+  machine: MachineFacts;
+  attempts: Attempt[];
+  findings: Finding[];
+  diagnostics: Diagnostic[];
+  stats: { bytes: number; lines: number; entries: number; ms: number };
+}

@@ -1,0 +1,309 @@
+// The diagnosis engine: receives parsed entries in log order, cuts them into TrustedInstaller runs,
+// reconstructs attempts, hands each rule only the entries its triggers ask for, then links findings to
+// the attempts they explain (root cause first, consequences folded into a causal chain). Memory is bounded
+// by one run's kept entries plus the findings.
+
+import type { ChainLink, Evidence, Finding, LogEntry } from '../model/types.js';
+import { codeInfo } from '../knowledge/codes.js';
+import { isFailureCode } from '../parse/error-codes.js';
+import { AttemptTracker, isFailedResult, type Run, type TrackedAttempt } from '../timeline/cbs-attempts.js';
+import { format, type Report, type Rule, type RuleContext, type RuleVisitor } from './define-rule.js';
+import { rules as allRules } from './index.js';
+
+/** A finding while the engine still knows where it lies. */
+export interface TrackedFinding extends Finding {
+  file: string;
+  run: number;
+  anchor: number;
+}
+
+const MAX_RUN_ENTRIES = 250_000;
+const MAX_CHAIN = 8;
+const MAX_FOLDED = 10;
+
+function toEvidence(x: LogEntry | Evidence): Evidence[] {
+  if ('lines' in x) {
+    return x.lines.map((text, i) => ({ file: x.file, line: x.line + i, text }));
+  }
+  return [x];
+}
+
+function dedupeEvidence(list: Evidence[]): Evidence[] {
+  const seen = new Set<string>();
+  const out: Evidence[] = [];
+  for (const e of list) {
+    const k = `${e.file}:${e.line}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(e);
+  }
+  return out.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
+}
+
+/** Text of a log entry for a chain link: first line of the message, shortened. */
+function linkText(e: LogEntry): string {
+  const first = e.message.split('\n', 1)[0]!.trim();
+  return first.length > 300 ? first.slice(0, 297) + '…' : first;
+}
+
+export interface EngineOptions {
+  rules?: readonly Rule[];
+}
+
+/** Streaming engine over the entries of one log source. */
+export class Engine {
+  readonly tracker = new AttemptTracker();
+  readonly findings: TrackedFinding[] = [];
+  readonly overflowRuns: number[] = [];
+  private run: Run | null = null;
+  private runIndex = 0;
+  private runHasWorker = false;
+  private findingSeq = 0;
+  private readonly rules: readonly Rule[];
+  private readonly ruleById = new Map<string, Rule>();
+  private readonly byCode = new Map<string, Rule[]>();
+  private readonly textTriggers: { text: string; rule: Rule }[] = [];
+  private readonly flagTriggers = new Map<string, Rule[]>();
+
+  constructor(opts: EngineOptions = {}) {
+    this.rules = opts.rules ?? allRules;
+    for (const r of this.rules) {
+      this.ruleById.set(r.id, r);
+      for (const c of r.triggers.codes ?? []) this.byCode.set(c, [...(this.byCode.get(c) ?? []), r]);
+      for (const t of r.triggers.text ?? []) this.textTriggers.push({ text: t, rule: r });
+      for (const f of r.triggers.csiFlags ?? [])
+        this.flagTriggers.set(f, [...(this.flagTriggers.get(f) ?? []), r]);
+    }
+  }
+
+  /** Feed one entry (in log order). */
+  push(e: LogEntry): void {
+    const starts = AttemptTracker.startsRun(e, this.runHasWorker);
+    if (starts === 'run' || !this.run || this.run.file !== e.file) {
+      if (this.run) this.closeRun();
+      this.run = {
+        index: ++this.runIndex,
+        file: e.file,
+        startLine: e.line,
+        endLine: e.line,
+        entries: [],
+        servicingStack: null,
+      };
+      this.runHasWorker = false;
+    }
+    if (starts === 'worker' || starts === 'run') this.runHasWorker = starts === 'worker' || this.runHasWorker;
+    const run = this.run;
+    run.endLine = e.endLine;
+    if (run.entries.length < MAX_RUN_ENTRIES) run.entries.push(e);
+    else if (!this.overflowRuns.includes(run.index)) this.overflowRuns.push(run.index);
+    this.tracker.observe(e, run);
+  }
+
+  /** End of input. */
+  finish(): void {
+    if (this.run) this.closeRun();
+    this.run = null;
+  }
+
+  private rulesFor(e: LogEntry): Set<Rule> {
+    const out = new Set<Rule>();
+    for (const c of e.codes) for (const r of this.byCode.get(c) ?? []) out.add(r);
+    if (e.csi?.flag) for (const r of this.flagTriggers.get(e.csi.flag) ?? []) out.add(r);
+    for (const t of this.textTriggers) if (!out.has(t.rule) && e.message.includes(t.text)) out.add(t.rule);
+    return out;
+  }
+
+  private closeRun(): void {
+    const run = this.run!;
+    this.tracker.endRun(run);
+    const entries = run.entries;
+    const index = new Map<LogEntry, number>();
+    entries.forEach((e, i) => index.set(e, i));
+    const runFindings: TrackedFinding[] = [];
+    const visitors = new Map<Rule, RuleVisitor>();
+    const visitorFor = (rule: Rule): RuleVisitor => {
+      let v = visitors.get(rule);
+      if (!v) {
+        const ctx: RuleContext = {
+          entries,
+          indexOf: (e) => index.get(e) ?? -1,
+          report: (r) => runFindings.push(this.toFinding(rule, r, run)),
+        };
+        v = rule.create(ctx);
+        visitors.set(rule, v);
+      }
+      return v;
+    };
+    for (const e of entries) {
+      for (const rule of this.rulesFor(e)) visitorFor(rule).entry?.(e);
+    }
+    for (const v of visitors.values()) v.end?.();
+    this.link(run, runFindings, entries);
+    this.findings.push(...runFindings);
+    run.entries = [];
+  }
+
+  private toFinding(rule: Rule, r: Report, run: Run): TrackedFinding {
+    const msg = rule.messages[r.messageId];
+    if (!msg) throw new Error(`rule ${rule.id}: unknown messageId ${r.messageId}`);
+    const evidence = dedupeEvidence(r.evidence.flatMap(toEvidence));
+    const code = r.code === undefined ? (rule.meta.codes[0] ?? null) : r.code;
+    const codeName = code ? (codeInfo(code)?.name ?? null) : null;
+    const facts = r.facts ?? { ...r.data };
+    const data = { code: code ?? '', codeName: codeName ?? '', ...r.data };
+    for (const k of Object.keys(facts)) if (facts[k] === undefined || facts[k] === '') delete facts[k];
+    const first = r.evidence.find((x): x is LogEntry => 'lines' in x);
+    return {
+      id: `f${++this.findingSeq}`,
+      rule: rule.id,
+      messageId: r.messageId,
+      severity: r.severity ?? rule.meta.severity,
+      confidence: r.confidence ?? rule.meta.confidence,
+      code,
+      codeName,
+      root: r.root ?? rule.meta.root ?? true,
+      message: { en: format(msg.en, data), zh: format(msg.zh, data) },
+      title: rule.meta.summary,
+      facts,
+      evidence,
+      chain: [],
+      attempts: [],
+      time: first?.time ?? r.time ?? null,
+      file: evidence[0]?.file ?? run.file,
+      run: run.index,
+      anchor: evidence[0]?.line ?? run.startLine,
+    };
+  }
+
+  /** Attach findings to the failed attempts of a run, fold consequences, and explain the unexplained. */
+  private link(run: Run, found: TrackedFinding[], entries: LogEntry[]): void {
+    const attempts = this.tracker.attempts.filter((a) => a.run === run.index);
+    let prevEnd = run.startLine;
+    for (const a of attempts) {
+      const failed = a.outcome === 'failed';
+      const start = failed ? Math.min(a.startLine, prevEnd) : a.startLine;
+      const end = a.failLine ?? a.endLine;
+      const inWindow = found.filter((f) => f.anchor >= start && f.anchor <= end);
+      if (failed) prevEnd = end;
+      for (const f of inWindow) if (!f.attempts.includes(a.id)) f.attempts.push(a.id);
+      this.fold(inWindow);
+      if (!failed) {
+        a.findings.push(...inWindow.map((f) => f.id));
+        continue;
+      }
+      const roots = inWindow.filter((f) => f.root).sort((x, y) => x.anchor - y.anchor);
+      // The finding that states this kind of operation's result, else the first with the attempt's own
+      // code, else the earliest root in the window.
+      const explaining = roots.filter((f) => this.ruleById.get(f.rule)?.meta.explains?.includes(a.kind));
+      let primary =
+        (a.result ? roots.find((f) => f.code === a.result) : undefined) ??
+        explaining[explaining.length - 1] ??
+        roots[0];
+      if (!primary) {
+        primary = this.unexplained(a, run, entries, start, end);
+        found.push(primary);
+      }
+      // Later root findings with the attempt's own code are consequences of the primary one.
+      for (const f of roots) {
+        if (f === primary || f.anchor < primary.anchor) continue;
+        if (f.code && f.code === a.result) {
+          f.root = false;
+          primary.chain.push({ text: f.message, code: f.code, evidence: f.evidence.slice(0, 3) });
+        }
+      }
+      primary.chain.push(...this.chainLinks(primary, a, entries));
+      a.findings.push(primary.id, ...inWindow.filter((f) => f !== primary).map((f) => f.id));
+    }
+  }
+
+  /** Within one operation, findings that an aggregate finding sums up become its consequences. */
+  private fold(inWindow: TrackedFinding[]): void {
+    for (const agg of inWindow) {
+      const folds = this.ruleById.get(agg.rule)?.meta.folds;
+      if (!folds || !agg.root) continue;
+      const parts = inWindow.filter((f) => f !== agg && f.root && folds.includes(f.rule));
+      for (const f of parts) {
+        f.root = false;
+        if (agg.chain.length < MAX_FOLDED)
+          agg.chain.push({ text: f.message, code: f.code, evidence: f.evidence.slice(0, 1) });
+      }
+      const extra = parts.length - MAX_FOLDED;
+      if (extra > 0) {
+        agg.chain.push({
+          text: { en: `… and ${extra} more`, zh: `……另有 ${extra} 项` },
+          code: null,
+          evidence: [],
+        });
+      }
+    }
+  }
+
+  /** The failing lines between a root cause and the attempt's final failure. */
+  private chainLinks(root: TrackedFinding, a: TrackedAttempt, entries: LogEntry[]): ChainLink[] {
+    const end = a.failLine ?? a.endLine;
+    const used = new Set(root.evidence.map((e) => e.line));
+    for (const l of root.chain) for (const e of l.evidence) used.add(e.line);
+    const picked: LogEntry[] = [];
+    for (const e of entries) {
+      if (e.line <= root.anchor || e.line > end + 1 || used.has(e.line)) continue;
+      const code = e.codes.find(isFailureCode);
+      const isFinal = /^WER: Generating failure report/.test(e.message);
+      if (!isFinal && !(code && isFailedResult(code) && (code === a.result || code === root.code))) continue;
+      picked.push(e);
+    }
+    let list = picked;
+    if (list.length > MAX_CHAIN)
+      list = [...picked.slice(0, 3), ...picked.slice(picked.length - (MAX_CHAIN - 3))];
+    return list.map((e) => {
+      const text = linkText(e);
+      return {
+        text: { en: text, zh: text },
+        code: e.codes.find(isFailureCode) ?? null,
+        evidence: toEvidence(e).slice(0, 2),
+      };
+    });
+  }
+
+  /** A failure no rule explains: never silent — show the decisive lines. */
+  private unexplained(
+    a: TrackedAttempt,
+    run: Run,
+    entries: LogEntry[],
+    start: number,
+    end: number,
+  ): TrackedFinding {
+    const win = entries.filter((e) => e.line >= start && e.line <= end);
+    const firstFatal = win.find((e) => e.csi?.flag === 'F' || e.csi?.flag === 'E');
+    const firstFail = win.find((e) => e.codes.some((c) => isFailedResult(c)));
+    const final = win.filter((e) => e.line === a.failLine);
+    const evidence = [firstFatal, firstFail, ...final].filter((x): x is LogEntry => !!x);
+    const code = a.result ?? firstFail?.codes.find(isFailureCode) ?? null;
+    const info = code ? codeInfo(code) : null;
+    const name = info?.name ?? 'unknown code';
+    const meaningEn = info?.meaning.en ?? 'no meaning on record';
+    const meaningZh = info?.meaning.zh ?? info?.meaning.en ?? '暂无释义';
+    return {
+      id: `f${++this.findingSeq}`,
+      rule: 'unexplained-failure',
+      messageId: 'unexplained',
+      severity: 'error',
+      confidence: 'low',
+      code,
+      codeName: info?.name ?? null,
+      root: true,
+      message: {
+        en: `No known signature matches this failure (${code ?? 'no code'} ${name}: ${meaningEn}). The decisive lines are shown; read them first.`,
+        zh: `此失败未匹配任何已知特征（${code ?? '无错误码'} ${name}：${meaningZh}）。请先查看下列关键日志行。`,
+      },
+      title: { en: 'Failure not matched by any rule', zh: '未匹配规则的失败' },
+      facts: { ...(a.package ? { package: a.package } : {}), ...(a.kb ? { kb: a.kb } : {}) },
+      evidence: dedupeEvidence(evidence.flatMap((e) => toEvidence(e).slice(0, 3))),
+      chain: [],
+      attempts: [a.id],
+      time: evidence[0]?.time ?? a.start,
+      file: run.file,
+      run: run.index,
+      anchor: evidence[0]?.line ?? a.startLine,
+    };
+  }
+}

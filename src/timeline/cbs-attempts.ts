@@ -1,0 +1,270 @@
+// Reconstructs what happened in a CBS log: TrustedInstaller runs, client sessions, and the operations
+// ("attempts") acted on in them — package installs, store scans and repairs, startup processing, SFC runs —
+// with their states, final HRESULT and reboot state.
+
+import type { Attempt, Evidence, LogEntry } from '../model/types.js';
+import { isFailureCode } from '../parse/error-codes.js';
+import { kbOf } from '../parse/identity.js';
+import { isSfcLine, SfcSegmenter } from './sfc-runs.js';
+
+/** One TrustedInstaller/TiWorker process lifetime: the CSI sequence numbers restart with it. */
+export interface Run {
+  index: number;
+  file: string;
+  startLine: number;
+  endLine: number;
+  entries: LogEntry[];
+  servicingStack: string | null;
+}
+
+/** An attempt plus where it lies in the log (internal to the timeline and the engine). */
+export interface TrackedAttempt extends Attempt {
+  file: string;
+  run: number;
+  startLine: number;
+  endLine: number;
+  /** Line of the final failure report (WER / Processing complete), when failed. */
+  failLine: number | null;
+}
+
+/** Codes that end an operation without it having failed. */
+const NOT_FAILURES = new Set(['0x800f0816', '0x80070bc2', '0x800f081e', '0x00240005', '0x00240006']);
+
+/** Whether a result code means the operation failed. */
+export function isFailedResult(code: string | null): boolean {
+  return isFailureCode(code) && !NOT_FAILURES.has(code);
+}
+
+const RE = {
+  tiStart: /^Starting TrustedInstaller initialization/,
+  tiworkerStart: /^Starting TiWorker initialization/,
+  stack: /^Loaded Servicing Stack v(\d+\.\d+\.\d+\.\d+)/,
+  sessionInit: /^Session: (\d+_\d+) initialized by client ([^,]+)/,
+  sessionFinal: /^Session: (\d+_\d+) finalized\. Reboot required: (yes|no)/,
+  execStart: /^Exec: Processing started\.\s+Client: ([^,]*), Session: (\d+_\d+), Package: ([^,\s]*)/,
+  execComplete: /^Exec: Processing complete\.\s+Session: (\d+_\d+), Package: ([^,\s[]*)/,
+  execCompleteSession: /^Exec: Processing complete, session\(([^)]*)\): (\d+_\d+)/,
+  wer: /^WER: Generating failure report for package: (\S+?), status: (0x[0-9a-fA-F]+), failure source: ([^,]+), start state: (\w+), target state: (\w+), client id: ([^\r\n]+)/,
+  singlePhase: /^Failed to process (?:single phase|Multi-phase) execution/i,
+  startupComplete: /^Startup: Processing complete\./,
+  startupFailed: /^Startup: Failed/,
+  corruptionStart: /^Starting corruption detection/,
+  sfcCannot: /^\[SR\] (?:Cannot repair|Could not reproject)/,
+  sfcRepairing: /^\[SR\] Repairing (\d+) components/,
+  rebootPending: /reboot is still pending|A reboot is required|RebootRequired|Reboot mark refs incremented/i,
+};
+
+function ev(e: LogEntry): Evidence {
+  return { file: e.file, line: e.line, text: e.lines[0] ?? e.message };
+}
+
+/**
+ * Observes kept entries in order and builds runs and attempts. Call `observe` for each entry and
+ * `endRun` when a run closes (the engine does both); `attempts` grows as the log is read.
+ */
+export class AttemptTracker {
+  readonly attempts: TrackedAttempt[] = [];
+  private sessions = new Map<string, { client: string; line: number; time: string | null }>();
+  private open: TrackedAttempt[] = [];
+  private lastSession: string | null = null;
+  private sfc: TrackedAttempt | null = null;
+  private sfcLast: LogEntry | null = null;
+  private sfcSegments = new SfcSegmenter();
+  private seq = 0;
+  servicingStack: string | null = null;
+
+  /** True when the entry starts a new TrustedInstaller process (the caller closes the current run). */
+  static startsRun(e: LogEntry, runHasWorker: boolean): 'run' | 'worker' | null {
+    if (e.component !== 'CBS') return null;
+    if (RE.tiStart.test(e.message)) return 'run';
+    if (RE.tiworkerStart.test(e.message)) return runHasWorker ? 'run' : 'worker';
+    return null;
+  }
+
+  private create(e: LogEntry, run: Run, init: Partial<Attempt>): TrackedAttempt {
+    const a: TrackedAttempt = {
+      id: `a${++this.seq}`,
+      package: null,
+      kb: null,
+      kind: 'package',
+      client: null,
+      session: null,
+      start: e.time,
+      end: null,
+      startState: null,
+      targetState: null,
+      failureSource: null,
+      result: null,
+      outcome: 'interrupted',
+      rebootPending: false,
+      evidence: [],
+      findings: [],
+      file: e.file,
+      run: run.index,
+      startLine: e.line,
+      endLine: e.line,
+      failLine: null,
+      ...init,
+    };
+    if (a.package && !a.kb) a.kb = kbOf(a.package);
+    if (a.session && !a.client) a.client = this.sessions.get(a.session)?.client ?? null;
+    this.attempts.push(a);
+    this.open.push(a);
+    return a;
+  }
+
+  private close(a: TrackedAttempt, e: LogEntry, result: string | null): void {
+    a.end = e.time;
+    a.endLine = e.endLine;
+    if (result !== null) a.result = result;
+    if (isFailedResult(a.result) || (a.kind === 'sfc' && a.failLine !== null)) {
+      a.outcome = 'failed';
+      a.failLine ??= e.line;
+    } else if (a.result === '0x80070bc2' || a.rebootPending) {
+      a.outcome = 'pending';
+      a.rebootPending = true;
+    } else {
+      a.outcome = 'succeeded';
+    }
+    a.evidence.push(ev(e));
+    this.open = this.open.filter((x) => x !== a);
+  }
+
+  private findOpen(pred: (a: TrackedAttempt) => boolean): TrackedAttempt | undefined {
+    for (let i = this.open.length - 1; i >= 0; i--) if (pred(this.open[i]!)) return this.open[i];
+    return undefined;
+  }
+
+  /** Feed one kept entry of the given run. */
+  observe(e: LogEntry, run: Run): void {
+    const msg = e.message;
+    const code = e.codes[0] ?? null;
+    let m: RegExpExecArray | null;
+    if (e.component === 'CSI' || e.component === '') {
+      this.observeCsi(e, run);
+      return;
+    }
+    if ((m = RE.stack.exec(msg))) {
+      this.servicingStack = m[1]!;
+      run.servicingStack = m[1]!;
+    } else if ((m = RE.sessionInit.exec(msg))) {
+      this.sessions.set(m[1]!, { client: m[2]!.trim(), line: e.line, time: e.time });
+      this.lastSession = m[1]!;
+    } else if ((m = RE.execStart.exec(msg))) {
+      const pkg = m[3]!;
+      if (pkg) {
+        this.create(e, run, { package: pkg, client: m[1]!.trim() || null, session: m[2]! });
+      }
+    } else if ((m = RE.execComplete.exec(msg))) {
+      const [session, pkg] = [m[1]!, m[2]!];
+      if (pkg) {
+        const a =
+          this.findOpen((x) => x.session === session && x.package === pkg) ??
+          this.create(e, run, { package: pkg, session });
+        this.close(a, e, code);
+      }
+    } else if ((m = RE.execCompleteSession.exec(msg))) {
+      const [what, session] = [m[1]!, m[2]!];
+      const kind = /repair/i.test(what) ? 'repair' : /detect|scan/i.test(what) ? 'scan' : 'other';
+      const a =
+        this.findOpen((x) => x.session === session && x.kind !== 'package') ??
+        this.create(e, run, { session, kind, package: null });
+      a.kind = kind;
+      a.package = `Store corruption ${kind === 'repair' ? 'repair' : 'scan'} (${what})`;
+      this.close(a, e, code);
+    } else if ((m = RE.wer.exec(msg))) {
+      const pkg = m[1]!;
+      const a =
+        this.findOpen((x) => x.package === pkg) ??
+        this.attempts.find((x) => x.run === run.index && x.package === pkg && x.outcome === 'failed') ??
+        this.create(e, run, { package: pkg, client: m[6]!.trim() });
+      a.result = '0x' + m[2]!.slice(2).toLowerCase().padStart(8, '0');
+      a.failureSource = m[3]!;
+      a.startState = m[4]!;
+      a.targetState = m[5]!;
+      a.client ??= m[6]!.trim();
+      if (this.open.includes(a)) this.close(a, e, a.result);
+      else {
+        a.outcome = isFailedResult(a.result) ? 'failed' : a.outcome;
+        a.failLine ??= e.line;
+        a.evidence.push(ev(e));
+      }
+    } else if (RE.singlePhase.test(msg)) {
+      // The final failure of the operation: applies to the open package attempt of this run.
+      const a = this.findOpen((x) => x.kind === 'package' && x.run === run.index);
+      if (a && isFailedResult(code)) {
+        a.result = code;
+        a.outcome = 'failed';
+        a.failLine = e.line;
+        a.evidence.push(ev(e));
+      } else if (!a && isFailedResult(code)) {
+        const b = this.create(e, run, { package: null, session: this.lastSession });
+        this.close(b, e, code);
+      }
+    } else if (RE.startupComplete.test(msg) || RE.startupFailed.test(msg)) {
+      if (isFailureCode(code)) {
+        const a =
+          this.findOpen((x) => x.kind === 'startup' && x.run === run.index) ??
+          this.create(e, run, { kind: 'startup', package: 'Startup processing (pending operations)' });
+        if (RE.startupComplete.test(msg) || isFailedResult(code)) this.close(a, e, code);
+      }
+    } else if ((m = RE.sessionFinal.exec(msg))) {
+      const session = m[1]!;
+      const reboot = m[2] === 'yes';
+      for (const a of [...this.open]) {
+        if (a.session !== session) continue;
+        a.rebootPending ||= reboot;
+        this.close(a, e, a.result ?? code);
+      }
+    }
+  }
+
+  private observeCsi(e: LogEntry, run: Run): void {
+    const msg = e.message;
+    if (RE.corruptionStart.test(msg)) {
+      const session = this.lastSession;
+      if (!this.findOpen((x) => x.session === session && x.kind !== 'package' && x.run === run.index)) {
+        const client = session ? (this.sessions.get(session)?.client ?? null) : null;
+        if (!this.sfc) {
+          this.create(e, run, { kind: 'scan', session, client, package: 'Store corruption scan/repair' });
+        }
+      }
+    } else if (isSfcLine(e)) {
+      const wasClosed = this.sfcSegments.closed;
+      if (this.sfcSegments.feed(e) || !this.sfc) {
+        this.endSfc(wasClosed);
+        this.sfc = this.create(e, run, { kind: 'sfc', package: 'System File Checker (sfc)', client: 'SFC' });
+      }
+      const a = this.sfc!;
+      this.sfcLast = e;
+      if (RE.sfcRepairing.test(msg)) a.evidence.push(ev(e));
+      // SFC prints no code: the run failed when it could not repair a member file.
+      if (RE.sfcCannot.test(msg)) a.failLine ??= e.line;
+    }
+  }
+
+  /** Ends the current SFC attempt: completed if it printed its closing line, else interrupted. */
+  private endSfc(closed: boolean): void {
+    const a = this.sfc;
+    if (!a || !this.sfcLast) return;
+    this.sfc = null;
+    if (closed || a.failLine !== null) this.close(a, this.sfcLast, null);
+    else {
+      this.open = this.open.filter((x) => x !== a);
+      a.outcome = 'interrupted';
+    }
+  }
+
+  /** Close what is still open when a run ends: an operation with no end was interrupted. */
+  endRun(run: Run): void {
+    if (this.sfc?.run === run.index) this.endSfc(this.sfcSegments.closed);
+    this.sfcSegments = new SfcSegmenter();
+    for (const a of [...this.open]) {
+      if (a.run !== run.index) continue;
+      this.open = this.open.filter((x) => x !== a);
+      if (isFailedResult(a.result) || (a.kind === 'sfc' && a.failLine !== null)) a.outcome = 'failed';
+      else a.outcome = 'interrupted';
+      a.endLine = run.endLine;
+    }
+  }
+}

@@ -1,0 +1,3 @@
+// The tool version written into every diagnosis; a test keeps it equal to package.json's.
+
+export const VERSION = '0.1.0';
