@@ -21,6 +21,7 @@ interface Candidate {
   path: string;
   name: string;
   bytes: number;
+  kind?: 'cbs' | 'dism';
 }
 
 const HEAD_BYTES = 64 * 1024;
@@ -101,11 +102,10 @@ function sniffKind(path: string, bytes: number): Kind {
   const lines = headLines(head);
   // Findstr extracts prefix each line with the source path: look past it.
   const stripped = lines.map((l) => l.replace(/^[^\s]*?\.log:(?=\d{4}-)/i, ''));
-  if (detectCbs(stripped) > 0.2) return 'cbs';
-  if (
-    stripped.slice(0, 60).filter((l) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d, \w+\s+DISM\s/.test(l)).length > 10
-  )
-    return 'dism';
+  // dism.log shares the WDS line grammar (and often carries CBS lines): it is read by the same parser.
+  const dismLines = stripped.filter((l) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d, \w+\s+DISM\s+.*PID=\d+/.test(l)).length;
+  if (detectCbs(stripped) > 0.2) return dismLines > stripped.length * 0.3 ? 'dism' : 'cbs';
+  if (dismLines > 10) return 'dism';
   return 'unknown';
 }
 
@@ -126,7 +126,7 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
       diagnostics.push({ level: 'error', file: c.name, message: `cannot read: ${(err as Error).message}` });
       continue;
     }
-    if (kind === 'cbs') cbs.push(c);
+    if (kind === 'cbs' || kind === 'dism') cbs.push({ ...c, kind });
     else {
       done += c.bytes;
       const why =
@@ -134,9 +134,7 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
           ? 'the file is empty'
           : kind === 'binary'
             ? 'binary data, not a text log'
-            : kind === 'dism'
-              ? 'a dism.log: this version analyses CBS logs only'
-              : 'not a CBS log (no line of the first 64 KB follows the CBS.log grammar with CBS/CSI entries)';
+            : 'not a CBS log (no line of the first 64 KB follows the CBS.log grammar with CBS/CSI entries)';
       diagnostics.push({
         level: candidates.length === 1 ? 'error' : 'info',
         file: c.name,
@@ -187,7 +185,7 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
       }
       sources.push({
         file: c.name,
-        kind: 'cbs',
+        kind: c.kind ?? 'cbs',
         bytes: stats.bytes,
         lines: stats.lines,
         encoding: stats.fileEncoding,
@@ -275,6 +273,14 @@ function assemble(
     summary.push({
       en: `${a.start ?? '?'} ${what}${states}: failed${code}${root ? ` — ${root.message.en}` : ''}`,
       zh: `${a.start ?? '?'} ${what}${states}：失败${code}${root ? ` — ${root.message.zh}` : ''}`,
+    });
+  }
+  for (const a of attempts) {
+    if (a.outcome !== 'interrupted' || a.kind === 'sfc') continue;
+    const what = a.kb ? `${a.kb} ${a.package ?? ''}`.trim() : (a.package ?? 'operation');
+    summary.push({
+      en: `${a.start ?? '?'} ${what}: interrupted — no end is recorded (restart, crash, or the log was cut)`,
+      zh: `${a.start ?? '?'} ${what}：中断——日志中没有结束记录（重启、崩溃或日志被截断）`,
     });
   }
   // Root causes outside any failed operation: one line per rule, with a count when it repeats.

@@ -64,7 +64,7 @@ export default defineRule({
         if (own) [component, version] = [own.key, own.version];
         const i = ctx.indexOf(e);
         const fileBase = (h.file ?? '').split('\\').pop() ?? '';
-        for (const n of ctx.entries.slice(i + 1, i + 5)) {
+        for (const n of ctx.entries.slice(i + 1, i + 13)) {
           if (component) break;
           if (fileBase && !n.message.includes(fileBase)) continue;
           const k = componentKeys(n.message)[0];

@@ -135,6 +135,12 @@ export class AttemptTracker {
     return undefined;
   }
 
+  /** Where a session began, for attempts first seen at their end (the window must cover the session). */
+  private sessionStart(session: string): Partial<TrackedAttempt> {
+    const s = this.sessions.get(session);
+    return s ? { startLine: s.line, start: s.time } : {};
+  }
+
   /** Feed one kept entry of the given run. */
   observe(e: LogEntry, run: Run): void {
     const msg = e.message;
@@ -168,7 +174,7 @@ export class AttemptTracker {
       const kind = /repair/i.test(what) ? 'repair' : /detect|scan/i.test(what) ? 'scan' : 'other';
       const a =
         this.findOpen((x) => x.session === session && x.kind !== 'package') ??
-        this.create(e, run, { session, kind, package: null });
+        this.create(e, run, { session, kind, package: null, ...this.sessionStart(session) });
       a.kind = kind;
       a.package = `Store corruption ${kind === 'repair' ? 'repair' : 'scan'} (${what})`;
       this.close(a, e, code);
@@ -203,10 +209,16 @@ export class AttemptTracker {
       }
     } else if (RE.startupComplete.test(msg) || RE.startupFailed.test(msg)) {
       if (isFailureCode(code)) {
-        const a =
-          this.findOpen((x) => x.kind === 'startup' && x.run === run.index) ??
-          this.create(e, run, { kind: 'startup', package: 'Startup processing (pending operations)' });
-        if (RE.startupComplete.test(msg) || isFailedResult(code)) this.close(a, e, code);
+        // One startup attempt per run: a failure first, then "Processing complete" asking for a reboot.
+        const done = this.attempts.find((x) => x.kind === 'startup' && x.run === run.index && !this.open.includes(x));
+        if (done) {
+          if (code === '0x80070bc2') done.rebootPending = true;
+        } else {
+          const a =
+            this.findOpen((x) => x.kind === 'startup' && x.run === run.index) ??
+            this.create(e, run, { kind: 'startup', package: 'Startup processing (pending operations)' });
+          if (RE.startupComplete.test(msg) || isFailedResult(code)) this.close(a, e, code);
+        }
       }
     } else if ((m = RE.sessionFinal.exec(msg))) {
       const session = m[1]!;

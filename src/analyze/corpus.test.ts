@@ -1,0 +1,140 @@
+// End-to-end on the real logs of ../shared/corpus: each CBS-family file gives its CASE.md verdict, and
+// the failing ones name the root-cause code, component, file, hashes and decisive lines stated there.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../knowledge/paths.js';
+import type { Diagnosis, Finding } from '../model/types.js';
+import { analyzePath } from './analyze.js';
+
+const corpus = join(packageRoot(), '..', 'shared', 'corpus');
+
+function run(id: string): Diagnosis {
+  const dir = join(corpus, id);
+  assert.ok(existsSync(dir), `corpus folder ${dir} is missing: CI needs ../shared beside the clone`);
+  return analyzePath(dir);
+}
+
+function find(d: Diagnosis, pred: (f: Finding) => boolean): Finding {
+  const f = d.findings.find(pred);
+  assert.ok(f, `no finding matches; got ${d.findings.map((x) => x.rule).join(', ')}`);
+  return f;
+}
+
+const HEALTHY = [
+  'cbs03-appostarsi-w10-healthy',
+  'cbs05-howard-healthy',
+  'cbs08-jose-1903-healthy',
+  'cbs13-eyeofparadox-w11-oobe-ok',
+  'cbs16-jessestew-w11-22h2-healthy',
+  'cbs19-michampr-upgrade-isserviceable',
+  'sfc02-emmanuel-sfcdetails-clean',
+];
+
+for (const id of HEALTHY) {
+  test(`corpus ${id}: healthy, no root cause, every source read`, () => {
+    const d = run(id);
+    assert.equal(d.verdict, 'healthy');
+    assert.deepEqual(
+      d.findings.filter((f) => f.root).map((f) => `${f.rule}: ${f.message.en}`),
+      [],
+    );
+    assert.ok(d.sources.length >= 1 && d.sources.every((s) => s.lines > 0));
+    assert.ok(d.attempts.every((a) => a.outcome !== 'failed'));
+  });
+}
+
+test('corpus cbs08: the CBS_E_INVALID_PACKAGE probing noise (0x800f0805) is not a failure', () => {
+  const d = run('cbs08-jose-1903-healthy');
+  assert.ok(!d.findings.some((f) => f.code === '0x800f0805'));
+});
+
+test('corpus sfc02: SFC found no integrity violations (informational)', () => {
+  const d = run('sfc02-emmanuel-sfcdetails-clean');
+  const f = find(d, (x) => x.rule === 'cbs-sfc-results');
+  assert.equal(f.messageId, 'clean');
+  assert.equal(f.evidence[0]!.line, 514);
+});
+
+test('corpus cbs01: payload corruption, first hash mismatch and first fatal CSI line, two ScanHealth reports', () => {
+  const d = run('cbs01-appostarsi-w11');
+  assert.equal(d.verdict, 'failed');
+  const hash = find(d, (f) => f.rule === 'cbs-file-hash-mismatch' && f.evidence[0]!.line === 4405);
+  assert.equal(hash.facts.file, 'FaceRecognitionEngineAdapterResources_v4.dll');
+  assert.equal(hash.facts.expectedHash, 'a9b55797968df4e138e3b8ab5a0759889ffa7684de67f8449334360473862f17');
+  assert.equal(hash.facts.actualHash, '25ca333a020fddc4543e54190d1d2091d649b4e4801355b8be8f045b0ff4bbcf');
+  const hyd = find(d, (f) => f.rule === 'cbs-delta-hydration-failed' && f.evidence[0]!.line === 4408);
+  assert.equal(hyd.facts.file, 'FaceRecognitionEngineAdapterResources_v4.dll');
+  assert.match(hyd.facts.component ?? '', /^dual_helloface\.inf, version 10\.0\.22621\.1635/);
+  assert.ok(hyd.evidence.some((e) => e.line === 4416) && hyd.evidence.some((e) => e.line === 4417));
+  const reports = d.findings.filter((f) => f.rule === 'cbs-readiness-report');
+  assert.deepEqual(
+    reports.map((r) => [r.facts.detected, r.facts.repaired, r.evidence[0]!.line]).sort((a, b) => Number(a[2]) - Number(b[2])),
+    [
+      ['8', '0', 8985],
+      ['9', '0', 12135],
+    ],
+  );
+  const second = reports.find((r) => r.facts.detected === '9')!;
+  assert.ok(second.evidence.some((e) => e.line === 12137), 'the CBS Catalog Corrupt item');
+  const sfc = d.findings.filter((f) => f.rule === 'cbs-sfc-results' && f.messageId === 'cannotRepair');
+  assert.ok(sfc.length >= 2);
+  assert.ok(sfc.some((f) => f.evidence.some((e) => e.line === 5556)), 'first Cannot repair (dnsapi.dll)');
+  // The 08:44 RestoreHealth never finishes (restart).
+  assert.ok(d.attempts.some((a) => a.outcome === 'interrupted' && a.start === '2023-05-17 08:44:09'));
+  // CSI @ stamps: 08:44 local is 15:44 UTC.
+  assert.equal(d.sources[0]!.utcOffsetMinutes, -420);
+});
+
+test('corpus cbs02: DISM refused by a pending repair (0x80070bc9), poqexec E_INVALIDARG, 10 corrupt payloads', () => {
+  const d = run('cbs02-appostarsi-w10-pendingrepair');
+  assert.equal(d.verdict, 'failed');
+  const pending = d.findings.filter((f) => f.rule === 'cbs-reboot-pending');
+  assert.deepEqual(
+    pending.map((f) => f.evidence[0]!.line),
+    [4522, 7177],
+  );
+  assert.ok(pending.every((f) => f.code === '0x80070bc9' && f.facts.pending === 'repair-transaction'));
+  const failedDism = d.attempts.filter((a) => a.outcome === 'failed' && a.result === '0x80070bc9');
+  assert.equal(failedDism.length, 2);
+  const poq = find(d, (f) => f.rule === 'cbs-startup-failed');
+  assert.equal(poq.code, '0x80070057');
+  assert.deepEqual(
+    poq.evidence.map((e) => e.line),
+    [8217, 8227],
+  );
+  const ntdll = find(d, (f) => f.rule === 'cbs-file-hash-mismatch' && f.facts.file === 'ntdll.dll');
+  assert.equal(ntdll.facts.expectedHash, 'fdb2689bffabe7d2e300882ca1c3fc2fe24a998ffcbd5f48795c7d95712d1e98');
+  assert.equal(ntdll.facts.actualHash, '61d846e978caa7c13a9929654a833b7c1891fe00a07b1c4e2122de61ed93b70f');
+  const last = d.findings.filter((f) => f.rule === 'cbs-readiness-report' && f.messageId === 'corruption').pop()!;
+  assert.equal(last.facts.detected, '10');
+  assert.equal(last.evidence[0]!.line, 11094);
+  const cscsvc = find(d, (f) => f.rule === 'cbs-delta-hydration-failed' && f.evidence[0]!.line === 4468);
+  assert.equal(cscsvc.facts.file, 'cscsvc.dll');
+});
+
+test('corpus sfc01: failing SFC runs until the last two, which are clean; the misleading trailer is flagged', () => {
+  const d = run('sfc01-appostarsi-sfc-extract-w10');
+  assert.equal(d.verdict, 'failed');
+  const sfc = d.findings.filter((f) => f.rule === 'cbs-sfc-results');
+  const failing = sfc.filter((f) => f.messageId === 'cannotRepair');
+  assert.ok(failing.length >= 6, `${failing.length} failing runs`);
+  const files = failing.flatMap((f) => (f.facts.files ?? '').split('; '));
+  for (const name of ['edgehtml.dll', 'ntdll.dll', 'PresentationCore.dll', 'BCMWL63AL.SYS']) {
+    assert.ok(files.includes(name), name);
+  }
+  const clean = sfc.filter((f) => f.messageId === 'clean').map((f) => f.evidence[0]!.line);
+  assert.deepEqual(clean, [2218, 2710]);
+  const defender = sfc.find((f) => f.messageId === 'repaired' && f.time?.startsWith('2023-05-23 13:48'));
+  assert.ok(defender && /MpEngine\.dll/.test(defender.facts.files ?? ''), 'Defender definitions repaired at 13:48');
+  assert.ok(failing.some((f) => f.facts.misleadingTrailer === 'true' && f.evidence.some((e) => e.line === 3313)));
+});
+
+test('corpus dism03: a dism.log is read with the shared line grammar (0x800f081f, 0x80070bc9)', () => {
+  const d = run('dism03-appostarsi-w10-multi');
+  assert.equal(d.sources[0]!.kind, 'dism');
+  assert.ok(d.findings.some((f) => f.code === '0x800f081f'));
+  assert.ok(d.findings.some((f) => f.code === '0x80070bc9'));
+});
