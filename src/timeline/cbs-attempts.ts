@@ -183,7 +183,13 @@ export class AttemptTracker {
       const a =
         this.findOpen((x) => x.package === pkg) ??
         this.attempts.find((x) => x.run === run.index && x.package === pkg && x.outcome === 'failed') ??
+        // A log cut before "Exec: Processing started": the failure line just before had no package yet.
+        this.attempts.find(
+          (x) => x.run === run.index && x.package === null && x.kind === 'package' && e.line - (x.failLine ?? -99) <= 10,
+        ) ??
         this.create(e, run, { package: pkg, client: m[6]!.trim() });
+      a.package ??= pkg;
+      a.kb ??= kbOf(pkg);
       a.result = '0x' + m[2]!.slice(2).toLowerCase().padStart(8, '0');
       a.failureSource = m[3]!;
       a.startState = m[4]!;
