@@ -128,7 +128,7 @@ test('seed 003 (constructed): KB5003171 fails on a manifest of the January updat
   assert.equal(f.facts.version, '10.0.17763.1697');
   assert.equal(f.facts.kb, 'KB5003171');
   const a = d.attempts.find((x) => x.outcome === 'failed')!;
-  assert.equal(a.kb, null);
+  assert.equal(a.kb, 'KB5003171');
   assert.equal(a.package, 'Package_for_RollupFix~31bf3856ad364e35~amd64~~17763.1935.1.6');
   assert.equal(a.failureSource, 'Resolve');
   assert.equal(d.sources[0]!.utcOffsetMinutes, 480);

@@ -159,15 +159,25 @@ export class AttemptTracker {
     } else if ((m = RE.execStart.exec(msg))) {
       const pkg = m[3]!;
       if (pkg) {
-        this.create(e, run, { package: pkg, client: m[1]!.trim() || null, session: m[2]! });
+        // 1809+ names the update: `…, Package: Package_for_DotNetRollup~…, Identifier: KB5020685`.
+        const kb = /Identifier: (KB\d{6,7})\b/.exec(msg)?.[1] ?? null;
+        this.create(e, run, { package: pkg, client: m[1]!.trim() || null, session: m[2]!, ...(kb ? { kb } : {}) });
       }
     } else if ((m = RE.execComplete.exec(msg))) {
       const [session, pkg] = [m[1]!, m[2]!];
       if (pkg) {
-        const a =
-          this.findOpen((x) => x.session === session && x.package === pkg) ??
-          this.create(e, run, { package: pkg, session });
-        this.close(a, e, code);
+        const closedByWer = this.attempts.find(
+          (x) => x.run === run.index && x.session === session && x.package === pkg && !this.open.includes(x),
+        );
+        if (closedByWer) {
+          closedByWer.end = e.time;
+          closedByWer.endLine = e.endLine;
+        } else {
+          const a =
+            this.findOpen((x) => x.session === session && x.package === pkg) ??
+            this.create(e, run, { package: pkg, session, ...this.sessionStart(session) });
+          this.close(a, e, code);
+        }
       }
     } else if ((m = RE.execCompleteSession.exec(msg))) {
       const [what, session] = [m[1]!, m[2]!];
