@@ -103,7 +103,9 @@ function sniffKind(path: string, bytes: number): Kind {
   // Findstr extracts prefix each line with the source path: look past it.
   const stripped = lines.map((l) => l.replace(/^[^\s]*?\.log:(?=\d{4}-)/i, ''));
   // dism.log shares the WDS line grammar (and often carries CBS lines): it is read by the same parser.
-  const dismLines = stripped.filter((l) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d, \w+\s+DISM\s+.*PID=\d+/.test(l)).length;
+  const dismLines = stripped.filter((l) =>
+    /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d, \w+\s+DISM\s+.*PID=\d+/.test(l),
+  ).length;
   if (detectCbs(stripped) > 0.2) return dismLines > stripped.length * 0.3 ? 'dism' : 'cbs';
   if (dismLines > 10) return 'dism';
   return 'unknown';

@@ -71,17 +71,25 @@ test('corpus cbs01: payload corruption, first hash mismatch and first fatal CSI 
   assert.ok(hyd.evidence.some((e) => e.line === 4416) && hyd.evidence.some((e) => e.line === 4417));
   const reports = d.findings.filter((f) => f.rule === 'cbs-readiness-report');
   assert.deepEqual(
-    reports.map((r) => [r.facts.detected, r.facts.repaired, r.evidence[0]!.line]).sort((a, b) => Number(a[2]) - Number(b[2])),
+    reports
+      .map((r) => [r.facts.detected, r.facts.repaired, r.evidence[0]!.line])
+      .sort((a, b) => Number(a[2]) - Number(b[2])),
     [
       ['8', '0', 8985],
       ['9', '0', 12135],
     ],
   );
   const second = reports.find((r) => r.facts.detected === '9')!;
-  assert.ok(second.evidence.some((e) => e.line === 12137), 'the CBS Catalog Corrupt item');
+  assert.ok(
+    second.evidence.some((e) => e.line === 12137),
+    'the CBS Catalog Corrupt item',
+  );
   const sfc = d.findings.filter((f) => f.rule === 'cbs-sfc-results' && f.messageId === 'cannotRepair');
   assert.ok(sfc.length >= 2);
-  assert.ok(sfc.some((f) => f.evidence.some((e) => e.line === 5556)), 'first Cannot repair (dnsapi.dll)');
+  assert.ok(
+    sfc.some((f) => f.evidence.some((e) => e.line === 5556)),
+    'first Cannot repair (dnsapi.dll)',
+  );
   // The 08:44 RestoreHealth never finishes (restart).
   assert.ok(d.attempts.some((a) => a.outcome === 'interrupted' && a.start === '2023-05-17 08:44:09'));
   // CSI @ stamps: 08:44 local is 15:44 UTC.
@@ -108,7 +116,9 @@ test('corpus cbs02: DISM refused by a pending repair (0x80070bc9), poqexec E_INV
   const ntdll = find(d, (f) => f.rule === 'cbs-file-hash-mismatch' && f.facts.file === 'ntdll.dll');
   assert.equal(ntdll.facts.expectedHash, 'fdb2689bffabe7d2e300882ca1c3fc2fe24a998ffcbd5f48795c7d95712d1e98');
   assert.equal(ntdll.facts.actualHash, '61d846e978caa7c13a9929654a833b7c1891fe00a07b1c4e2122de61ed93b70f');
-  const last = d.findings.filter((f) => f.rule === 'cbs-readiness-report' && f.messageId === 'corruption').pop()!;
+  const last = d.findings
+    .filter((f) => f.rule === 'cbs-readiness-report' && f.messageId === 'corruption')
+    .pop()!;
   assert.equal(last.facts.detected, '10');
   assert.equal(last.evidence[0]!.line, 11094);
   const cscsvc = find(d, (f) => f.rule === 'cbs-delta-hydration-failed' && f.evidence[0]!.line === 4468);
@@ -128,8 +138,13 @@ test('corpus sfc01: failing SFC runs until the last two, which are clean; the mi
   const clean = sfc.filter((f) => f.messageId === 'clean').map((f) => f.evidence[0]!.line);
   assert.deepEqual(clean, [2218, 2710]);
   const defender = sfc.find((f) => f.messageId === 'repaired' && f.time?.startsWith('2023-05-23 13:48'));
-  assert.ok(defender && /MpEngine\.dll/.test(defender.facts.files ?? ''), 'Defender definitions repaired at 13:48');
-  assert.ok(failing.some((f) => f.facts.misleadingTrailer === 'true' && f.evidence.some((e) => e.line === 3313)));
+  assert.ok(
+    defender && /MpEngine\.dll/.test(defender.facts.files ?? ''),
+    'Defender definitions repaired at 13:48',
+  );
+  assert.ok(
+    failing.some((f) => f.facts.misleadingTrailer === 'true' && f.evidence.some((e) => e.line === 3313)),
+  );
 });
 
 test('corpus dism03: a dism.log is read with the shared line grammar (0x800f081f, 0x80070bc9)', () => {

@@ -60,7 +60,10 @@ test('seed 000 (1): .NET rollup fails 0x80073712 on a corrupt manifest of KB5017
   assert.equal(f.root, true);
   assert.equal(f.code, '0x80073712');
   assert.equal(f.codeName, 'ERROR_SXS_COMPONENT_STORE_CORRUPT');
-  assert.equal(f.facts.component, 'amd64_e7efbb5769027affbc1fbfd7101971df_b77a5c561934e089_4.0.15713.866_none_41638f151bd7fec8');
+  assert.equal(
+    f.facts.component,
+    'amd64_e7efbb5769027affbc1fbfd7101971df_b77a5c561934e089_4.0.15713.866_none_41638f151bd7fec8',
+  );
   assert.equal(
     f.facts.path,
     '\\winsxs\\manifests\\amd64_e7efbb5769027affbc1fbfd7101971df_b77a5c561934e089_4.0.15713.866_none_41638f151bd7fec8.manifest',
@@ -80,7 +83,11 @@ test('seed 000 (1): .NET rollup fails 0x80073712 on a corrupt manifest of KB5017
   assert.equal(a.client, 'WindowsUpdateAgent');
   assert.deepEqual(a.findings[0], f.id);
   const chain = f.chain.map((l) => l.text.en);
-  assert.ok(chain.some((t) => t.startsWith('Failed to begin deployment uninstallation for Update: 5017270-219_neutral')));
+  assert.ok(
+    chain.some((t) =>
+      t.startsWith('Failed to begin deployment uninstallation for Update: 5017270-219_neutral'),
+    ),
+  );
   assert.ok(chain.some((t) => t.startsWith('Failed to process single phase execution')));
   assert.ok(chain.some((t) => t.startsWith('WER: Generating failure report')));
   assert.match(d.summary[0]!.en, /Package_for_DotNetRollup.*Staged→Installed: failed 0x80073712/);
@@ -94,7 +101,10 @@ test('seed 000 (2): the November update cannot read KB5017315’s .mum (0x800702
   assert.equal(f.codeName, 'ERROR_BAD_COMPRESSION_BUFFER');
   assert.equal(f.facts.kb, 'KB5017315');
   assert.equal(f.facts.package, 'Package_1861_for_KB5017315~31bf3856ad364e35~amd64~~10.0.1.5');
-  assert.match(f.facts.path ?? '', /\\Servicing\\Packages\\Package_1861_for_KB5017315~31bf3856ad364e35~amd64~~10\.0\.1\.5\.mum$/);
+  assert.match(
+    f.facts.path ?? '',
+    /\\Servicing\\Packages\\Package_1861_for_KB5017315~31bf3856ad364e35~amd64~~10\.0\.1\.5\.mum$/,
+  );
   assert.deepEqual(
     f.evidence.map((e) => e.line),
     [1, 2, 3, 4, 5],
@@ -139,7 +149,10 @@ test('seed 004 (constructed): KB5032196 fails 0x80070490, a 17763.1879 component
   const d = analyzePath(join(fixtures, 'seed-004-not-found.log'));
   const f = only(d, 'cbs-not-found');
   assert.equal(f.messageId, 'missing');
-  assert.equal(f.facts.component, 'amd64_hyperv-vmsynthnic_31bf3856ad364e35_10.0.17763.1879_none_fc948d4afe9ac7bb');
+  assert.equal(
+    f.facts.component,
+    'amd64_hyperv-vmsynthnic_31bf3856ad364e35_10.0.17763.1879_none_fc948d4afe9ac7bb',
+  );
   assert.equal(f.facts.version, '10.0.17763.1879');
   assert.equal(f.facts.kb, 'KB5032196');
   assert.ok(!f.evidence.some((e) => /SQM:/.test(e.text)), 'the routine SQM look-up is not evidence');
@@ -151,7 +164,10 @@ test('seed 004 (constructed): 0x800F0986 forward delta on wkscli.dll', () => {
   assert.equal(f.code, '0x800f0986');
   assert.equal(f.facts.file, 'wkscli.dll');
   assert.equal(f.facts.deltaType, 'forward');
-  assert.match(f.facts.component ?? '', /^Microsoft-Windows-WorkstationService-NetApi, version 10\.0\.17763\.5122/);
+  assert.match(
+    f.facts.component ?? '',
+    /^Microsoft-Windows-WorkstationService-NetApi, version 10\.0\.17763\.5122/,
+  );
   const a = d.attempts.find((x) => x.outcome === 'failed')!;
   assert.equal(a.result, '0x800f0986');
   assert.equal(a.failureSource, 'Stage');

@@ -161,7 +161,12 @@ export class AttemptTracker {
       if (pkg) {
         // 1809+ names the update: `…, Package: Package_for_DotNetRollup~…, Identifier: KB5020685`.
         const kb = /Identifier: (KB\d{6,7})\b/.exec(msg)?.[1] ?? null;
-        this.create(e, run, { package: pkg, client: m[1]!.trim() || null, session: m[2]!, ...(kb ? { kb } : {}) });
+        this.create(e, run, {
+          package: pkg,
+          client: m[1]!.trim() || null,
+          session: m[2]!,
+          ...(kb ? { kb } : {}),
+        });
       }
     } else if ((m = RE.execComplete.exec(msg))) {
       const [session, pkg] = [m[1]!, m[2]!];
@@ -195,7 +200,11 @@ export class AttemptTracker {
         this.attempts.find((x) => x.run === run.index && x.package === pkg && x.outcome === 'failed') ??
         // A log cut before "Exec: Processing started": the failure line just before had no package yet.
         this.attempts.find(
-          (x) => x.run === run.index && x.package === null && x.kind === 'package' && e.line - (x.failLine ?? -99) <= 10,
+          (x) =>
+            x.run === run.index &&
+            x.package === null &&
+            x.kind === 'package' &&
+            e.line - (x.failLine ?? -99) <= 10,
         ) ??
         this.create(e, run, { package: pkg, client: m[6]!.trim() });
       a.package ??= pkg;
@@ -226,7 +235,9 @@ export class AttemptTracker {
     } else if (RE.startupComplete.test(msg) || RE.startupFailed.test(msg)) {
       if (isFailureCode(code)) {
         // One startup attempt per run: a failure first, then "Processing complete" asking for a reboot.
-        const done = this.attempts.find((x) => x.kind === 'startup' && x.run === run.index && !this.open.includes(x));
+        const done = this.attempts.find(
+          (x) => x.kind === 'startup' && x.run === run.index && !this.open.includes(x),
+        );
         if (done) {
           if (code === '0x80070bc2') done.rebootPending = true;
         } else {

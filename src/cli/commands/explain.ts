@@ -6,10 +6,12 @@ import { renderCodes } from '../../report/explain.js';
 import { langOption, type Io } from '../io.js';
 
 export async function explainCommand(args: string[], io: Io): Promise<number> {
+  // A negative decimal code (`-2147010798`) is a value, not an option.
+  const numbers = args.filter((a) => /^-\d+$/.test(a));
   let parsed;
   try {
     parsed = parseArgs({
-      args,
+      args: args.filter((a) => !numbers.includes(a)),
       allowPositionals: true,
       options: { lang: { type: 'string' }, json: { type: 'boolean' } },
     });
@@ -17,7 +19,8 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
     io.err(`patchdx explain: ${(err as Error).message}\n`);
     return 2;
   }
-  const { values, positionals } = parsed;
+  const { values } = parsed;
+  const positionals = [...parsed.positionals, ...numbers];
   if (positionals.length === 0) {
     io.err(
       'patchdx explain: give a code (0x80073712, -2147010798, 14098) or a name (ERROR_SXS_COMPONENT_STORE_CORRUPT)\n',
