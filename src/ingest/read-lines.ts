@@ -69,8 +69,19 @@ export class LineSplitter {
       this.finishLongLine();
       pos = nl + 1;
     } else if (this.carry) {
-      buf = Buffer.concat([this.carry, chunk]);
-      this.carry = null;
+      // Finish the carried partial line with the head of this chunk, without copying the whole chunk.
+      const nl = chunk.indexOf(10);
+      if (nl === -1 || this.carry.length + nl > this.maxLine) {
+        buf = Buffer.concat([this.carry, chunk]);
+        this.carry = null;
+      } else {
+        const line = Buffer.concat([this.carry, chunk.subarray(0, nl + 1)]);
+        this.carry = null;
+        let end = line.length - 1;
+        if (end > 0 && line[end - 1] === 13) end--;
+        this.sink(line, 0, end, ++this.lineNo);
+        pos = nl + 1;
+      }
     }
     const sink = this.sink;
     let nl: number;

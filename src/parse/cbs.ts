@@ -298,7 +298,9 @@ export class CbsLineParser {
     const s = start + off;
     this.stats.timestamped++;
     if (this.stats.first === null) this.stats.first = buf.toString('latin1', s, s + 19);
-    buf.copy(this.lastTs, 0, s, s + 19);
+    // A byte loop: Buffer.copy's call overhead costs more than these 19 bytes.
+    const last = this.lastTs;
+    for (let i = 0; i < 19; i++) last[i] = buf[s + i]!;
     this.haveLastTs = true;
 
     if (this.inReport) {
@@ -399,11 +401,23 @@ export class CbsLineParser {
     // Level word at s+21.
     const lv = buf[s + 21];
     if (lv !== 73 /* I */ && lv !== 80 /* P */) return true; // Error, Warning, anything unusual
-    // Skip the level word and padding.
-    let p = s + 21;
-    while (p < end && buf[p] !== B.SPACE) p++;
-    while (p < end && buf[p] === B.SPACE) p++;
+    let p: number;
     let isCsi = false;
+    if (
+      buf[s + 42] === B.SPACE &&
+      buf[s + 43] !== B.SPACE &&
+      buf[s + 49] === B.SPACE &&
+      buf[s + 50] !== B.SPACE
+    ) {
+      // The standard layout: component at column 43, message at column 50.
+      isCsi = buf[s + 43] === 67 && buf[s + 44] === 83 && buf[s + 45] === 73 && buf[s + 46] === B.SPACE;
+      p = s + 50;
+    } else {
+      // Any other spacing: skip the level word and padding, then the component.
+      p = s + 21;
+      while (p < end && buf[p] !== B.SPACE) p++;
+      while (p < end && buf[p] === B.SPACE) p++;
+    }
     if (p - s < 50) {
       isCsi = buf[p] === 67 && buf[p + 1] === 83 && buf[p + 2] === 73 && buf[p + 3] === B.SPACE;
       while (p < end && buf[p] !== B.SPACE) p++;

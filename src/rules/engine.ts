@@ -18,6 +18,7 @@ export interface TrackedFinding extends Finding {
 }
 
 const MAX_RUN_ENTRIES = 250_000;
+const NONE: readonly Rule[] = [];
 const MAX_CHAIN = 8;
 const MAX_FOLDED = 10;
 
@@ -64,6 +65,8 @@ export class Engine {
   private readonly byCode = new Map<string, Rule[]>();
   private readonly textTriggers: { text: string; rule: Rule }[] = [];
   private readonly flagTriggers = new Map<string, Rule[]>();
+  /** One pass over a message tells whether any text trigger can match at all. */
+  private readonly anyText: RegExp | null;
 
   constructor(opts: EngineOptions = {}) {
     this.rules = opts.rules ?? allRules;
@@ -74,6 +77,8 @@ export class Engine {
       for (const f of r.triggers.csiFlags ?? [])
         this.flagTriggers.set(f, [...(this.flagTriggers.get(f) ?? []), r]);
     }
+    const escaped = [...new Set(this.textTriggers.map((t) => t.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))];
+    this.anyText = escaped.length > 0 ? new RegExp(escaped.join('|')) : null;
   }
 
   /** Feed one entry (in log order). */
@@ -105,11 +110,18 @@ export class Engine {
     this.run = null;
   }
 
-  private rulesFor(e: LogEntry): Set<Rule> {
-    const out = new Set<Rule>();
-    for (const c of e.codes) for (const r of this.byCode.get(c) ?? []) out.add(r);
-    if (e.csi?.flag) for (const r of this.flagTriggers.get(e.csi.flag) ?? []) out.add(r);
-    for (const t of this.textTriggers) if (!out.has(t.rule) && e.message.includes(t.text)) out.add(t.rule);
+  /** Rules whose triggers match the entry, in registry order of discovery (no duplicates). */
+  private rulesFor(e: LogEntry): Rule[] {
+    const out: Rule[] = [];
+    const add = (r: Rule): void => {
+      if (!out.includes(r)) out.push(r);
+    };
+    for (const c of e.codes) for (const r of this.byCode.get(c) ?? NONE) add(r);
+    if (e.csi?.flag) for (const r of this.flagTriggers.get(e.csi.flag) ?? NONE) add(r);
+    if (this.anyText?.test(e.message)) {
+      for (const t of this.textTriggers)
+        if (!out.includes(t.rule) && e.message.includes(t.text)) out.push(t.rule);
+    }
     return out;
   }
 
@@ -244,8 +256,18 @@ export class Engine {
     const used = new Set(root.evidence.map((e) => e.line));
     for (const l of root.chain) for (const e of l.evidence) used.add(e.line);
     const picked: LogEntry[] = [];
-    for (const e of entries) {
-      if (e.line <= root.anchor || e.line > end + 1 || used.has(e.line)) continue;
+    // Entries are in line order: start at the root and stop after the attempt's end.
+    let lo = 0;
+    let hi = entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (entries[mid]!.line <= root.anchor) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < entries.length; i++) {
+      const e = entries[i]!;
+      if (e.line > end + 1) break;
+      if (used.has(e.line)) continue;
       const code = e.codes.find(isFailureCode);
       const isFinal = /^WER: Generating failure report/.test(e.message);
       if (!isFinal && !(code && isFailedResult(code) && (code === a.result || code === root.code))) continue;

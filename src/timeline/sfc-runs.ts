@@ -11,8 +11,11 @@ const CLOSE = /^\[SR\] (?:Repair complete|Verify and Repair Transaction complete
 const STARTS = /^\[SR\] Verifying \d+ component/;
 const MAX_GAP_MINUTES = 30;
 
+/** Minutes since the epoch of a `YYYY-MM-DD HH:MM:SS` local stamp (NaN when absent). */
 function minutes(t: string | null): number {
-  return t ? Date.parse(t.replace(' ', 'T') + 'Z') / 60000 : NaN;
+  if (!t) return NaN;
+  const n = (a: number, b: number): number => Number(t.slice(a, b));
+  return Date.UTC(n(0, 4), n(5, 7) - 1, n(8, 10), n(11, 13), n(14, 16)) / 60000;
 }
 
 /** Feed `[SR]` entries in order; each call says whether the entry starts a new SFC run. */
@@ -25,7 +28,7 @@ export class SfcSegmenter {
     const msg = e.message;
     let starts = this.last === null;
     if (this.last) {
-      const gap = minutes(e.time) - minutes(this.last.time);
+      const gap = e.time === this.last.time ? 0 : minutes(e.time) - minutes(this.last.time);
       if ((this.closing && STARTS.test(msg)) || gap < 0 || gap > MAX_GAP_MINUTES) starts = true;
     }
     if (starts) this.closing = false;
