@@ -73,6 +73,10 @@ export default defineRule({
       en: 'DISM ({{operation}}) found {{detected}} corruption(s) and repaired all of them.',
       zh: 'DISM（{{operation}}）发现 {{detected}} 处损坏，已全部修复。',
     },
+    reverseDeltaOnly: {
+      en: 'DISM ({{operation}}) lists {{detected}} reverse-delta payload(s) (`\\r\\` files) as corrupt; these are usually harmless leftovers of component cleanup.',
+      zh: 'DISM（{{operation}}）将 {{detected}} 个反向增量文件（`\\r\\` 目录下）列为损坏；这通常是组件清理后的无害残留。',
+    },
     clean: {
       en: 'DISM ({{operation}}) found no component store corruption.',
       zh: 'DISM（{{operation}}）未发现组件存储损坏。',
@@ -117,7 +121,22 @@ export default defineRule({
         };
         const evidence = [head, ...itemEvidence, ...summaryLines];
         const time = e.time;
-        if (detected > 0 && repaired < detected) {
+        // Reverse-delta (`…\r\file`) payloads are often leftovers of component cleanup: alone, and with a
+        // check that did not fail, they are a warning, not a root cause.
+        const reverseOnly = items.length > 0 && items.every((i) => /\\r\\[^\\]+$/.test(i.target));
+        if (reverseOnly && detected === items.length && !isFailureCode(result)) {
+          ctx.report({
+            messageId: 'reverseDeltaOnly',
+            data: { operation, detected: String(detected) },
+            facts,
+            code: null,
+            severity: 'warning',
+            root: false,
+            confidence: 'medium',
+            evidence,
+            time,
+          });
+        } else if (detected > 0 && repaired < detected) {
           ctx.report({
             messageId: 'corruption',
             data: {
@@ -186,6 +205,18 @@ export default defineRule({
 2019-07-29 22:39:18, Info                  CBS    Total Detected Corruption:	1
 2019-07-29 22:39:18, Info                  CBS    Total Repaired Corruption:	1
 2019-07-29 22:39:18, Info                  CBS    Total Operation Time: 280 seconds.`,
+      },
+
+      {
+        name: 'only reverse-delta leftovers: a warning, not a failure',
+        log: `2023-05-17 09:02:10, Info                  CBS    Checking System Update Readiness.
+2023-05-17 09:02:10, Info                  CBS    (p)\tCSI Payload Corrupt\t(n)\t\t\tamd64_microsoft-windows-systemreset_31bf3856ad364e35_10.0.22621.1635_none_cae32a1ff7a3e633\\r\\ResetEngine.exe
+2023-05-17 09:02:10, Info                  CBS    Summary:
+2023-05-17 09:02:10, Info                  CBS    Operation: Detect only 
+2023-05-17 09:02:10, Info                  CBS    Operation result: 0x0
+2023-05-17 09:02:10, Info                  CBS    Total Detected Corruption:\t1
+2023-05-17 09:02:10, Info                  CBS    Total Repaired Corruption:\t0
+2023-05-17 09:02:10, Info                  CBS    Total Operation Time: 40 seconds.`,
       },
     ],
     invalid: [
