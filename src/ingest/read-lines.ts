@@ -43,6 +43,8 @@ export class LineSplitter {
   private carry: Buffer | null = null;
   private skipping = false;
   private skippedBytes = 0;
+  /** Whether the last skipped byte was a CR (its LF may start the next chunk). */
+  private skippedCr = false;
   private lineNo = 0;
   readonly longLines: LongLine[] = [];
   truncatedLastLine = false;
@@ -63,9 +65,12 @@ export class LineSplitter {
       const nl = buf.indexOf(10);
       if (nl === -1) {
         this.skippedBytes += buf.length;
+        this.skippedCr = buf[buf.length - 1] === 13;
         return;
       }
-      this.skippedBytes += nl;
+      // The CR of a CRLF ending is not part of the line, even when the chunk border split them.
+      if (nl > 0) this.skippedBytes += buf[nl - 1] === 13 ? nl - 1 : nl;
+      else if (this.skippedCr) this.skippedBytes--;
       this.finishLongLine();
       pos = nl + 1;
     } else if (this.carry) {
@@ -97,11 +102,14 @@ export class LineSplitter {
     }
     if (pos < buf.length) {
       const rest = buf.length - pos;
-      if (rest > this.maxLine) {
+      // A trailing CR may be half of a CRLF: it does not count towards the line's length.
+      const content = buf[buf.length - 1] === 13 ? rest - 1 : rest;
+      if (content > this.maxLine) {
         // Keep the first maxLine bytes of this over-long line, skip the rest until its line break.
         this.carry = Buffer.from(buf.subarray(pos, pos + this.maxLine));
         this.skipping = true;
         this.skippedBytes = rest - this.maxLine;
+        this.skippedCr = buf[buf.length - 1] === 13;
       } else {
         this.carry = Buffer.from(buf.subarray(pos));
       }
@@ -164,15 +172,17 @@ export function readLinesFromFile(path: string, sink: LineSink, opts: ReadOption
   try {
     const total = fstatSync(fd).size;
     const chunkBytes = opts.chunkBytes ?? DEFAULT_CHUNK;
-    const buf = Buffer.allocUnsafe(chunkBytes);
-    let n = readSync(fd, buf, 0, chunkBytes, null);
-    const feeder = createFeeder(buf.subarray(0, Math.min(n, 4096)), sink, opts);
+    const head = Buffer.alloc(4096);
+    const feeder = createFeeder(head.subarray(0, readSync(fd, head, 0, head.length, 0)), sink, opts);
     let read = 0;
-    while (n > 0) {
+    for (;;) {
+      // A fresh buffer per chunk: consumers may keep a reference to the previous chunk's lines.
+      const buf = Buffer.allocUnsafe(chunkBytes);
+      const n = readSync(fd, buf, 0, chunkBytes, read);
+      if (n <= 0) break;
       read += n;
       feeder.push(buf.subarray(0, n));
       opts.onProgress?.(read, total);
-      n = readSync(fd, buf, 0, chunkBytes, null);
     }
     return feeder.end(read);
   } finally {

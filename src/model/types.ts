@@ -18,6 +18,12 @@ export interface CsiDetail {
   utc?: string;
   /** `F` fatal, `E` error, `W` warning, `I` info flag after the sequence number. */
   flag?: 'F' | 'E' | 'W' | 'I';
+  /** Function a failure originated in (`originated in function X`) or propagated from (`#id# from X`). */
+  origin?: string;
+  /** Call/trace id `#5546992#`: successive frames of one failure have neighbouring ids. */
+  callId?: number;
+  /** GetLastError at log time (`[gle=0x80004005]`): mostly noise, kept for completeness. */
+  gle?: string;
 }
 
 /** One logical log entry: a timestamped line plus its continuation lines. */

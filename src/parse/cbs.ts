@@ -198,7 +198,8 @@ export function parseHeadLine(text: string): {
   const level = m[2]!;
   // Column layout: the level is padded to column 43 and the component to column 50. An empty
   // component leaves spaces up to column 50 (arbiter lines).
-  let rest = m[3]!;
+  // Some builds print a message id after the level (`Error      [0x01803e] CSI    …`).
+  let rest = m[3]!.replace(/^\[0x[0-9a-fA-F]+\]\s+/, '');
   let component = '';
   const padded = text.length > 50 && text.slice(21, 50).trim() === level;
   if (!padded) {
@@ -229,15 +230,26 @@ export function detectCbs(headLines: string[]): number {
   let ts = 0;
   let cbs = 0;
   for (const l of headLines) {
-    const m = /^(?:\uFEFF)?(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d), (\w+)\s+(\S+)\s/.exec(l);
+    const m = /^(?:\uFEFF)?\d{4}-\d\d-\d\d \d\d:\d\d:\d\d, \w+\s+(?:\[0x[0-9a-fA-F]+\]\s+)?(\S+)/.exec(l);
     if (!m) continue;
     ts++;
-    if (m[3] === 'CBS' || m[3] === 'CSI' || m[3] === 'DPX' || m[3] === 'TI') cbs++;
+    const comp = m[1]!;
+    // CBS-family components; lines with an empty component column (arbiter:, Feature:) belong to CBS too.
+    if (
+      comp === 'CBS' ||
+      comp === 'CSI' ||
+      comp === 'DPX' ||
+      comp === 'TI' ||
+      comp === 'SXS' ||
+      /[:.]$/.test(comp) ||
+      (l.length > 50 && l.slice(43, 50).trim() === '')
+    )
+      cbs++;
   }
-  if (ts === 0 || cbs === 0) return 0;
-  // Share of timestamped lines among the non-empty ones; Panther cbs.log mixes DISM and CBS lines.
-  const nonEmpty = headLines.filter((l) => l.trim() !== '').length;
-  return Math.min(1, ts / Math.max(1, nonEmpty));
+  if (ts === 0) return 0;
+  // Share of CBS-family lines among the timestamped ones: dism.log (DISM lines with a few CSI ones) stays low,
+  // Panther cbs.log (DISM and CBS mixed) in between.
+  return cbs / ts;
 }
 
 /** Where the report of a DISM health check is gathered into one entry. */
@@ -245,6 +257,7 @@ const REPORT_START = Buffer.from('Checking System Update Readiness');
 const REPORT_END = Buffer.from('Total Operation Time');
 const MAX_REPORT_LINES = 20000;
 const MAX_CONTINUATION_LINES = 2000;
+const MAX_PENDING_CONTINUATIONS = 16;
 
 /** Statistics of one CBS read. */
 export interface CbsStats {
@@ -273,6 +286,8 @@ export class CbsLineParser {
   private pendingHeadStart = 0;
   private pendingHeadEnd = 0;
   private pendingHeadLine = 0;
+  /** Continuation lines seen since the skipped head (buffers stay valid: each chunk is a fresh buffer). */
+  private pendingCont: [Buffer, number, number][] = [];
   readonly stats: CbsStats = {
     entries: 0,
     timestamped: 0,
@@ -320,6 +335,8 @@ export class CbsLineParser {
     }
 
     this.flush();
+    this.pendingCont = [];
+    if (this.utcPending && buf[s + 58] === B.AT) this.learnUtcOffset(buf, start, end, off);
     if (this.keep(buf, s, end)) {
       this.pendingHeadBuf = null;
       this.startEntry(decodeLine(buf, start, end, this.encoding), off, lineNo);
@@ -351,19 +368,47 @@ export class CbsLineParser {
       }
       return;
     }
-    if (end === start) return;
-    // A continuation of a skipped entry: keep the entry after all when the continuation carries a code.
-    if (
-      this.pendingHeadBuf === buf &&
-      this.pendingHeadLine === lineNo - 1 &&
-      this.anywhere(buf, start, end)
-    ) {
-      const head = decodeLine(this.pendingHeadBuf, this.pendingHeadStart, this.pendingHeadEnd, this.encoding);
-      const off = timestampOffset(this.pendingHeadBuf, this.pendingHeadStart, this.pendingHeadEnd);
-      this.pendingHeadBuf = null;
-      this.startEntry(head, Math.max(0, off), lineNo - 1);
-      if (this.current) this.onContinuation(buf, start, end, lineNo);
+    if (!this.pendingHeadBuf) return;
+    // A continuation of a skipped entry: keep the entry after all when a continuation carries a code or
+    // opens a health report (the Windows 8.1/2016 layout puts the report under an empty Info line).
+    const opensReport = indexWithin(buf, REPORT_START, start, end) >= 0;
+    if (!opensReport && (end === start || !this.anywhere(buf, start, end))) {
+      if (this.pendingCont.length < MAX_PENDING_CONTINUATIONS) this.pendingCont.push([buf, start, end]);
+      else this.pendingHeadBuf = null;
+      return;
     }
+    const headBuf = this.pendingHeadBuf;
+    const head = decodeLine(headBuf, this.pendingHeadStart, this.pendingHeadEnd, this.encoding);
+    const off = timestampOffset(headBuf, this.pendingHeadStart, this.pendingHeadEnd);
+    const held = this.pendingCont;
+    this.pendingHeadBuf = null;
+    this.pendingCont = [];
+    this.startEntry(head, Math.max(0, off), this.pendingHeadLine);
+    if (!this.current) return;
+    if (opensReport) {
+      this.inReport = true;
+      this.reportLines = 0;
+    }
+    const first = lineNo - held.length;
+    held.forEach(([b, s0, e0], i) => this.onContinuation(b, s0, e0, first + i));
+    this.onContinuation(buf, start, end, lineNo);
+  }
+
+  /** True until a CSI `@` stamp has given the machine's UTC offset. */
+  private utcPending = true;
+
+  /** Reads the UTC offset from a standard-layout CSI line whose `@` stamp sits at column 58. */
+  private learnUtcOffset(buf: Buffer, start: number, end: number, off: number): void {
+    const head = parseHeadLine(decodeLine(buf, start, end, this.encoding).slice(off));
+    if (head?.csi?.utc) this.setUtcOffset(head.time, head.csi.utc);
+  }
+
+  private setUtcOffset(localTime: string, utcIso: string): void {
+    const local = Date.parse(localTime.replace(' ', 'T') + 'Z');
+    const utc = Date.parse(utcIso);
+    if (Number.isNaN(local) || Number.isNaN(utc)) return;
+    this.stats.utcOffsetMinutes = Math.round((local - utc) / 60000 / 15) * 15;
+    this.utcPending = false;
   }
 
   private startEntry(text: string, off: number, lineNo: number): void {
@@ -385,13 +430,7 @@ export class CbsLineParser {
     };
     if (head.csi) {
       entry.csi = head.csi;
-      if (head.csi.utc && this.stats.utcOffsetMinutes === null) {
-        const local = Date.parse(head.time.replace(' ', 'T') + 'Z');
-        const utc = Date.parse(head.csi.utc);
-        if (!Number.isNaN(local) && !Number.isNaN(utc)) {
-          this.stats.utcOffsetMinutes = Math.round((local - utc) / 60000 / 15) * 15;
-        }
-      }
+      if (this.utcPending && head.csi.utc) this.setUtcOffset(head.time, head.csi.utc);
     }
     this.current = entry;
   }
@@ -462,6 +501,7 @@ export class CbsLineParser {
     if (!e) return;
     this.current = null;
     e.codes = extractCodes(e.message);
+    if (e.csi) csiDetails(e.csi, e.message);
     this.stats.entries++;
     this.emit(e);
   }
@@ -472,6 +512,23 @@ export class CbsLineParser {
     this.flush();
     if (this.haveLastTs) this.stats.last = this.lastTs.toString('latin1');
   }
+}
+
+const ORIGIN_RE = /originated in function (\S+)/;
+const CALL_RE = /#(\d+)# (?:\d+ us )?from ([\w:~]+)/;
+const GLE_RE = /\[gle=(0x[0-9a-fA-F]{8})\]/;
+
+/** Adds the origin function, call id and GetLastError of a CSI record (`originated in function X`, `#id# from Y`, `[gle=…]`). */
+function csiDetails(csi: CsiDetail, message: string): void {
+  const o = ORIGIN_RE.exec(message);
+  if (o) csi.origin = o[1]!;
+  const c = CALL_RE.exec(message);
+  if (c) {
+    csi.callId = Number(c[1]);
+    csi.origin ??= c[2]!;
+  }
+  const g = GLE_RE.exec(message);
+  if (g) csi.gle = g[1]!.toLowerCase();
 }
 
 /** indexOf limited to [from, end). */

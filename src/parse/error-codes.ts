@@ -8,8 +8,8 @@ import { canonicalCode, codeForName, win32ToHresult } from '../knowledge/codes.j
 /** True for a failure code (severity bit set), false for S_OK and other success codes. */
 export function isFailureCode(code: string | null | undefined): code is string {
   if (!code) return false;
-  const first = code.charCodeAt(2);
-  // '8'..'9', 'a'..'f' as the first hex digit means the top bit is set.
+  const first = code.charCodeAt(2) | 0x20;
+  // '8'..'9', 'a'..'f' (either case) as the first hex digit means the top bit is set.
   return (first >= 56 && first <= 57) || (first >= 97 && first <= 102);
 }
 

@@ -57,10 +57,26 @@ export function longIdentities(text: string): LongIdentity[] {
   LONG_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = LONG_RE.exec(text)) !== null) {
-    const arch = m[3] ? m[3].replace(/^PROCESSOR_ARCHITECTURE_(\w+).*$/, '$1').toLowerCase() : null;
+    const arch = m[3] ? archName(m[3]) : null;
     out.push({ text: m[0], name: m[1]!, version: m[2]!, arch, token: m[4]! });
   }
   return out;
+}
+
+/** `PROCESSOR_ARCHITECTURE_INTEL (0)` (Win7 form) or `amd64` (Win10 form) → the component-key name. */
+function archName(raw: string): string {
+  const m = /PROCESSOR_ARCHITECTURE_(\w+)/.exec(raw);
+  if (!m) return raw.trim().toLowerCase();
+  const map: Record<string, string> = {
+    INTEL: 'x86',
+    AMD64: 'amd64',
+    IA32_ON_WIN64: 'wow64',
+    ARM64: 'arm64',
+    ARM: 'arm',
+    IA64: 'ia64',
+    MSIL: 'msil',
+  };
+  return map[m[1]!] ?? m[1]!.toLowerCase();
 }
 
 /** `Package_8_for_KB5017270~31bf3856ad364e35~amd64~~10.0.3991.1`. */

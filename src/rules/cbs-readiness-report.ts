@@ -17,7 +17,8 @@ interface Item {
   text: string;
 }
 
-const ITEM_RE = /^\((p|f|fix|w)\)\s+(.+?)\s+\((n|w|b)\)\s+(?:\(Fixed\)\s+)?(\S.*?)\s*$/;
+// `(p)<TAB>CSI Payload Corrupt<TAB>(n)<TAB>…<TAB>target`; the Windows 8.1/2016 layout has no `(n)` flag.
+const ITEM_RE = /^\((p|f|fix|w)\)\s+(.+?)\s+(?:\((n|w|b)\)\s+)?(?:\(Fixed\)\s+)?(\S+)\s*$/;
 
 /** Parses the report entry's message lines into items and summary values. */
 export function parseReport(e: LogEntry): { items: Item[]; summary: Map<string, string> } {
@@ -31,7 +32,7 @@ export function parseReport(e: LogEntry): { items: Item[]; summary: Map<string, 
       items.push({
         tag: m[1]!,
         category: m[2]!.trim(),
-        flag: m[3]!,
+        flag: m[3] ?? '',
         fixed: /\(Fixed\)/.test(l),
         target: m[4]!,
         line: e.line + i,
