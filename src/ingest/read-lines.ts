@@ -6,7 +6,10 @@ import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
 import { TextDecoder } from 'node:util';
 import { sniffEncoding, type Encoding } from './encoding.js';
 
-/** Receives each physical line; `end` excludes the line break (CR and LF). Must not keep `buf`. */
+/**
+ * Receives each physical line; `end` excludes the line break (CR and LF). `buf` stays valid until the
+ * first line of the chunk after next: copy what must live longer.
+ */
 export type LineSink = (buf: Buffer, start: number, end: number, lineNo: number) => void;
 
 export interface ReadOptions {
@@ -175,9 +178,11 @@ export function readLinesFromFile(path: string, sink: LineSink, opts: ReadOption
     const head = Buffer.alloc(4096);
     const feeder = createFeeder(head.subarray(0, readSync(fd, head, 0, head.length, 0)), sink, opts);
     let read = 0;
-    for (;;) {
-      // A fresh buffer per chunk: consumers may keep a reference to the previous chunk's lines.
-      const buf = Buffer.allocUnsafe(chunkBytes);
+    // Two buffers in turn: while a chunk is split, the previous one is still intact, so a consumer may
+    // hold on to its lines until the next chunk starts (see CbsLineParser.detach).
+    const bufs = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
+    for (let i = 0; ; i++) {
+      const buf = bufs[i & 1]!;
       const n = readSync(fd, buf, 0, chunkBytes, read);
       if (n <= 0) break;
       read += n;

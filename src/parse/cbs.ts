@@ -286,7 +286,7 @@ export class CbsLineParser {
   private pendingHeadStart = 0;
   private pendingHeadEnd = 0;
   private pendingHeadLine = 0;
-  /** Continuation lines seen since the skipped head (buffers stay valid: each chunk is a fresh buffer). */
+  /** Continuation lines seen since the skipped head (copied by detach() when the chunk changes). */
   private pendingCont: [Buffer, number, number][] = [];
   readonly stats: CbsStats = {
     entries: 0,
@@ -303,8 +303,27 @@ export class CbsLineParser {
     private readonly emit: (e: LogEntry) => void,
   ) {}
 
+  /** The buffer lines last came from: the reader reuses a chunk's memory two chunks later. */
+  private lastBuf: Buffer | null = null;
+
+  /** Copies the held lines of the previous chunk before its memory is reused. */
+  private detach(): void {
+    if (this.pendingHeadBuf) {
+      this.pendingHeadBuf = Buffer.from(
+        this.pendingHeadBuf.subarray(this.pendingHeadStart, this.pendingHeadEnd),
+      );
+      this.pendingHeadStart = 0;
+      this.pendingHeadEnd = this.pendingHeadBuf.length;
+    }
+    this.pendingCont = this.pendingCont.map(([b, s, e]) => [Buffer.from(b.subarray(s, e)), 0, e - s]);
+  }
+
   /** LineSink: bind with `parser.onLine.bind(parser)` or call directly. */
   onLine(buf: Buffer, start: number, end: number, lineNo: number): void {
+    if (buf !== this.lastBuf) {
+      this.detach();
+      this.lastBuf = buf;
+    }
     const off = timestampOffset(buf, start, end);
     if (off < 0) {
       this.onContinuation(buf, start, end, lineNo);
