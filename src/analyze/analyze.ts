@@ -10,6 +10,7 @@ import { CbsLineParser, detectCbs } from '../parse/cbs.js';
 import { Engine, type TrackedFinding } from '../rules/engine.js';
 import type { TrackedAttempt } from '../timeline/cbs-attempts.js';
 import { VERSION } from '../version.js';
+import { enrichWithKnowledge } from './enrich.js';
 
 export interface AnalyzeOptions {
   /** Progress over all input bytes. */
@@ -302,16 +303,25 @@ function assemble(
       });
     }
   }
-  return {
+  const d: Diagnosis = {
     schema: 'patchdx.diagnosis/1',
     tool: { name: 'patchdx', version: VERSION },
     verdict,
     summary,
     sources,
-    machine: { servicingStack: engine.tracker.servicingStack, osBuild: null },
+    machine: {
+      servicingStack: engine.tracker.servicingStack,
+      osBuild: null,
+      osBuildSource: null,
+      lastUpdate: null,
+      servicingStackLevel: null,
+    },
     attempts: attempts.map(stripAttempt),
     findings: findings.map(stripFinding),
     diagnostics,
     stats: { ...stats, ms: Math.round(stats.ms) },
   };
+  let seq = Math.max(0, ...findings.map((f) => Number(f.id.slice(1)) || 0));
+  enrichWithKnowledge(d, { installedRollups: engine.tracker.installedRollups }, () => `f${++seq}`);
+  return d;
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../knowledge/paths.js';
 import type { Diagnosis, Finding } from '../model/types.js';
 import { analyzePath } from './analyze.js';
+import { missingSince } from '../knowledge/builds.js';
 
 const seeds = join(packageRoot(), '..', 'shared', 'seeds');
 const fixtures = join(packageRoot(), 'fixtures', 'seeds');
@@ -137,6 +138,8 @@ test('seed 003 (constructed): KB5003171 fails on a manifest of the January updat
   assert.equal(f.facts.actualHash, '1aaa57c006a57122483d08d37341e401fca266c6a93468ae49dde6f3281db5a0');
   assert.equal(f.facts.version, '10.0.17763.1697');
   assert.equal(f.facts.kb, 'KB5003171');
+  // The corrupt manifest's version belongs to the January 2021 update (the engineer's "1月的更新文件").
+  assert.match(f.facts.shippedBy ?? '', /^KB4598230 \(17763\.1697, 2021-01-12\)$/);
   const a = d.attempts.find((x) => x.outcome === 'failed')!;
   assert.equal(a.kb, 'KB5003171');
   assert.equal(a.package, 'Package_for_RollupFix~31bf3856ad364e35~amd64~~17763.1935.1.6');
@@ -156,6 +159,22 @@ test('seed 004 (constructed): KB5032196 fails 0x80070490, a 17763.1879 component
   assert.equal(f.facts.version, '10.0.17763.1879');
   assert.equal(f.facts.kb, 'KB5032196');
   assert.ok(!f.evidence.some((e) => /SQM:/.test(e.text)), 'the routine SQM look-up is not evidence');
+  // What the engineer worked out by hand: the machine never got past 17763.774, the missing component's
+  // version came with the April 2021 update, and the servicing stack comes first.
+  assert.equal(d.machine.osBuild, '17763.774');
+  assert.equal(d.machine.lastUpdate?.kb, 'KB4516077');
+  assert.match(f.facts.shippedBy ?? '', /^KB5001342 \(17763\.1879, 2021-04-13\)$/);
+  const gap = only(d, 'x-update-gap');
+  assert.equal(gap.facts.kb, 'KB5032196');
+  assert.equal(gap.facts.installedBuild, '17763.774');
+  assert.equal(
+    gap.facts.cumulativeUpdatesBetween,
+    String(missingSince('17763.774').filter((u) => u.date! < '2023-11-14').length),
+  );
+  assert.match(gap.facts.prerequisites ?? '', /KB5005112/);
+  assert.match(gap.message.zh, /本机版本为 17763\.774/);
+  const a = d.attempts.find((x) => x.outcome === 'failed')!;
+  assert.ok(a.findings.includes(gap.id));
 });
 
 test('seed 004 (constructed): 0x800F0986 forward delta on wkscli.dll', () => {

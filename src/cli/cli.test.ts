@@ -205,3 +205,24 @@ test('explain: every written form of a code', () => {
   const none = cli(['explain', 'NO_SUCH_THING_AT_ALL_XYZ']);
   assert.equal(none.code, 1);
 });
+
+test('explain: KBs, builds, component and package identities, with confidence and source', () => {
+  const kb = cli(['explain', 'KB5032196', '--lang', 'en']);
+  assert.equal(kb.code, 0);
+  assert.match(kb.out, /Released: 2023-11-14 {3}OS build: 17763\.5122/);
+  assert.match(kb.out, /Prerequisites: KB5005112/);
+  assert.match(kb.out, /Confidence: high/);
+  const build = cli(['explain', '17763.774', '--lang', 'en']);
+  assert.match(build.out, /Update that brings this build: KB4516077/);
+  assert.match(build.out, /KB5001342 {2}2021-04-13 {2}17763\.1879|… \d+ more/);
+  const comp = cli([
+    'explain',
+    'amd64_microsoft-windows-servicingstack_31bf3856ad364e35_10.0.17763.2980_none_56b389839943c990',
+    '--lang',
+    'en',
+  ]);
+  assert.match(comp.out, /version 10\.0\.17763\.2980/);
+  assert.match(comp.out, /Version shipped by: KB5014692/);
+  const pkg = cli(['explain', 'Package_for_RollupFix~31bf3856ad364e35~amd64~~17763.3165.1.10', '--json']);
+  assert.equal(JSON.parse(pkg.out).update.kb, 'KB5015811');
+});

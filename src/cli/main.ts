@@ -12,7 +12,7 @@ const USAGE = `patchdx ${VERSION} — diagnose failed Windows updates from their
 
 Usage:
   patchdx analyze <CBS.log | folder> [--json | --format text|json] [--lang zh|en] [--no-color]
-  patchdx explain <code | name>      [--lang zh|en] [--json]
+  patchdx explain <code | KB | build | component | package identity> [--lang zh|en] [--json]
   patchdx --version | --help
 
 Exit codes: 0 no failure found, 1 failure diagnosed, 2 could not run.

@@ -170,10 +170,27 @@ export interface SourceInfo {
   utcOffsetMinutes: number | null;
 }
 
+/** An update as the knowledge table knows it, shown with its confidence. */
+export interface UpdateRef {
+  kb: string;
+  build: string | null;
+  date: string | null;
+  kind: string;
+  confidence: Confidence;
+}
+
 /** Facts about the machine gathered from the logs. */
 export interface MachineFacts {
+  /** Version of the servicing stack that ran (`Loaded Servicing Stack v…`), last seen. */
   servicingStack: string | null;
+  /** OS build and UBR (`17763.1879`): the newest cumulative update package recorded as installed. */
   osBuild: string | null;
+  /** Where osBuild comes from (`CBS: Package_for_RollupFix … installed`). */
+  osBuildSource: string | null;
+  /** The update that brought the machine to osBuild. */
+  lastUpdate: UpdateRef | null;
+  /** The first cumulative update whose build is at or after the servicing stack version. */
+  servicingStackLevel: UpdateRef | null;
 }
 
 /** The result of an analysis: the one model every renderer reads. */

@@ -170,7 +170,8 @@ function hasPrefix(buf: Buffer, p: number, end: number): boolean {
   return false;
 }
 
-const ANYWHERE = [Buffer.from('HRESULT'), Buffer.from('STATUS_')];
+// Installed-state lines tell which cumulative update (so which build) the machine is at.
+const ANYWHERE = ['HRESULT', 'STATUS_', 'CurrentState:112', 'current: Installed'].map((m) => Buffer.from(m));
 
 /** Converts `2023/1/5:09:16:16.157` to ISO UTC. */
 export function csiStampToIso(stamp: string): string | undefined {
@@ -278,7 +279,7 @@ export class CbsLineParser {
   private current: LogEntry | null = null;
   private inReport = false;
   private reportLines = 0;
-  private nextHit: number[] = [-1, -1];
+  private nextHit: number[] = ANYWHERE.map(() => -1);
   private hitBuf: Buffer | null = null;
   private lastTs = Buffer.alloc(19);
   private haveLastTs = false;
@@ -499,7 +500,7 @@ export class CbsLineParser {
   private anywhere(buf: Buffer, p: number, end: number): boolean {
     if (this.hitBuf !== buf) {
       this.hitBuf = buf;
-      this.nextHit = [-2, -2];
+      this.nextHit.fill(-2);
     }
     for (let i = 0; i < ANYWHERE.length; i++) {
       let h = this.nextHit[i]!;

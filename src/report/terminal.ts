@@ -43,6 +43,7 @@ const L = {
   more: { en: 'more lines', zh: '行未显示' },
   lines: { en: 'lines', zh: '行' },
   stack: { en: 'servicing stack', zh: '服务堆栈' },
+  osBuild: { en: 'OS build', zh: '系统版本' },
   confidence: { en: 'confidence', zh: '置信度' },
 } as const;
 
@@ -80,7 +81,17 @@ export function renderText(d: Diagnosis, opts: TextOptions): string {
         : green(t(d.verdict));
   out.push(`${bold(t('verdict'))}: ${verdictWord}`);
   for (const s of d.summary) out.push(`  ${d.verdict === 'failed' ? red('✗') : '•'} ${safeText(s[lang])}`);
-  if (d.machine.servicingStack) out.push(dim(`${t('stack')}: ${d.machine.servicingStack}`));
+  const m = d.machine;
+  if (m.osBuild) {
+    const u = m.lastUpdate ? ` (${m.lastUpdate.kb}, ${m.lastUpdate.date ?? '?'})` : '';
+    out.push(dim(`${t('osBuild')}: ${m.osBuild}${u}`));
+  }
+  if (m.servicingStack) {
+    const lvl = m.servicingStackLevel
+      ? ` ≈ ${m.servicingStackLevel.kb} (${m.servicingStackLevel.date ?? '?'})`
+      : '';
+    out.push(dim(`${t('stack')}: ${m.servicingStack}${lvl}`));
+  }
   out.push('');
 
   const findings = d.findings.filter((f) => f.root || f.severity !== 'info');
@@ -147,7 +158,7 @@ function renderFinding(
   const t = (k: keyof typeof L): string => L[k][lang];
   const out: string[] = [];
   const code = f.code ? ` ${f.code}${f.codeName ? ` ${f.codeName}` : ''}` : '';
-  const role = f.root ? '' : ` (${t('consequence')})`;
+  const role = f.root ? '' : ` (${f.severity === 'error' ? t('consequence') : t('info')})`;
   out.push(
     `${n}. ${s.bold(safeText(f.title[lang]))}${code}${role} ${s.dim(`[${f.rule}, ${t('confidence')}: ${f.confidence}]`)}`,
   );

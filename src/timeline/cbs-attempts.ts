@@ -54,6 +54,10 @@ const RE = {
   rebootPending: /reboot is still pending|A reboot is required|RebootRequired|Reboot mark refs incremented/i,
 };
 
+/** A cumulative update package and the OS build it brings. */
+export const LCU_PACKAGE =
+  /Package_for_(?:RollupFix|KB\d{6,7})~[0-9a-f]{16}~\w*~[\w-]*~(\d{5})\.(\d+)\.\d+\.\d+/;
+
 function ev(e: LogEntry): Evidence {
   return { file: e.file, line: e.line, text: e.lines[0] ?? e.message };
 }
@@ -72,6 +76,8 @@ export class AttemptTracker {
   private sfcSegments = new SfcSegmenter();
   private seq = 0;
   servicingStack: string | null = null;
+  /** Cumulative update builds CBS records as installed (`17763.1879` → first line saying so). */
+  readonly installedRollups = new Map<string, { line: number; file: string }>();
 
   /** True when the entry starts a new TrustedInstaller process (the caller closes the current run). */
   static startsRun(e: LogEntry, runHasWorker: boolean): 'run' | 'worker' | null {
@@ -125,6 +131,9 @@ export class AttemptTracker {
       a.rebootPending = true;
     } else {
       a.outcome = 'succeeded';
+      const r = a.package ? LCU_PACKAGE.exec(a.package) : null;
+      if (r && a.targetState !== 'Absent')
+        this.installedRollups.set(`${r[1]}.${r[2]}`, { line: e.line, file: e.file });
     }
     a.evidence.push(ev(e));
     this.open = this.open.filter((x) => x !== a);
@@ -133,6 +142,21 @@ export class AttemptTracker {
   private findOpen(pred: (a: TrackedAttempt) => boolean): TrackedAttempt | undefined {
     for (let i = this.open.length - 1; i >= 0; i--) if (pred(this.open[i]!)) return this.open[i];
     return undefined;
+  }
+
+  /** Records a cumulative update package that CBS reports as installed (state 112 / Installed). */
+  private noteRollup(e: LogEntry): void {
+    const installed =
+      /CurrentState: ?112\b|current: Installed|is already in the correct state, current: Installed|applicable state: Installed, current state: Installed/i.test(
+        e.message,
+      );
+    if (!installed) return;
+    // The cumulative update package: `Package_for_RollupFix~…~17763.1879.1.5` (1809) or
+    // `Package_for_KB5026039~…~22621.1554.1.1` (Windows 11): its version starts with the OS build.
+    const m = LCU_PACKAGE.exec(e.message);
+    if (m && !this.installedRollups.has(`${m[1]}.${m[2]}`)) {
+      this.installedRollups.set(`${m[1]}.${m[2]}`, { line: e.line, file: e.file });
+    }
   }
 
   /** Where a session began, for attempts first seen at their end (the window must cover the session). */
@@ -150,6 +174,7 @@ export class AttemptTracker {
       this.observeCsi(e, run);
       return;
     }
+    if (msg.includes('Package_for_')) this.noteRollup(e);
     if ((m = RE.stack.exec(msg))) {
       this.servicingStack = m[1]!;
       run.servicingStack = m[1]!;

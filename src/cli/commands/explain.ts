@@ -1,8 +1,8 @@
-// `patchdx explain <code | name>`: what the knowledge tables say about an error code, in any written form.
+// `patchdx explain <code | KB | build | component | package>`: what the knowledge tables say about it.
 
 import { parseArgs } from 'node:util';
-import { lookupCode } from '../../knowledge/codes.js';
-import { renderCodes } from '../../report/explain.js';
+import { explain } from '../../knowledge/explain.js';
+import { renderExplained } from '../../report/explain.js';
 import { langOption, type Io } from '../io.js';
 
 export async function explainCommand(args: string[], io: Io): Promise<number> {
@@ -23,15 +23,15 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
   const positionals = [...parsed.positionals, ...numbers];
   if (positionals.length === 0) {
     io.err(
-      'patchdx explain: give a code (0x80073712, -2147010798, 14098) or a name (ERROR_SXS_COMPONENT_STORE_CORRUPT)\n',
+      'patchdx explain: give a code (0x80073712, -2147010798, ERROR_SXS_COMPONENT_STORE_CORRUPT), a KB (KB5032196), a build (17763.774), or a component or package identity\n',
     );
     return 2;
   }
   const lang = langOption(values.lang, io);
   if (!lang) return 2;
   const query = positionals.join(' ');
-  const infos = lookupCode(query);
-  if (values.json) io.out(JSON.stringify({ query, results: infos }, null, 2) + '\n');
-  else io.out(renderCodes(query, infos, lang));
-  return infos.length > 0 ? 0 : 1;
+  const result = explain(query);
+  if (values.json) io.out(JSON.stringify(result, null, 2) + '\n');
+  else io.out(renderExplained(result, lang));
+  return result.kind === 'unknown' ? 1 : 0;
 }

@@ -1,0 +1,127 @@
+// Adds what the knowledge tables know to a diagnosis: the machine's build level and last cumulative update,
+// the servicing stack level, the KB of a cumulative update package, which update shipped a component
+// version, and — for a failed cumulative update — the gap from the installed build to the target and the
+// prerequisites (seed 004: a machine at 17763.774 installing KB5032196).
+
+import type { Attempt, Diagnosis, Finding, UpdateRef } from '../model/types.js';
+import {
+  missingSince,
+  parseBuild,
+  updateByKb,
+  updateForBuild,
+  updateShippingVersion,
+  type UpdateInfo,
+} from '../knowledge/builds.js';
+import { LCU_PACKAGE } from '../timeline/cbs-attempts.js';
+
+function ref(u: UpdateInfo): UpdateRef {
+  return { kb: u.kb, build: u.build, date: u.date, kind: u.kind, confidence: u.confidence };
+}
+
+function describe(u: UpdateInfo): string {
+  return `${u.kb} (${[u.build, u.date].filter(Boolean).join(', ')})`;
+}
+
+function compareBuilds(a: string, b: string): number {
+  const [x, y] = [parseBuild(a), parseBuild(b)];
+  if (!x || !y) return 0;
+  return x.osBuild - y.osBuild || x.ubr - y.ubr;
+}
+
+/** The OS build a cumulative update package targets (`Package_for_RollupFix~…~17763.5122.1.6` → 17763.5122). */
+function rollupBuild(pkg: string | null): string | null {
+  const m = pkg ? LCU_PACKAGE.exec(pkg) : null;
+  return m ? `${m[1]}.${m[2]}` : null;
+}
+
+export interface BuildEvidence {
+  installedRollups: Map<string, { line: number; file: string }>;
+}
+
+/** Fills machine facts, attempt KBs, component-version facts and the update-gap finding. Never throws. */
+export function enrichWithKnowledge(d: Diagnosis, ev: BuildEvidence, nextId: () => string): void {
+  const installed = [...ev.installedRollups.keys()].sort(compareBuilds);
+  const newest = installed[installed.length - 1];
+  if (newest) {
+    const at = ev.installedRollups.get(newest)!;
+    d.machine.osBuild = newest;
+    d.machine.osBuildSource = `CBS: Package_for_RollupFix ${newest} installed (${at.file}:${at.line})`;
+    const u = updateForBuild(newest);
+    d.machine.lastUpdate = u ? ref(u) : null;
+  }
+  if (d.machine.servicingStack) {
+    const s = updateShippingVersion(d.machine.servicingStack);
+    d.machine.servicingStackLevel = s ? ref(s.update) : null;
+  }
+
+  for (const a of d.attempts) {
+    const target = rollupBuild(a.package);
+    if (!a.kb && target) a.kb = updateForBuild(target)?.kb ?? null;
+  }
+
+  for (const f of d.findings) {
+    const v = f.facts.version;
+    if (!v || f.facts.shippedBy) continue;
+    const s = updateShippingVersion(v);
+    if (!s) continue;
+    f.facts.shippedBy =
+      describe(s.update) + (s.exact ? '' : ' — first cumulative update at or after this version');
+    f.facts.shippedByConfidence = s.update.confidence;
+  }
+
+  for (const a of d.attempts) {
+    if (a.outcome !== 'failed') continue;
+    const gap = updateGap(a, d.machine.osBuild);
+    if (!gap) continue;
+    gap.id = nextId();
+    gap.attempts = [a.id];
+    d.findings.push(gap);
+    a.findings.push(gap.id);
+  }
+}
+
+/** For a failed cumulative update: how far the installed build is from the target, and what comes first. */
+function updateGap(a: Attempt, installed: string | null): Finding | null {
+  const target = rollupBuild(a.package);
+  const targetUpdate = (a.kb ? updateByKb(a.kb) : null) ?? (target ? updateForBuild(target) : null);
+  if (!target || !targetUpdate) return null;
+  const prereq = targetUpdate.prerequisites;
+  const from = installed ? updateForBuild(installed) : null;
+  const missing = installed
+    ? missingSince(installed).filter((u) => u.build && compareBuilds(u.build, target) < 0)
+    : [];
+  if (!installed && prereq.length === 0) return null;
+  const fromText = installed ? `${installed}${from ? ` (${describe(from)})` : ''}` : 'an unknown build';
+  const pre = prereq.length > 0 ? prereq.join(', ') : 'none on record';
+  const between = installed ? `${missing.length}` : '?';
+  const en = installed
+    ? `The machine is at ${fromText}; ${describe(targetUpdate)} brings ${target}, ${between} cumulative update(s) later. Prerequisites: ${pre}.`
+    : `${describe(targetUpdate)} brings ${target}. Prerequisites: ${pre}.`;
+  const zh = installed
+    ? `本机版本为 ${fromText}；${describe(targetUpdate)} 将升级到 ${target}，中间相差 ${between} 个累积更新。前置补丁：${prereq.length > 0 ? pre : '无记录'}。`
+    : `${describe(targetUpdate)} 将升级到 ${target}。前置补丁：${prereq.length > 0 ? pre : '无记录'}。`;
+  return {
+    id: '',
+    rule: 'x-update-gap',
+    messageId: installed ? 'gap' : 'prerequisites',
+    severity: missing.length > 12 ? 'warning' : 'info',
+    confidence: targetUpdate.confidence === 'low' || from?.confidence === 'low' ? 'low' : 'medium',
+    code: null,
+    codeName: null,
+    root: false,
+    message: { en, zh },
+    title: { en: 'Build level and prerequisites', zh: '版本差距与前置补丁' },
+    facts: {
+      kb: targetUpdate.kb,
+      targetBuild: target,
+      installedBuild: installed ?? undefined,
+      installedUpdate: from?.kb,
+      cumulativeUpdatesBetween: installed ? String(missing.length) : undefined,
+      prerequisites: prereq.join(' ') || undefined,
+    },
+    evidence: a.evidence.slice(0, 1),
+    chain: [],
+    attempts: [],
+    time: a.start,
+  };
+}
