@@ -1,11 +1,12 @@
 // The analysis pipeline: input path → sources (sniffed by content) → streaming parse → engine →
 // one Diagnosis. Bad input never throws out of here: it becomes a diagnostic and the rest is analysed.
 
-import { readdirSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, openSync, readSync, closeSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { Attempt, Diagnosis, Diagnostic, Finding, I18nText, SourceInfo } from '../model/types.js';
 import { readLinesFromFile } from '../ingest/read-lines.js';
-import { sniffEncoding } from '../ingest/encoding.js';
+import { decodeText, sniffEncoding } from '../ingest/encoding.js';
+import { detectSystemInfo, parseSystemInfo, type SystemInfo } from '../parse/systeminfo.js';
 import { CbsLineParser, detectCbs } from '../parse/cbs.js';
 import { Engine, type TrackedFinding } from '../rules/engine.js';
 import type { TrackedAttempt } from '../timeline/cbs-attempts.js';
@@ -93,7 +94,9 @@ function headLines(head: Buffer): string[] {
   return text.split(/\r?\n/).slice(0, 2000);
 }
 
-type Kind = 'cbs' | 'dism' | 'unknown' | 'binary' | 'empty';
+type Kind = 'cbs' | 'dism' | 'systeminfo' | 'unknown' | 'binary' | 'empty';
+
+const MAX_TEXT_OUTPUT = 4 * 1024 * 1024;
 
 function sniffKind(path: string, bytes: number): Kind {
   if (bytes === 0) return 'empty';
@@ -101,6 +104,7 @@ function sniffKind(path: string, bytes: number): Kind {
   const sniff = sniffEncoding(head);
   if (sniff.binary) return 'binary';
   const lines = headLines(head);
+  if (detectSystemInfo(decodeText(head).split(/\r?\n/))) return 'systeminfo';
   // Findstr extracts prefix each line with the source path: look past it.
   const stripped = lines.map((l) => l.replace(/^[^\s]*?\.log:(?=\d{4}-)/i, ''));
   // dism.log shares the WDS line grammar (and often carries CBS lines): it is read by the same parser.
@@ -120,6 +124,7 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
   const candidates = listInputs(input, diagnostics);
   const total = candidates.reduce((s, c) => s + c.bytes, 0);
   const cbs: Candidate[] = [];
+  const systemInfos: SystemInfo[] = [];
   let done = 0;
   for (const c of candidates) {
     let kind: Kind;
@@ -130,7 +135,23 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
       continue;
     }
     if (kind === 'cbs' || kind === 'dism') cbs.push({ ...c, kind });
-    else {
+    else if (kind === 'systeminfo' && c.bytes <= MAX_TEXT_OUTPUT) {
+      const text = decodeText(readFileSync(c.path));
+      const info = parseSystemInfo(text);
+      systemInfos.push(info);
+      const lineCount = text.split(/\r?\n/).length;
+      sources.push({
+        file: c.name,
+        kind,
+        bytes: c.bytes,
+        lines: lineCount,
+        encoding: sniffEncoding(readHead(c.path)).encoding,
+        first: null,
+        last: null,
+        utcOffsetMinutes: null,
+      });
+      done += c.bytes;
+    } else {
       done += c.bytes;
       const why =
         kind === 'empty'
@@ -209,7 +230,12 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
       message: `run ${r} has more than 250000 kept entries; later ones were not kept for context`,
     });
   }
-  return assemble(engine, sources, diagnostics, { bytes: total, lines, entries, ms: performance.now() - t0 });
+  return assemble(engine, sources, diagnostics, systemInfos, {
+    bytes: total,
+    lines,
+    entries,
+    ms: performance.now() - t0,
+  });
 }
 
 function firstTimestamp(path: string): string | null {
@@ -242,6 +268,7 @@ function assemble(
   engine: Engine,
   sources: SourceInfo[],
   diagnostics: Diagnostic[],
+  systemInfos: SystemInfo[],
   stats: Diagnosis['stats'],
 ): Diagnosis {
   const attempts = engine.tracker.attempts;
@@ -322,6 +349,10 @@ function assemble(
     stats: { ...stats, ms: Math.round(stats.ms) },
   };
   let seq = Math.max(0, ...findings.map((f) => Number(f.id.slice(1)) || 0));
-  enrichWithKnowledge(d, { installedRollups: engine.tracker.installedRollups }, () => `f${++seq}`);
+  enrichWithKnowledge(
+    d,
+    { installedRollups: engine.tracker.installedRollups, systemInfos },
+    () => `f${++seq}`,
+  );
   return d;
 }

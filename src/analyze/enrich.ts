@@ -13,6 +13,7 @@ import {
   type UpdateInfo,
 } from '../knowledge/builds.js';
 import { LCU_PACKAGE } from '../timeline/cbs-attempts.js';
+import type { SystemInfo } from '../parse/systeminfo.js';
 
 function ref(u: UpdateInfo): UpdateRef {
   return { kb: u.kb, build: u.build, date: u.date, kind: u.kind, confidence: u.confidence };
@@ -36,6 +37,21 @@ function rollupBuild(pkg: string | null): string | null {
 
 export interface BuildEvidence {
   installedRollups: Map<string, { line: number; file: string }>;
+  systemInfos: SystemInfo[];
+}
+
+/** The newest cumulative update in a systeminfo hotfix list, with the build it brings. */
+function newestListed(infos: SystemInfo[]): { build: string; kb: string } | null {
+  let best: { build: string; kb: string } | null = null;
+  for (const info of infos) {
+    for (const kb of info.hotfixes) {
+      const u = updateByKb(kb);
+      if (!u?.build || u.kind === 'SSU' || u.kind === 'NET') continue;
+      if (info.osBuild && u.osBuild !== info.osBuild && Math.abs(u.osBuild - info.osBuild) > 10) continue;
+      if (!best || compareBuilds(u.build, best.build) > 0) best = { build: u.build, kb: u.kb };
+    }
+  }
+  return best;
 }
 
 /** Fills machine facts, attempt KBs, component-version facts and the update-gap finding. Never throws. */
@@ -47,6 +63,13 @@ export function enrichWithKnowledge(d: Diagnosis, ev: BuildEvidence, nextId: () 
     d.machine.osBuild = newest;
     d.machine.osBuildSource = `CBS: Package_for_RollupFix ${newest} installed (${at.file}:${at.line})`;
     const u = updateForBuild(newest);
+    d.machine.lastUpdate = u ? ref(u) : null;
+  }
+  const listed = newestListed(ev.systemInfos);
+  if (listed && (!d.machine.osBuild || compareBuilds(listed.build, d.machine.osBuild) > 0)) {
+    d.machine.osBuild = listed.build;
+    d.machine.osBuildSource = `systeminfo: hotfix list (${listed.kb} is the newest cumulative update listed)`;
+    const u = updateByKb(listed.kb);
     d.machine.lastUpdate = u ? ref(u) : null;
   }
   if (d.machine.servicingStack) {

@@ -64,3 +64,13 @@ export function decodeLine(buf: Buffer, start: number, end: number, encoding: En
     return buf.toString('latin1', start, end);
   }
 }
+
+/** Decodes a whole small text file (a captured command output): BOM first, else UTF-8, else GB18030. */
+export function decodeText(buf: Buffer): string {
+  const sniff = sniffEncoding(buf.subarray(0, 4096));
+  const body = buf.subarray(sniff.bomBytes);
+  if (sniff.encoding === 'utf16le') return body.toString('utf16le');
+  if (sniff.encoding === 'utf16be') return Buffer.from(body).swap16().toString('utf16le');
+  if (sniff.encoding === 'utf8-bom' || isUtf8(body)) return body.toString('utf8');
+  return new TextDecoder('gb18030').decode(body);
+}
