@@ -170,8 +170,14 @@ function hasPrefix(buf: Buffer, p: number, end: number): boolean {
   return false;
 }
 
-// Installed-state lines tell which cumulative update (so which build) the machine is at.
-const ANYWHERE = ['HRESULT', 'STATUS_', 'CurrentState:112', 'current: Installed'].map((m) => Buffer.from(m));
+const ANYWHERE = [Buffer.from('HRESULT'), Buffer.from('STATUS_')];
+
+// Installed-state lines tell which cumulative update (so which build) the machine is at: kept only when
+// they say "installed" (there is one such line per package and session).
+const INSTALLED_STATE: [Buffer, Buffer][] = [
+  [Buffer.from('Read out cached applicability'), Buffer.from('CurrentState:112')],
+  [Buffer.from('Reporting package change completion'), Buffer.from('current: Installed')],
+];
 
 /** Converts `2023/1/5:09:16:16.157` to ISO UTC. */
 export function csiStampToIso(stamp: string): string | undefined {
@@ -493,6 +499,11 @@ export class CbsLineParser {
       }
     }
     if (hasPrefix(buf, p, end)) return true;
+    if (buf[p] === 82 /* R */) {
+      for (const [pre, must] of INSTALLED_STATE) {
+        if (startsWithAt(buf, p, end, pre)) return indexWithin(buf, must, p + pre.length, end) >= 0;
+      }
+    }
     return this.anywhere(buf, p, end);
   }
 
