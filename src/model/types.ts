@@ -193,6 +193,48 @@ export interface MachineFacts {
   servicingStackLevel: UpdateRef | null;
 }
 
+/** One step of a remediation plan: least invasive first, each with why and how to check it worked. */
+export interface PlanStep {
+  /** Stable step id (`clear-wu-cache`, `replace-manifest`…). */
+  id: string;
+  title: I18nText;
+  why: I18nText;
+  /** What to do, in words; commands go in `commands`. */
+  how: I18nText;
+  /** Exact commands with the diagnosis' facts filled in (cmd or PowerShell, as marked). */
+  commands: { shell: 'cmd' | 'powershell'; line: string }[];
+  /** How to check the step worked. */
+  verify: I18nText;
+  /** 1 = harmless (reboot, clear a cache) … 5 = reinstall. Steps are ordered by it. */
+  invasiveness: 1 | 2 | 3 | 4 | 5;
+  /** True for in-place upgrade, reset, reinstall: named as last resorts. */
+  lastResort: boolean;
+  /** Names of generated scripts that carry out this step (see `scripts`). */
+  scripts: string[];
+}
+
+/** The ordered plan for one root-cause finding. */
+export interface RemediationPlan {
+  findingId: string;
+  rule: string;
+  title: I18nText;
+  steps: PlanStep[];
+  /** The point at which to stop and collect logs again. */
+  collectAgain: I18nText;
+  confidence: Confidence;
+}
+
+/** A reviewable script patchdx generated for a plan. */
+export interface GeneratedScript {
+  /** File name (`Repair-Manifest.ps1`, `reset-wu.cmd`). */
+  name: string;
+  shell: 'powershell' | 'cmd';
+  /** Where it runs: the broken machine, or a healthy machine of the same build (source pack). */
+  runsOn: 'broken' | 'healthy';
+  purpose: I18nText;
+  content: string;
+}
+
 /** The result of an analysis: the one model every renderer reads. */
 export interface Diagnosis {
   schema: 'patchdx.diagnosis/1';
@@ -206,4 +248,8 @@ export interface Diagnosis {
   findings: Finding[];
   diagnostics: Diagnostic[];
   stats: { bytes: number; lines: number; entries: number; ms: number };
+  /** Remediation plans, one per root-cause finding that has one (added by remedy/). */
+  plans?: RemediationPlan[];
+  /** Scripts the plans refer to. */
+  scripts?: GeneratedScript[];
 }
