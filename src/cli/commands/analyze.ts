@@ -2,7 +2,9 @@
 
 import { parseArgs } from 'node:util';
 import { analyzePath } from '../../analyze/analyze.js';
+import { renderHtml } from '../../report/html.js';
 import { renderJson } from '../../report/json.js';
+import { renderMarkdown } from '../../report/markdown.js';
 import { renderText } from '../../report/terminal.js';
 import { langOption, type Io } from '../io.js';
 
@@ -36,10 +38,8 @@ export async function analyzeCommand(args: string[], io: Io): Promise<number> {
   const lang = langOption(values.lang, io);
   if (!lang) return 2;
   const format = values.json ? 'json' : (values.format ?? 'text');
-  if (format !== 'text' && format !== 'json') {
-    io.err(
-      `patchdx analyze: --format must be text or json (markdown and html reports are not built yet), not "${format}"\n`,
-    );
+  if (!['text', 'json', 'md', 'markdown', 'html'].includes(format)) {
+    io.err(`patchdx analyze: --format must be text, json, md or html, not "${format}"\n`);
     return 2;
   }
   const input = positionals[0]!;
@@ -60,11 +60,11 @@ export async function analyzeCommand(args: string[], io: Io): Promise<number> {
     : undefined;
   const d = analyzePath(input, { onProgress: progress });
   if (progress && lastDraw > 0) io.err('\r' + ' '.repeat(60) + '\r');
+  const color = (values.color ?? io.outIsTty) && !values['no-color'] && !io.noColorEnv;
   if (format === 'json') io.out(renderJson(d));
-  else
-    io.out(
-      renderText(d, { lang, color: (values.color ?? io.outIsTty) && !values['no-color'] && !io.noColorEnv }),
-    );
+  else if (format === 'md' || format === 'markdown') io.out(renderMarkdown(d, { lang }));
+  else if (format === 'html') io.out(renderHtml(d, { lang }));
+  else io.out(renderText(d, { lang, color }));
   if (d.verdict === 'unreadable') {
     for (const x of d.diagnostics.filter((x) => x.level === 'error')) {
       io.err(`patchdx: ${x.file}${x.line ? `:${x.line}` : ''}: ${x.message}\n`);

@@ -1,0 +1,144 @@
+// Markdown report: pure (diagnosis, {lang}) => string. Verdict, operations, findings with facts, causal
+// chain and evidence (file:line), remediation plans and script listings. Log text goes into code spans
+// and fenced blocks, so Markdown in a log line is shown, not interpreted.
+
+import type { Diagnosis, Finding, Lang } from '../model/types.js';
+import { attemptText, factKeys, label } from './labels.js';
+
+/** Wraps text in a code span that its own backticks cannot close. */
+function code(s: string): string {
+  const clean = s.replace(/[\r\n]+/g, ' ');
+  const ticks = Math.max(0, ...[...clean.matchAll(/`+/g)].map((m) => m[0].length)) + 1;
+  const fence = '`'.repeat(ticks);
+  return `${fence}${ticks > 1 ? ' ' : ''}${clean}${ticks > 1 ? ' ' : ''}${fence}`;
+}
+
+/** Escapes the Markdown punctuation that works mid-line (messages may quote log text). */
+function text(s: string): string {
+  return s.replace(/([\\`*_[\]|<>~])/g, '\\$1').replace(/[\r\n]+/g, ' ');
+}
+
+/** A fenced block whose fence is longer than any backtick run inside. */
+function fenced(lines: string[], info = ''): string {
+  const body = lines.join('\n');
+  const ticks = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length)) + 1;
+  const fence = '`'.repeat(ticks);
+  return `${fence}${info}\n${body}\n${fence}`;
+}
+
+function finding(f: Finding, n: number, lang: Lang): string[] {
+  const role = f.root
+    ? label('root', lang)
+    : f.severity === 'error'
+      ? label('consequence', lang)
+      : label('info', lang);
+  const out = [
+    `### ${n}. ${text(f.title[lang])}${f.code ? ` — ${code(`${f.code}${f.codeName ? ' ' + f.codeName : ''}`)}` : ''}`,
+    '',
+    `${text(f.message[lang])}`,
+    '',
+    `*${role} · ${f.rule} · ${label('confidence', lang)}: ${f.confidence}*`,
+    '',
+  ];
+  const keys = factKeys(f.facts);
+  if (keys.length > 0) {
+    out.push(`| ${label('facts', lang)} | |`, '| --- | --- |');
+    for (const k of keys) out.push(`| ${k} | ${code(f.facts[k]!)} |`);
+    out.push('');
+  }
+  if (f.chain.length > 0) {
+    out.push(`**${label('chain', lang)}**`, '');
+    for (const l of f.chain) {
+      const at = l.evidence[0] ? ` (${code(`${l.evidence[0].file}:${l.evidence[0].line}`)})` : '';
+      out.push(`1. ${code(l.text[lang])}${at}`);
+    }
+    out.push('');
+  }
+  if (f.evidence.length > 0) {
+    out.push(`**${label('evidence', lang)}**`, '');
+    out.push(
+      fenced(
+        f.evidence.slice(0, 20).map((e) => `${e.file}:${e.line}  ${e.text}`),
+        'text',
+      ),
+      '',
+    );
+  }
+  return out;
+}
+
+/** The whole Markdown report. */
+export function renderMarkdown(d: Diagnosis, opts: { lang: Lang }): string {
+  const { lang } = opts;
+  const out: string[] = [`# ${label('title', lang)}`, ''];
+  out.push(`**${label('verdict', lang)}: ${label(d.verdict, lang)}**`, '');
+  for (const s of d.summary) out.push(`- ${text(s[lang])}`);
+  if (d.summary.length > 0) out.push('');
+  const m = d.machine;
+  if (m.osBuild || m.servicingStack) {
+    out.push(`## ${label('machine', lang)}`, '');
+    if (m.osBuild)
+      out.push(
+        `- ${label('osBuild', lang)}: ${code(m.osBuild)}${m.lastUpdate ? ` (${m.lastUpdate.kb}, ${m.lastUpdate.date ?? '?'})` : ''}`,
+      );
+    if (m.servicingStack) out.push(`- ${label('stack', lang)}: ${code(m.servicingStack)}`);
+    out.push('');
+  }
+  if (d.attempts.length > 0) {
+    out.push(
+      `## ${label('operations', lang)}`,
+      '',
+      `| ${label('time', lang)} | ${label('what', lang)} | ${label('client', lang)} |`,
+      '| --- | --- | --- |',
+    );
+    for (const a of d.attempts)
+      out.push(`| ${a.start ?? '?'} | ${code(attemptText(a, lang))} | ${a.client ? code(a.client) : ''} |`);
+    out.push('');
+  }
+  if (d.findings.length > 0) {
+    out.push(`## ${label('findings', lang)}`, '');
+    d.findings.forEach((f, i) => out.push(...finding(f, i + 1, lang)));
+  }
+  for (const p of d.plans ?? []) {
+    out.push(`## ${label('plan', lang)}: ${text(p.title[lang])}`, '');
+    p.steps.forEach((s, i) => {
+      out.push(
+        `${i + 1}. **${text(s.title[lang])}**${s.lastResort ? ` (${label('lastResort', lang)})` : ''} — ${text(s.how[lang])}`,
+      );
+      out.push(`   - ${label('why', lang)}: ${text(s.why[lang])}`);
+      if (s.commands.length > 0)
+        out.push(
+          '',
+          fenced(
+            s.commands.map((c) => c.line),
+            s.commands[0]!.shell === 'powershell' ? 'powershell' : 'bat',
+          ).replace(/^/gm, '   '),
+          '',
+        );
+      out.push(`   - ${label('verify', lang)}: ${text(s.verify[lang])}`);
+    });
+    out.push('', `${label('collectAgain', lang)}: ${text(p.collectAgain[lang])}`, '');
+  }
+  if ((d.scripts ?? []).length > 0) {
+    out.push(`## ${label('scripts', lang)}`, '', label('review', lang), '');
+    for (const s of d.scripts ?? []) {
+      out.push(
+        `### ${code(s.name)} — ${text(s.purpose[lang])} (${label(s.runsOn === 'broken' ? 'runsOnBroken' : 'runsOnHealthy', lang)})`,
+        '',
+      );
+      out.push(fenced(s.content.split(/\r?\n/), s.shell === 'powershell' ? 'powershell' : 'bat'), '');
+    }
+  }
+  out.push(`## ${label('sources', lang)}`, '');
+  for (const s of d.sources)
+    out.push(
+      `- ${code(s.file)} — ${s.kind}, ${s.lines} lines, ${s.encoding}${s.first ? `, ${s.first} … ${s.last ?? ''}` : ''}`,
+    );
+  if (d.diagnostics.length > 0) {
+    out.push('', `## ${label('diagnostics', lang)}`, '');
+    for (const x of d.diagnostics)
+      out.push(`- ${x.level}: ${code(`${x.file}${x.line ? `:${x.line}` : ''}`)} ${text(x.message)}`);
+  }
+  out.push('', `*${label('generated', lang)} ${d.tool.version}*`, '');
+  return out.join('\n');
+}
