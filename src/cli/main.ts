@@ -3,6 +3,7 @@
 // Each command is `(args, io) => exitCode` over library modules.
 
 import { analyzeCommand } from './commands/analyze.js';
+import { draftCommand } from './commands/draft.js';
 import { explainCommand } from './commands/explain.js';
 import type { Io } from './io.js';
 import { VERSION } from '../version.js';
@@ -13,6 +14,8 @@ const USAGE = `patchdx ${VERSION} — diagnose failed Windows updates from their
 Usage:
   patchdx analyze <CBS.log | folder> [--json | --format text|json] [--lang zh|en] [--no-color]
   patchdx explain <code | KB | build | component | package identity> [--lang zh|en] [--json]
+  patchdx draft <initial|analysis|followup|closure> [logs] [--case X] [--customer 许先生] [--org ORG]
+               [--priority P2] [--engineer NAME] [--contact TEL] [--problem TEXT] [--resolution TEXT] [--lang zh|en]
   patchdx --version | --help
 
 Exit codes: 0 no failure found, 1 failure diagnosed, 2 could not run.
@@ -44,6 +47,8 @@ async function main(): Promise<number> {
       return analyzeCommand(rest, io);
     case 'explain':
       return explainCommand(rest, io);
+    case 'draft':
+      return draftCommand(rest, io);
     case '--version':
     case '-v':
       io.out(VERSION + '\n');

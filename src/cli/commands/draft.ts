@@ -1,0 +1,68 @@
+// `patchdx draft <initial|analysis|followup|closure> [input]`: a customer e-mail draft, zh by default.
+
+import { parseArgs } from 'node:util';
+import { analyzePath } from '../../analyze/analyze.js';
+import { renderDraft, type DraftKind } from '../../report/email.js';
+import { langOption, type Io } from '../io.js';
+
+const KINDS: DraftKind[] = ['initial', 'analysis', 'followup', 'closure'];
+
+export async function draftCommand(args: string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        lang: { type: 'string' },
+        case: { type: 'string' },
+        customer: { type: 'string' },
+        org: { type: 'string' },
+        priority: { type: 'string' },
+        engineer: { type: 'string' },
+        contact: { type: 'string' },
+        problem: { type: 'string' },
+        resolution: { type: 'string' },
+      },
+    });
+  } catch (err) {
+    io.err(`patchdx draft: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const kind = positionals[0] as DraftKind | undefined;
+  if (!kind || !KINDS.includes(kind)) {
+    io.err(`patchdx draft: give the kind of e-mail: ${KINDS.join(', ')}\n`);
+    return 2;
+  }
+  const lang = langOption(values.lang, io);
+  if (!lang) return 2;
+  const input = positionals[1];
+  if ((kind === 'analysis' || kind === 'closure') && !input) {
+    io.err(`patchdx draft ${kind}: give the logs to analyse (a CBS.log or a folder)\n`);
+    return 2;
+  }
+  const d = input ? analyzePath(input) : null;
+  if (d?.verdict === 'unreadable') {
+    for (const x of d.diagnostics.filter((x) => x.level === 'error'))
+      io.err(`patchdx: ${x.file}: ${x.message}\n`);
+    return 2;
+  }
+  const draft = renderDraft(
+    kind,
+    d,
+    {
+      caseNo: values.case,
+      customer: values.customer,
+      org: values.org,
+      priority: values.priority,
+      engineer: values.engineer,
+      contact: values.contact,
+      problem: values.problem,
+      resolution: values.resolution,
+    },
+    lang,
+  );
+  io.out(`${lang === 'zh' ? '主题' : 'Subject'}: ${draft.subject}\n\n${draft.body}`);
+  return 0;
+}

@@ -1,0 +1,78 @@
+// E-mail drafts in the seeds' structure: the sections the team uses, the facts of the diagnosis, both
+// languages, and no credentials ever copied into a draft.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { analyzePath } from '../analyze/analyze.js';
+import { packageRoot } from '../knowledge/paths.js';
+import { renderDraft } from './email.js';
+
+const sample = (): ReturnType<typeof analyzePath> => analyzePath(join(packageRoot(), 'examples', 'CBS.log'));
+
+test('initial response: 问题定义 / 问题范围 / 下一步动作 with the log-collection steps', () => {
+  const d = renderDraft(
+    'initial',
+    null,
+    {
+      customer: '许先生',
+      caseNo: 'CAS-07938-T4F1J7',
+      priority: 'P2',
+      org: 'ICBC',
+      problem: '用户反馈Windows 更新补丁失败',
+    },
+    'zh',
+  );
+  assert.match(
+    d.subject,
+    /^\[案例号: CAS-07938-T4F1J7\] %\|P2\|ICBC\|用户反馈Windows 更新补丁失败% 初次响应$/,
+  );
+  assert.match(d.body, /^许先生，您好：/);
+  for (const h of ['问题定义：', '问题范围：', '下一步动作：', 'collect.ps1'])
+    assert.ok(d.body.includes(h), h);
+  const en = renderDraft('initial', null, { customer: 'Mr. Xu' }, 'en');
+  for (const h of ['Problem definition:', 'Scope:', 'Next steps:']) assert.ok(en.body.includes(h), h);
+});
+
+test('analysis: the decisive log lines and the diagnosis facts (seed 000)', () => {
+  const d = renderDraft('analysis', sample(), { customer: '许先生' }, 'zh');
+  assert.ok(d.body.includes('日志分析：'));
+  assert.ok(d.body.includes('下一步操作：'));
+  assert.ok(
+    d.body.includes(
+      'amd64_e7efbb5769027affbc1fbfd7101971df_b77a5c561934e089_4.0.15713.866_none_41638f151bd7fec8',
+    ),
+  );
+  assert.ok(d.body.includes('Package_1861_for_KB5017315'));
+  assert.ok(d.body.includes('(F) Unable to load manifest for component'), 'the quoted log line');
+  assert.match(d.subject, /KB5020685/);
+});
+
+test('closure: 问题描述 / 问题分析 / 问题总结', () => {
+  const d = renderDraft(
+    'closure',
+    sample(),
+    { caseNo: 'CAS-1', resolution: '用户已重装系统，问题不再出现' },
+    'zh',
+  );
+  const i = ['问题描述：', '问题分析：', '问题总结：'].map((h) => d.body.indexOf(h));
+  assert.ok(i.every((x) => x >= 0) && i[0]! < i[1]! && i[1]! < i[2]!, JSON.stringify(i));
+  assert.ok(d.body.includes('用户已重装系统'));
+  assert.ok(d.body.includes('Case No: CAS-1'));
+});
+
+test('follow-up in both languages', () => {
+  assert.match(renderDraft('followup', null, { customer: '黎先生' }, 'zh').body, /进展/);
+  assert.match(renderDraft('followup', null, {}, 'en').body, /progress/);
+});
+
+test('credentials a user passes in never reach a draft', () => {
+  const d = renderDraft(
+    'initial',
+    null,
+    { problem: '补丁失败 用户名：icbc001 密码：icbc001 password=hunter2' },
+    'zh',
+  );
+  assert.ok(!d.body.includes('icbc001') && !d.subject.includes('icbc001'));
+  assert.ok(!d.body.includes('hunter2'));
+});
