@@ -12,6 +12,7 @@ import { Engine, type TrackedFinding } from '../rules/engine.js';
 import type { TrackedAttempt } from '../timeline/cbs-attempts.js';
 import { VERSION } from '../version.js';
 import { enrichWithKnowledge } from './enrich.js';
+import { movingCorruption } from './correlate.js';
 
 export interface AnalyzeOptions {
   /** Progress over all input bytes. */
@@ -354,5 +355,11 @@ function assemble(
     { installedRollups: engine.tracker.installedRollups, systemInfos },
     () => `f${++seq}`,
   );
+  const moving = movingCorruption(d.findings, () => `f${++seq}`);
+  if (moving) {
+    // A hardware suspicion comes before every repair: rank it first, and say so in the summary.
+    d.findings.unshift(moving);
+    d.summary.unshift(moving.message);
+  }
   return d;
 }

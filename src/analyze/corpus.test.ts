@@ -153,3 +153,17 @@ test('corpus dism03: a dism.log is read with the shared line grammar (0x800f081f
   assert.ok(d.findings.some((f) => f.code === '0x800f081f'));
   assert.ok(d.findings.some((f) => f.code === '0x80070bc9'));
 });
+
+test('corpus cbs01, cbs02, sfc01: the corrupt set moves between scans, so hardware is suspected first', () => {
+  for (const id of [
+    'cbs01-appostarsi-w11',
+    'cbs02-appostarsi-w10-pendingrepair',
+    'sfc01-appostarsi-sfc-extract-w10',
+  ]) {
+    const d = run(id);
+    const f = d.findings[0]!;
+    assert.equal(f.rule, 'x-corruption-moving', id);
+    assert.ok(Number(f.facts.overlapPercent) <= 50, id);
+    assert.match(d.summary[0]!.zh, /怀疑|检测内存和磁盘/, id);
+  }
+});

@@ -1,0 +1,79 @@
+// Checks across findings of different runs: when back-to-back store scans (DISM health reports, SFC runs)
+// list different corrupt files, the corruption is moving — data is damaged in flight or at rest, so the
+// hardware (memory, disk) is suspect before any repair (corpus cbs01, cbs02, sfc01).
+
+import type { Finding } from '../model/types.js';
+
+interface Scan {
+  finding: Finding;
+  items: Set<string>;
+}
+
+const MIN_ITEMS = 3;
+const MAX_OVERLAP = 0.5;
+
+/** The corrupt items a scan finding lists, by file name (case-insensitive). */
+function itemsOf(f: Finding): Set<string> {
+  const raw =
+    f.rule === 'cbs-readiness-report'
+      ? (f.facts.items ?? '').split('\n').map((l) => l.split('\t').pop() ?? '')
+      : (f.facts.files ?? '').split('; ');
+  return new Set(raw.map((x) => x.split('\\').pop()!.trim().toLowerCase()).filter((x) => x !== ''));
+}
+
+function overlap(a: Set<string>, b: Set<string>): number {
+  let common = 0;
+  for (const x of a) if (b.has(x)) common++;
+  return common / Math.min(a.size, b.size);
+}
+
+/** A warning finding when the corrupt set changes between scans of the same kind, else null. */
+export function movingCorruption(findings: Finding[], nextId: () => string): Finding | null {
+  // DISM reports and SFC runs both name the damaged files: a stable corruption shows up in each of them.
+  const list: Scan[] = findings
+    .filter(
+      (f) =>
+        (f.rule === 'cbs-readiness-report' && f.messageId === 'corruption') ||
+        (f.rule === 'cbs-sfc-results' && f.messageId === 'cannotRepair'),
+    )
+    .map((f) => ({ finding: f, items: itemsOf(f) }))
+    .filter((s) => s.items.size >= MIN_ITEMS)
+    .sort((a, b) => (a.finding.time ?? '').localeCompare(b.finding.time ?? ''));
+  const pairs: [Scan, Scan, number][] = [];
+  for (let i = 1; i < list.length; i++) {
+    const o = overlap(list[i - 1]!.items, list[i]!.items);
+    if (o <= MAX_OVERLAP) pairs.push([list[i - 1]!, list[i]!, o]);
+  }
+  if (pairs.length === 0) return null;
+  const [a, b, o] = pairs[0]!;
+  const pct = Math.round(o * 100);
+  const when = (s: Scan): string => s.finding.time ?? '?';
+  return {
+    id: nextId(),
+    rule: 'x-corruption-moving',
+    messageId: 'moving',
+    severity: 'warning',
+    confidence: 'medium',
+    code: null,
+    codeName: null,
+    root: true,
+    message: {
+      en: `The set of corrupt files changes between scans (${a.items.size} at ${when(a)}, ${b.items.size} at ${when(b)}, ${pct}% in common${pairs.length > 1 ? `; ${pairs.length} such pairs` : ''}): data is being damaged in flight or at rest. Test memory and disk before repairing; a repair on bad hardware will not hold.`,
+      zh: `多次扫描发现的损坏文件集合不一致（${when(a)} 为 ${a.items.size} 个，${when(b)} 为 ${b.items.size} 个，重合仅 ${pct}%${pairs.length > 1 ? `；共 ${pairs.length} 组` : ''}）：数据在读写过程中或存储介质上被损坏。请先检测内存和磁盘，再做修复；硬件有问题时修复不会持久。`,
+    },
+    title: {
+      en: 'Corruption moves between scans: suspect hardware',
+      zh: '损坏位置在扫描间变化：怀疑硬件问题',
+    },
+    facts: {
+      firstScan: when(a),
+      secondScan: when(b),
+      overlapPercent: String(pct),
+      pairs: String(pairs.length),
+    },
+    evidence: [...a.finding.evidence.slice(0, 1), ...b.finding.evidence.slice(0, 1)],
+    chain: [],
+    attempts: [],
+    time: a.finding.time,
+  };
+}
