@@ -13,6 +13,7 @@ import type { TrackedAttempt } from '../timeline/cbs-attempts.js';
 import { VERSION } from '../version.js';
 import { enrichWithKnowledge } from './enrich.js';
 import { movingCorruption } from './correlate.js';
+import { plansFor } from '../remedy/plans.js';
 
 export interface AnalyzeOptions {
   /** Progress over all input bytes. */
@@ -361,5 +362,6 @@ function assemble(
     d.findings.unshift(moving);
     d.summary.unshift(moving.message);
   }
+  d.plans = plansFor(d);
   return d;
 }

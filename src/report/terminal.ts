@@ -45,6 +45,9 @@ const L = {
   stack: { en: 'servicing stack', zh: '服务堆栈' },
   osBuild: { en: 'OS build', zh: '系统版本' },
   confidence: { en: 'confidence', zh: '置信度' },
+  plan: { en: 'What to do', zh: '处理方案' },
+  lastResort: { en: 'last resort', zh: '最后手段' },
+  collectAgain: { en: 'If it still fails', zh: '如仍失败' },
 } as const;
 
 const FACT_ORDER = [
@@ -106,6 +109,17 @@ export function renderText(d: Diagnosis, opts: TextOptions): string {
         `  • ${safeText(f.message[lang])} ${dim(f.evidence[0] ? `${safeText(f.evidence[0].file)}:${f.evidence[0].line}` : '')}`,
       );
     out.push('');
+  }
+
+  for (const p of d.plans ?? []) {
+    out.push(bold(`${t('plan')}: ${safeText(p.title[lang])}`));
+    p.steps.forEach((s, i) => {
+      const last = s.lastResort ? red(` (${t('lastResort')})`) : '';
+      out.push(`  ${i + 1}. ${safeText(s.title[lang])}${last}`);
+      out.push(`     ${dim(safeText(s.how[lang]))}`);
+      for (const c of s.commands) out.push(`       ${safeText(c.line)}`);
+    });
+    out.push(`  ${dim(t('collectAgain') + ':')} ${safeText(p.collectAgain[lang])}`, '');
   }
 
   const ops = d.attempts;
