@@ -13,7 +13,8 @@ import type { TrackedAttempt } from '../timeline/cbs-attempts.js';
 import { VERSION } from '../version.js';
 import { enrichWithKnowledge } from './enrich.js';
 import { movingCorruption } from './correlate.js';
-import { plansFor } from '../remedy/plans.js';
+import { linkScripts, plansFor } from '../remedy/plans.js';
+import { scriptsFor } from '../remedy/scripts.js';
 
 export interface AnalyzeOptions {
   /** Progress over all input bytes. */
@@ -363,5 +364,7 @@ function assemble(
     d.summary.unshift(moving.message);
   }
   d.plans = plansFor(d);
+  d.scripts = scriptsFor(d);
+  linkScripts(d);
   return d;
 }

@@ -4,38 +4,16 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../knowledge/paths.js';
 import type { Diagnosis, Finding } from '../model/types.js';
 import { analyzePath } from './analyze.js';
+import { seedExcerpts } from './seed-excerpts.js';
 import { missingSince } from '../knowledge/builds.js';
 
-const seeds = join(packageRoot(), '..', 'shared', 'seeds');
 const fixtures = join(packageRoot(), 'fixtures', 'seeds');
-
-/** The CBS log excerpts quoted in a seed thread, each as its own block of lines. */
-export function seedExcerpts(prefix: string): string[] {
-  const file = readdirSync(seeds).find((f) => f.startsWith(prefix));
-  assert.ok(file, `seed ${prefix} missing from ${seeds}`);
-  const lines = readFileSync(join(seeds, file), 'utf8').split(/\r?\n/);
-  const blocks: string[][] = [];
-  let cur: string[] | null = null;
-  for (const l of lines) {
-    if (/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d, /.test(l)) {
-      cur ??= [];
-      cur.push(l);
-    } else if (cur && /^(?:\s|\[gle=)/.test(l) && l.trim() !== '') {
-      cur.push(l);
-    } else if (cur) {
-      blocks.push(cur);
-      cur = null;
-    }
-  }
-  if (cur) blocks.push(cur);
-  return blocks.map((b) => b.join('\r\n') + '\r\n');
-}
 
 function analyzeText(text: string): Diagnosis {
   const dir = mkdtempSync(join(tmpdir(), 'patchdx-seed-'));

@@ -3,6 +3,7 @@
 // Each command is `(args, io) => exitCode` over library modules.
 
 import { analyzeCommand } from './commands/analyze.js';
+import { collectorCommand } from './commands/collector.js';
 import { draftCommand } from './commands/draft.js';
 import { explainCommand } from './commands/explain.js';
 import type { Io } from './io.js';
@@ -16,6 +17,7 @@ Usage:
   patchdx explain <code | KB | build | component | package identity> [--lang zh|en] [--json]
   patchdx draft <initial|analysis|followup|closure> [logs] [--case X] [--customer 许先生] [--org ORG]
                [--priority P2] [--engineer NAME] [--contact TEL] [--problem TEXT] [--resolution TEXT] [--lang zh|en]
+  patchdx collector > collect.ps1     (read-only PowerShell log collector for the affected machine)
   patchdx --version | --help
 
 Exit codes: 0 no failure found, 1 failure diagnosed, 2 could not run.
@@ -49,6 +51,8 @@ async function main(): Promise<number> {
       return explainCommand(rest, io);
     case 'draft':
       return draftCommand(rest, io);
+    case 'collector':
+      return collectorCommand(rest, io);
     case '--version':
     case '-v':
       io.out(VERSION + '\n');

@@ -2,6 +2,7 @@
 // finding's facts (paths, component identities, KBs, hashes, builds), least invasive first, last resorts
 // last, and the point at which to stop and collect the logs again.
 
+import { SCRIPT_NAMES } from './scripts.js';
 import type {
   Attempt,
   Diagnosis,
@@ -1402,4 +1403,38 @@ function plansIndex(d: Diagnosis, plans: RemediationPlan[], g: Finding): number 
   const at = pos.get(g.id) ?? d.findings.length;
   const i = plans.findIndex((p) => (pos.get(p.findingId) ?? 0) > at);
   return i === -1 ? plans.length : i;
+}
+
+/** Which generated scripts carry out which kind of step (by step id). */
+const STEP_SCRIPTS: Record<string, string[]> = {
+  'clear-wu-cache': [SCRIPT_NAMES.resetCache, SCRIPT_NAMES.resetCacheCmd],
+  'replace-manifest': [
+    SCRIPT_NAMES.testStoreFiles,
+    SCRIPT_NAMES.newSourcePack,
+    SCRIPT_NAMES.repairFromSourcePack,
+  ],
+  'replace-mum': [SCRIPT_NAMES.newSourcePack, SCRIPT_NAMES.repairFromSourcePack],
+  'replace-folder': [
+    SCRIPT_NAMES.testStoreFiles,
+    SCRIPT_NAMES.newSourcePack,
+    SCRIPT_NAMES.repairFromSourcePack,
+  ],
+  'replace-file': [
+    SCRIPT_NAMES.testStoreFiles,
+    SCRIPT_NAMES.newSourcePack,
+    SCRIPT_NAMES.repairFromSourcePack,
+  ],
+  'install-ssu-then-update': [SCRIPT_NAMES.installUpdates],
+  'install-version-carrier': [SCRIPT_NAMES.installUpdates],
+  'reinstall-kb': [SCRIPT_NAMES.installUpdates],
+};
+
+/** Fills each plan step's `scripts` with the generated scripts that carry it out (when they were generated). */
+export function linkScripts(d: Diagnosis): void {
+  const have = new Set((d.scripts ?? []).map((s) => s.name));
+  for (const p of d.plans ?? []) {
+    for (const step of p.steps) {
+      step.scripts = (STEP_SCRIPTS[step.id] ?? []).filter((n) => have.has(n));
+    }
+  }
 }
