@@ -11,9 +11,7 @@
 // Builds that share one servicing branch are one family: 19041-19045 (component versions read 10.0.19041.x),
 // 22621/22631 and 26100/26200 share their cumulative updates and UBRs, so the lookups treat them as one.
 
-import { readFileSync } from 'node:fs';
-
-import { dataPath } from './paths.js';
+import { eachDataLine } from './data-file.js';
 
 /** What kind of update a row is. */
 export type UpdateKind = 'CU' | 'preview' | 'OOB' | 'SSU' | 'NET' | 'other';
@@ -261,24 +259,8 @@ function compareByDate(a: Row, b: Row): number {
 function load(): Tables {
   if (tables) return tables;
   const t: Tables = { byKb: new Map(), families: new Map(), problems: [] };
-  let text = '';
-  try {
-    text = readFileSync(dataPath(FILE), 'utf8');
-  } catch (err) {
-    t.problems.push(`${FILE}: cannot read (${err instanceof Error ? err.message : String(err)})`);
-  }
   const rows: Row[] = [];
-  let start = 0;
-  let lineNo = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    let line = text.slice(start, end);
-    start = end + 1;
-    lineNo++;
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (lineNo === 1 || line === '') continue;
-    const where = `${FILE}:${lineNo}`;
+  eachDataLine(FILE, t.problems, (line, where) => {
     const row = parseRow(line, rows.length);
     if (typeof row === 'string') {
       t.problems.push(`${where}: ${row}; row skipped`);
@@ -288,7 +270,7 @@ function load(): Tables {
       t.byKb.set(row.info.kb, row);
       rows.push(row);
     }
-  }
+  });
   for (const r of rows) {
     let fam = t.families.get(r.family);
     if (!fam) {

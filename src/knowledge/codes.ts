@@ -3,10 +3,8 @@
 // use: `data/codes.tsv` (8k generated rows: name, facility, short meaning, provenance) and
 // `data/codes-curated.tsv` (hand-written rows with zh text, cause and remedy). A leaf module.
 
-import { readFileSync } from 'node:fs';
-
 import type { I18nText } from '../model/types.js';
-import { dataPath } from './paths.js';
+import { eachDataLine } from './data-file.js';
 
 /** Everything known about one code. */
 export interface CodeInfo {
@@ -355,31 +353,14 @@ function eachRow(
   columns: number,
   take: (line: string, where: string) => string | null,
 ): void {
-  let text: string;
-  try {
-    text = readFileSync(dataPath(file), 'utf8');
-  } catch (err) {
-    t.problems.push(`${file}: cannot read (${err instanceof Error ? err.message : String(err)})`);
-    return;
-  }
-  let start = 0;
-  let lineNo = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    let line = text.slice(start, end);
-    start = end + 1;
-    lineNo++;
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (lineNo === 1 || line === '') continue;
-    const where = `${file}:${lineNo}`;
+  eachDataLine(file, t.problems, (line, where) => {
     if (countTabs(line) !== columns - 1 || !CODE_RE.test(line.slice(0, line.indexOf('\t')))) {
       t.problems.push(`${where}: malformed row skipped`);
-      continue;
+      return;
     }
     const problem = take(line, where);
     if (problem !== null) t.problems.push(problem);
-  }
+  });
 }
 
 function countTabs(line: string): number {

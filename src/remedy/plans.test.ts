@@ -4,39 +4,18 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzePath } from '../analyze/analyze.js';
+import { seedExcerpts } from '../analyze/seed-excerpts.js';
 import { packageRoot } from '../knowledge/paths.js';
 import type { Diagnosis, PlanStep, RemediationPlan } from '../model/types.js';
 import { rules } from '../rules/index.js';
 import { PLANNED_RULES, planFor, plansFor } from './plans.js';
 
 const root = packageRoot();
-const seeds = join(root, '..', 'shared', 'seeds');
 const fixtures = join(root, 'fixtures', 'seeds');
-
-/** The CBS log excerpts quoted in a seed thread (as src/analyze/seeds.test.ts reads them). */
-function seedExcerpts(prefix: string): string[] {
-  const file = readdirSync(seeds).find((f) => f.startsWith(prefix));
-  assert.ok(file, `seed ${prefix} missing from ${seeds}`);
-  const blocks: string[][] = [];
-  let cur: string[] | null = null;
-  for (const l of readFileSync(join(seeds, file), 'utf8').split(/\r?\n/)) {
-    if (/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d, /.test(l)) {
-      cur ??= [];
-      cur.push(l);
-    } else if (cur && /^(?:\s|\[gle=)/.test(l) && l.trim() !== '') {
-      cur.push(l);
-    } else if (cur) {
-      blocks.push(cur);
-      cur = null;
-    }
-  }
-  if (cur) blocks.push(cur);
-  return blocks.map((b) => b.join('\r\n') + '\r\n');
-}
 
 function analyzeText(text: string): Diagnosis {
   const dir = mkdtempSync(join(tmpdir(), 'patchdx-plan-'));
