@@ -1,10 +1,8 @@
 // The analysis pipeline: input path → sources (sniffed by content) → streaming parse → engine →
 // one Diagnosis. Bad input never throws out of here: it becomes a diagnostic and the rest is analysed.
 
-import { readdirSync, readFileSync, statSync, openSync, readSync, closeSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
 import type { Attempt, Diagnosis, Diagnostic, Finding, I18nText, SourceInfo } from '../model/types.js';
-import { readLinesFromFile } from '../ingest/read-lines.js';
+import { listInputs, type Input } from '../ingest/inputs.js';
 import { decodeText, sniffEncoding } from '../ingest/encoding.js';
 import { detectSystemInfo, parseSystemInfo, type SystemInfo } from '../parse/systeminfo.js';
 import { CbsLineParser, detectCbs } from '../parse/cbs.js';
@@ -22,70 +20,6 @@ export interface AnalyzeOptions {
   maxLineBytes?: number;
 }
 
-interface Candidate {
-  path: string;
-  name: string;
-  bytes: number;
-  kind?: 'cbs' | 'dism';
-}
-
-const HEAD_BYTES = 64 * 1024;
-
-/** Lists the files of an input path (a file, or a folder walked recursively). */
-function listInputs(input: string, diagnostics: Diagnostic[]): Candidate[] {
-  let st;
-  try {
-    st = statSync(input);
-  } catch (err) {
-    diagnostics.push({ level: 'error', file: input, message: `cannot open: ${(err as Error).message}` });
-    return [];
-  }
-  if (st.isFile()) return [{ path: input, name: basename(input), bytes: st.size }];
-  if (!st.isDirectory()) {
-    diagnostics.push({ level: 'error', file: input, message: 'not a file or folder' });
-    return [];
-  }
-  const out: Candidate[] = [];
-  const walk = (dir: string, depth: number): void => {
-    if (depth > 8) return;
-    let names: string[];
-    try {
-      names = readdirSync(dir).sort();
-    } catch (err) {
-      diagnostics.push({
-        level: 'warning',
-        file: relative(input, dir) || dir,
-        message: `cannot list: ${(err as Error).message}`,
-      });
-      return;
-    }
-    for (const n of names) {
-      const p = join(dir, n);
-      let s;
-      try {
-        s = statSync(p);
-      } catch {
-        continue;
-      }
-      if (s.isDirectory()) walk(p, depth + 1);
-      else if (s.isFile()) out.push({ path: p, name: relative(input, p), bytes: s.size });
-    }
-  };
-  walk(input, 0);
-  return out;
-}
-
-function readHead(path: string): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.alloc(HEAD_BYTES);
-    const n = readSync(fd, buf, 0, HEAD_BYTES, 0);
-    return buf.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** Decoded first lines of a file, for content sniffing. */
 function headLines(head: Buffer): string[] {
   const sniff = sniffEncoding(head);
@@ -101,9 +35,8 @@ type Kind = 'cbs' | 'dism' | 'systeminfo' | 'unknown' | 'binary' | 'empty';
 
 const MAX_TEXT_OUTPUT = 4 * 1024 * 1024;
 
-function sniffKind(path: string, bytes: number): Kind {
-  if (bytes === 0) return 'empty';
-  const head = readHead(path);
+function sniffKind(head: Buffer, bytes: number): Kind {
+  if (bytes === 0 || head.length === 0) return 'empty';
   const sniff = sniffEncoding(head);
   if (sniff.binary) return 'binary';
   const lines = headLines(head);
@@ -124,31 +57,37 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
   const t0 = performance.now();
   const diagnostics: Diagnostic[] = [];
   const sources: SourceInfo[] = [];
-  const candidates = listInputs(input, diagnostics);
+  const listed = listInputs(input, diagnostics);
+  const candidates = listed.inputs;
   const total = candidates.reduce((s, c) => s + c.bytes, 0);
-  const cbs: Candidate[] = [];
+  const logs: { input: Input; kind: 'cbs' | 'dism'; first: string | null }[] = [];
   const systemInfos: SystemInfo[] = [];
   let done = 0;
   for (const c of candidates) {
     let kind: Kind;
+    let head: Buffer;
     try {
-      kind = sniffKind(c.path, c.bytes);
+      head = c.head();
+      kind = sniffKind(head, c.bytes);
     } catch (err) {
       diagnostics.push({ level: 'error', file: c.name, message: `cannot read: ${(err as Error).message}` });
       continue;
     }
-    if (kind === 'cbs' || kind === 'dism') cbs.push({ ...c, kind });
-    else if (kind === 'systeminfo' && c.bytes <= MAX_TEXT_OUTPUT) {
-      const text = decodeText(readFileSync(c.path));
-      const info = parseSystemInfo(text);
-      systemInfos.push(info);
-      const lineCount = text.split(/\r?\n/).length;
+    if (kind === 'cbs' || kind === 'dism') {
+      logs.push({
+        input: c,
+        kind,
+        first: /(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),/.exec(headLines(head).join('\n'))?.[1] ?? null,
+      });
+    } else if (kind === 'systeminfo' && c.bytes <= MAX_TEXT_OUTPUT) {
+      const text = decodeText(c.readAll(MAX_TEXT_OUTPUT));
+      systemInfos.push(parseSystemInfo(text));
       sources.push({
         file: c.name,
         kind,
         bytes: c.bytes,
-        lines: lineCount,
-        encoding: sniffEncoding(readHead(c.path)).encoding,
+        lines: text.split(/\r?\n/).length,
+        encoding: sniffEncoding(head).encoding,
         first: null,
         last: null,
         utcOffsetMinutes: null,
@@ -174,23 +113,25 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
   const engine = new Engine();
   let lines = 0;
   let entries = 0;
-  const ordered = cbs
-    .map((c) => ({ c, first: firstTimestamp(c.path) }))
-    .sort((a, b) => (a.first ?? '').localeCompare(b.first ?? '') || a.c.name.localeCompare(b.c.name));
-  for (const { c } of ordered) {
+  logs.sort(
+    (a, b) => (a.first ?? '').localeCompare(b.first ?? '') || a.input.name.localeCompare(b.input.name),
+  );
+  for (const { input: c, kind } of logs) {
     const base = done;
     try {
-      const sniff = sniffEncoding(readHead(c.path));
+      const sniff = sniffEncoding(c.head().subarray(0, 4096));
       const parser = new CbsLineParser(c.name, sniff.encoding === '8bit' ? '8bit' : 'utf8-bom', (e) =>
         engine.push(e),
       );
-      const stats = readLinesFromFile(c.path, (b, s, e, n) => parser.onLine(b, s, e, n), {
+      const stats = c.readLines((b, s, e, n) => parser.onLine(b, s, e, n), {
         maxLineBytes: opts.maxLineBytes,
         onProgress: (r) => opts.onProgress?.(base + r, total),
       });
       parser.finish();
       lines += stats.lines;
       entries += parser.stats.entries;
+      if (stats.problem)
+        diagnostics.push({ level: 'warning', file: c.name, line: stats.lines, message: stats.problem });
       for (const l of stats.longLines) {
         diagnostics.push({
           level: 'warning',
@@ -212,7 +153,7 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
       }
       sources.push({
         file: c.name,
-        kind: c.kind ?? 'cbs',
+        kind,
         bytes: stats.bytes,
         lines: stats.lines,
         encoding: stats.fileEncoding,
@@ -225,6 +166,7 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
     }
     done += c.bytes;
   }
+  listed.close();
   engine.finish();
   for (const r of engine.overflowRuns) {
     diagnostics.push({
@@ -239,15 +181,6 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
     entries,
     ms: performance.now() - t0,
   });
-}
-
-function firstTimestamp(path: string): string | null {
-  try {
-    const m = /(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),/.exec(headLines(readHead(path)).join('\n'));
-    return m ? m[1]! : null;
-  } catch {
-    return null;
-  }
 }
 
 const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;

@@ -195,12 +195,13 @@ export function readLinesFromFile(path: string, sink: LineSink, opts: ReadOption
   }
 }
 
-interface Feeder {
+export interface Feeder {
   push(chunk: Buffer): void;
   end(bytes: number): ReadStats;
 }
 
-function createFeeder(head: Buffer, sink: LineSink, opts: ReadOptions): Feeder {
+/** A push-based reader: detect the encoding from `head`, then push byte chunks and end with the total. */
+export function createFeeder(head: Buffer, sink: LineSink, opts: ReadOptions): Feeder {
   const sniffed = sniffEncoding(head);
   const splitter = new LineSplitter(sink, opts.maxLineBytes ?? DEFAULT_MAX_LINE);
   const utf16 = sniffed.encoding === 'utf16le' || sniffed.encoding === 'utf16be';

@@ -1366,15 +1366,23 @@ export function planFor(finding: Finding, d: Diagnosis): RemediationPlan | null 
  * One plan per root-cause finding that has one, in the findings' order, plus the build-gap plan of a failed
  * cumulative update unless another plan for the same operation already installs that update.
  */
+/** Plans are for people: past this many root causes, more plans add noise, not help. */
+const MAX_PLANS = 25;
+
 export function plansFor(d: Diagnosis): RemediationPlan[] {
   const plans: RemediationPlan[] = [];
   const gaps: Finding[] = [];
+  const planned = new Set<string>();
   for (const f of d.findings) {
     if (f.rule === 'x-update-gap') {
       gaps.push(f);
       continue;
     }
-    if (!f.root) continue;
+    if (!f.root || plans.length >= MAX_PLANS) continue;
+    // The same cause found again (another SFC run, another scan) needs no second plan.
+    const key = [f.rule, f.messageId, f.facts.component, f.facts.file, f.facts.path, f.facts.package].join('|');
+    if (planned.has(key)) continue;
+    planned.add(key);
     const p = planFor(f, d);
     if (p) plans.push(p);
   }

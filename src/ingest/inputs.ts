@@ -1,0 +1,244 @@
+// What the user gave, as a list of inputs: a file, a folder walked recursively, a zip (nested zips too),
+// each input with its head for sniffing and a way to stream its lines. Zip entries are read in memory,
+// never extracted. Problems (unreadable folders, damaged or hostile archives) become diagnostics.
+
+import { readdirSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import type { Diagnostic } from '../model/types.js';
+import {
+  createFeeder,
+  readLinesFromFile,
+  type LineSink,
+  type ReadOptions,
+  type ReadStats,
+} from './read-lines.js';
+import {
+  bufferSource,
+  DEFAULT_LIMITS,
+  fileSource,
+  listZip,
+  looksLikeZip,
+  readEntry,
+  unsafeName,
+  type ByteSource,
+  type ZipEntry,
+} from './zip.js';
+
+export const HEAD_BYTES = 64 * 1024;
+const MAX_NESTED_ZIP = 1024 * 1024 * 1024;
+const MAX_DEPTH = 3;
+
+/** One file to analyse, wherever it lives. */
+export interface Input {
+  /** Display name: relative path, zip entries as `bundle.zip/CBS/CBS.log`. */
+  name: string;
+  /** Size in bytes (uncompressed for zip entries). */
+  bytes: number;
+  /** The first 64 KiB. */
+  head(): Buffer;
+  /** Streams every line through `sink`; `problem` says why reading stopped early, if it did. */
+  readLines(sink: LineSink, opts: ReadOptions): ReadStats & { problem: string | null };
+  /** The whole content up to `max` bytes (for small captured outputs). */
+  readAll(max: number): Buffer;
+}
+
+export interface InputList {
+  inputs: Input[];
+  /** Releases open archives. */
+  close(): void;
+}
+
+function fileHead(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES);
+    return buf.subarray(0, readSync(fd, buf, 0, HEAD_BYTES, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fileInput(path: string, name: string, bytes: number): Input {
+  return {
+    name,
+    bytes,
+    head: () => fileHead(path),
+    readLines: (sink, opts) => ({ ...readLinesFromFile(path, sink, opts), problem: null }),
+    readAll: (max) => {
+      const fd = openSync(path, 'r');
+      try {
+        const buf = Buffer.alloc(Math.min(max, bytes));
+        return buf.subarray(0, readSync(fd, buf, 0, buf.length, 0));
+      } finally {
+        closeSync(fd);
+      }
+    },
+  };
+}
+
+function entryInput(src: ByteSource, e: ZipEntry, name: string): Input {
+  const collect = (max: number): Buffer => {
+    const parts: Buffer[] = [];
+    let n = 0;
+    readEntry(src, e, (chunk) => {
+      parts.push(chunk.subarray(0, Math.min(chunk.length, max - n)));
+      n += chunk.length;
+      return n < max;
+    });
+    return Buffer.concat(parts);
+  };
+  let head: Buffer | null = null;
+  return {
+    name,
+    bytes: e.size,
+    head: () => (head ??= collect(HEAD_BYTES)),
+    readLines: (sink, opts) => {
+      const feeder = createFeeder((head ??= collect(HEAD_BYTES)).subarray(0, 4096), sink, opts);
+      let read = 0;
+      const r = readEntry(src, e, (chunk) => {
+        read += chunk.length;
+        feeder.push(chunk);
+        opts.onProgress?.(read, e.size);
+      });
+      return { ...feeder.end(r.bytes), problem: r.problem };
+    },
+    readAll: collect,
+  };
+}
+
+/** Lists the inputs under a path. Never throws: what cannot be read becomes a diagnostic. */
+export function listInputs(path: string, diagnostics: Diagnostic[]): InputList {
+  const inputs: Input[] = [];
+  const open: ByteSource[] = [];
+  const addZip = (src: ByteSource, zipName: string, depth: number): void => {
+    const listing = listZip(src);
+    for (const p of listing.problems) diagnostics.push({ level: 'warning', file: zipName, message: p });
+    let total = 0;
+    const seen = new Set<string>();
+    for (const e of listing.entries) {
+      if (e.isDirectory) continue;
+      const name = `${zipName}/${e.name.replace(/\\/g, '/')}`;
+      if (seen.has(name))
+        diagnostics.push({
+          level: 'warning',
+          file: name,
+          message: 'the archive holds this name twice; both are read',
+        });
+      seen.add(name);
+      if (unsafeName(e.name)) {
+        diagnostics.push({
+          level: 'warning',
+          file: name,
+          message: 'entry name points outside the archive folder; read in memory only, never extracted',
+        });
+      }
+      if (e.encrypted) {
+        diagnostics.push({
+          level: 'warning',
+          file: name,
+          message: 'skipped: encrypted entry (ask for the bundle without a password)',
+        });
+        continue;
+      }
+      if (e.method !== 0 && e.method !== 8) {
+        diagnostics.push({
+          level: 'warning',
+          file: name,
+          message: `skipped: compression method ${e.method} is not supported`,
+        });
+        continue;
+      }
+      total += e.size;
+      if (total > DEFAULT_LIMITS.maxTotalBytes) {
+        diagnostics.push({
+          level: 'warning',
+          file: name,
+          message: `skipped: the bundle expands to more than ${DEFAULT_LIMITS.maxTotalBytes} bytes (zip bomb?)`,
+        });
+        break;
+      }
+      const input = entryInput(src, e, name);
+      if (looksLikeZip(input.head())) {
+        if (depth >= MAX_DEPTH) {
+          diagnostics.push({
+            level: 'warning',
+            file: name,
+            message: `skipped: zip nested more than ${MAX_DEPTH} deep`,
+          });
+        } else if (e.size > MAX_NESTED_ZIP) {
+          diagnostics.push({
+            level: 'warning',
+            file: name,
+            message: `skipped: nested zip larger than ${MAX_NESTED_ZIP} bytes`,
+          });
+        } else {
+          addZip(bufferSource(input.readAll(MAX_NESTED_ZIP)), name, depth + 1);
+        }
+        continue;
+      }
+      inputs.push(input);
+    }
+  };
+  const addFile = (p: string, name: string, bytes: number): void => {
+    let head: Buffer;
+    try {
+      head = fileHead(p);
+    } catch (err) {
+      diagnostics.push({ level: 'error', file: name, message: `cannot read: ${(err as Error).message}` });
+      return;
+    }
+    if (looksLikeZip(head)) {
+      try {
+        const src = fileSource(p);
+        open.push(src);
+        addZip(src, name, 1);
+      } catch (err) {
+        diagnostics.push({
+          level: 'error',
+          file: name,
+          message: `cannot open the archive: ${(err as Error).message}`,
+        });
+      }
+      return;
+    }
+    inputs.push(fileInput(p, name, bytes));
+  };
+
+  let st;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    diagnostics.push({ level: 'error', file: path, message: `cannot open: ${(err as Error).message}` });
+    return { inputs, close: () => undefined };
+  }
+  if (st.isFile()) addFile(path, basename(path), st.size);
+  else if (st.isDirectory()) {
+    const walk = (dir: string, depth: number): void => {
+      if (depth > 8) return;
+      let names: string[];
+      try {
+        names = readdirSync(dir).sort();
+      } catch (err) {
+        diagnostics.push({
+          level: 'warning',
+          file: relative(path, dir) || dir,
+          message: `cannot list: ${(err as Error).message}`,
+        });
+        return;
+      }
+      for (const n of names) {
+        const p = join(dir, n);
+        let s;
+        try {
+          s = statSync(p);
+        } catch {
+          continue;
+        }
+        if (s.isDirectory()) walk(p, depth + 1);
+        else if (s.isFile()) addFile(p, relative(path, p), s.size);
+      }
+    };
+    walk(path, 0);
+  } else diagnostics.push({ level: 'error', file: path, message: 'not a file or folder' });
+  return { inputs, close: () => open.forEach((s) => s.close()) };
+}

@@ -1,0 +1,144 @@
+// Zip bundles, including hostile ones: nested zips, names that point outside the folder, encrypted
+// entries, truncated uploads, zip bombs and damaged data. One bad entry never stops the others, and
+// nothing is ever written to disk.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { zipSync } from 'fflate';
+import { analyzePath } from '../analyze/analyze.js';
+import { packageRoot } from '../knowledge/paths.js';
+import { samples as systeminfoSamples } from '../parse/systeminfo.js';
+import { bufferSource, listZip, readEntry, unsafeName } from './zip.js';
+
+const sample = readFileSync(join(packageRoot(), 'examples', 'CBS.log'));
+const persist = Buffer.from(
+  '2023-01-04 10:10:10, Info                  CBS    Startup: Processing complete. [HRESULT = 0x00000000 - S_OK]\r\n',
+);
+
+function withZip(
+  files: Record<string, Uint8Array>,
+  mangle?: (z: Buffer) => Buffer,
+): { dir: string; zip: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'patchdx-zip-'));
+  const z = Buffer.from(zipSync(files));
+  const zip = join(dir, 'bundle.zip');
+  writeFileSync(zip, mangle ? mangle(z) : z);
+  return { dir, zip };
+}
+
+/** Sets the "encrypted" flag of the entry whose name is `name` in both its local and central headers. */
+function markEncrypted(z: Buffer, name: string): Buffer {
+  const out = Buffer.from(z);
+  for (let p = 0; p < out.length - 4; p++) {
+    const sig = out.readUInt32LE(p);
+    if (sig === 0x04034b50 && out.toString('latin1', p + 30, p + 30 + out.readUInt16LE(p + 26)) === name)
+      out[p + 6]! |= 1;
+    if (sig === 0x02014b50 && out.toString('latin1', p + 46, p + 46 + out.readUInt16LE(p + 28)) === name)
+      out[p + 8]! |= 1;
+  }
+  return out;
+}
+
+test('a bundle with nested zips, a hostile name and an encrypted entry: everything readable is analysed', () => {
+  const inner = zipSync({ 'CbsPersist_20230104101010.log': persist });
+  const { dir, zip } = withZip(
+    {
+      'CBS/CBS.log': sample,
+      'Commands/systeminfo.txt': Buffer.from(systeminfoSamples[0]!.text),
+      'archive/older.zip': inner,
+      '../../evil/CBS2.log': persist,
+      'secret/CBS3.log': persist,
+    },
+    (z) => markEncrypted(z, 'secret/CBS3.log'),
+  );
+  try {
+    const d = analyzePath(zip);
+    const files = d.sources.map((s) => s.file);
+    assert.ok(files.includes('bundle.zip/CBS/CBS.log'), files.join(', '));
+    assert.ok(
+      files.includes('bundle.zip/archive/older.zip/CbsPersist_20230104101010.log'),
+      'nested zip read',
+    );
+    assert.ok(files.includes('bundle.zip/Commands/systeminfo.txt'));
+    assert.ok(files.includes('bundle.zip/../../evil/CBS2.log'), 'read in memory despite the name');
+    const diag = (f: string): string =>
+      d.diagnostics
+        .filter((x) => x.file === f)
+        .map((x) => x.message)
+        .join(' | ');
+    assert.match(diag('bundle.zip/../../evil/CBS2.log'), /outside the archive folder; read in memory only/);
+    assert.match(diag('bundle.zip/secret/CBS3.log'), /encrypted/);
+    assert.equal(d.verdict, 'failed');
+    assert.ok(
+      d.findings.some(
+        (f) => f.rule === 'cbs-manifest-corrupt' && f.evidence[0]!.file === 'bundle.zip/CBS/CBS.log',
+      ),
+    );
+    // Oldest first: the nested CbsPersist log (2023-01-04) before CBS.log (2023-01-05).
+    assert.ok(
+      files.indexOf('bundle.zip/archive/older.zip/CbsPersist_20230104101010.log') <
+        files.indexOf('bundle.zip/CBS/CBS.log'),
+    );
+    assert.deepEqual(readdirSync(dir), ['bundle.zip'], 'nothing extracted');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a truncated upload: no central directory, the entries before the cut are still read', () => {
+  const { dir, zip } = withZip({ 'CBS/CBS.log': sample, 'DISM/big.log': Buffer.alloc(200_000, 0x41) }, (z) =>
+    z.subarray(0, z.length - 400),
+  );
+  try {
+    const d = analyzePath(zip);
+    assert.ok(
+      d.diagnostics.some((x) => x.file === 'bundle.zip' && /no usable central directory/.test(x.message)),
+    );
+    assert.ok(d.sources.some((s) => s.file === 'bundle.zip/CBS/CBS.log'));
+    assert.equal(d.verdict, 'failed');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a zip bomb entry is stopped by the ratio limit; damaged data is reported; the rest is analysed', () => {
+  const bomb = Buffer.alloc(64 * 1024 * 1024, 0);
+  const { dir, zip } = withZip(
+    { 'CBS/CBS.log': sample, 'CBS/CbsPersist_bomb.log': bomb, 'CBS/broken.log': sample },
+    (z) => {
+      // Damage the deflate data of broken.log (the third entry's data starts after its local header).
+      const out = Buffer.from(z);
+      const at = out.indexOf(Buffer.from('CBS/broken.log')) + 'CBS/broken.log'.length;
+      out.fill(0xff, at, at + 64);
+      return out;
+    },
+  );
+  try {
+    const src = bufferSource(readFileSync(zip));
+    const listing = listZip(src);
+    const bombEntry = listing.entries.find((e) => e.name === 'CBS/CbsPersist_bomb.log')!;
+    const r = readEntry(src, bombEntry, () => undefined);
+    assert.match(r.problem ?? '', /compression ratio over 400:1/);
+    assert.ok(r.bytes < bomb.length);
+    const broken = readEntry(
+      src,
+      listing.entries.find((e) => e.name === 'CBS/broken.log')!,
+      () => undefined,
+    );
+    assert.match(broken.problem ?? '', /damaged compressed data/);
+    const d = analyzePath(zip);
+    assert.equal(d.verdict, 'failed');
+    assert.ok(d.findings.some((f) => f.evidence[0]?.file === 'bundle.zip/CBS/CBS.log'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('unsafeName recognises names that would escape an extraction folder', () => {
+  for (const n of ['../x.log', 'a/../../x', '/etc/passwd', '\\Windows\\x', 'C:\\x', 'C:x'])
+    assert.ok(unsafeName(n), n);
+  for (const n of ['CBS/CBS.log', 'a..b/c.log', 'x/..y']) assert.ok(!unsafeName(n), n);
+});
