@@ -1,9 +1,22 @@
 // Benchmark (not a test): builds a large CBS log from the real corpus logs, analyses it in a fresh process
 // and reports throughput (MB/s, lines/s) and peak RSS next to the time `grep -cE 'HRESULT|\(F\)|Error'`
-// takes on the same file. Usage: npm run bench [-- --mb 300 --runs 3 --keep]
+// takes on the same file; then the same for a zip bundle laid out like the collector's (2× the logs).
+// Usage: npm run bench [-- --mb 300 --runs 3 --keep]
 
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { Zip, ZipDeflate } from 'fflate';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../src/knowledge/paths.js';
@@ -21,6 +34,7 @@ const root = packageRoot();
 const corpus = join(root, '..', 'shared', 'corpus');
 const outDir = join(root, 'bench', 'out');
 const bigLog = join(outDir, `CBS-${targetMB}MB.log`);
+const bundle = join(outDir, `bundle-${targetMB}MB.zip`);
 
 /** Real CBS logs, failing and healthy, cycled until the target size is reached. */
 const SOURCES = [
@@ -48,6 +62,38 @@ async function build(): Promise<void> {
     written += p.length;
   }
   await new Promise<void>((r) => out.end(r));
+}
+
+/**
+ * A collector-style bundle: the big log as CBS/CBS.log and again as CBS/CbsPersist_*.log, plus the
+ * corpus' other logs (2× the target, uncompressed), deflated by fflate's streaming zip writer.
+ */
+function buildBundle(): void {
+  if (existsSync(bundle)) return;
+  const fd = openSync(bundle, 'w');
+  const zip = new Zip((err, data) => {
+    if (err) throw err;
+    writeSync(fd, data);
+  });
+  const addFile = (name: string, path: string): void => {
+    const entry = new ZipDeflate(name, { level: 6 });
+    zip.add(entry);
+    const src = openSync(path, 'r');
+    const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
+    let n: number;
+    while ((n = readSync(src, buf, 0, buf.length, null)) > 0) entry.push(new Uint8Array(buf.subarray(0, n)));
+    entry.push(new Uint8Array(0), true);
+    closeSync(src);
+  };
+  addFile('CBS/CbsPersist_20230101000000.log', bigLog);
+  addFile('CBS/CBS.log', bigLog);
+  addFile('DISM/dism.log', join(corpus, 'dism03-appostarsi-w10-multi', 'dism_5_23.log'));
+  addFile(
+    'EventLogs/System.evtx',
+    join(corpus, 'evtx01-omerbenamram-w10-1703-kb4025342-80248007', 'system.evtx'),
+  );
+  zip.end();
+  closeSync(fd);
 }
 
 function median(xs: number[]): number {
@@ -90,4 +136,18 @@ console.log(`peak RSS      ${Math.max(...analyses.map((a) => a.maxRssMB)).toFixe
 console.log(`kept entries  ${a0.entries.toLocaleString('en')}, findings ${a0.findings.toLocaleString('en')}`);
 console.log(`grep -cE      ${(grepMs / 1000).toFixed(2)} s median (${greps[0]!.count} matching lines)`);
 console.log(`ratio         ${(ms / grepMs).toFixed(2)}× grep`);
+
+buildBundle();
+const bundleRuns = Array.from({ length: runs }, () => {
+  const r = spawnSync(process.execPath, [join(root, 'dist', 'bench', 'run-once.js'), bundle], {
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`bundle analysis failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { ms: number; maxRssMB: number; bytes: number };
+});
+const bms = median(bundleRuns.map((a) => a.ms));
+const bmb = bundleRuns[0]!.bytes / 1e6;
+console.log(
+  `bundle        ${bundle} (${(statSync(bundle).size / 1e6).toFixed(0)} MB zip, ${bmb.toFixed(0)} MB of logs read): ${(bms / 1000).toFixed(2)} s median → ${(bmb / (bms / 1000)).toFixed(0)} MB/s, peak RSS ${Math.max(...bundleRuns.map((a) => a.maxRssMB)).toFixed(0)} MB`,
+);
 if (!values.keep) rmSync(outDir, { recursive: true, force: true });
