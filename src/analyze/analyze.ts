@@ -5,6 +5,8 @@ import type { Attempt, Diagnosis, Diagnostic, Finding, I18nText, SourceInfo } fr
 import { listInputs, type Input } from '../ingest/inputs.js';
 import { decodeText, sniffEncoding } from '../ingest/encoding.js';
 import { detectSystemInfo, parseSystemInfo, type SystemInfo } from '../parse/systeminfo.js';
+import { detectEventText, parseEventText } from '../parse/event-text.js';
+import { updateStory } from '../timeline/update-events.js';
 import { CbsLineParser, detectCbs } from '../parse/cbs.js';
 import { Engine, type TrackedFinding } from '../rules/engine.js';
 import type { TrackedAttempt } from '../timeline/cbs-attempts.js';
@@ -31,7 +33,9 @@ function headLines(head: Buffer): string[] {
   return text.split(/\r?\n/).slice(0, 2000);
 }
 
-type Kind = 'cbs' | 'dism' | 'systeminfo' | 'unknown' | 'binary' | 'empty';
+type Kind = 'cbs' | 'dism' | 'systeminfo' | 'events' | 'unknown' | 'binary' | 'empty';
+
+const MAX_EVENT_TEXT = 256 * 1024 * 1024;
 
 const MAX_TEXT_OUTPUT = 4 * 1024 * 1024;
 
@@ -40,7 +44,9 @@ function sniffKind(head: Buffer, bytes: number): Kind {
   const sniff = sniffEncoding(head);
   if (sniff.binary) return 'binary';
   const lines = headLines(head);
-  if (detectSystemInfo(decodeText(head).split(/\r?\n/))) return 'systeminfo';
+  const decoded = decodeText(head).split(/\r?\n/);
+  if (detectSystemInfo(decoded)) return 'systeminfo';
+  if (detectEventText(decoded)) return 'events';
   // Findstr extracts prefix each line with the source path: look past it.
   const stripped = lines.map((l) => l.replace(/^[^\s]*?\.log:(?=\d{4}-)/i, ''));
   // dism.log shares the WDS line grammar (and often carries CBS lines): it is read by the same parser.
@@ -62,6 +68,11 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
   const total = candidates.reduce((s, c) => s + c.bytes, 0);
   const logs: { input: Input; kind: 'cbs' | 'dism'; first: string | null }[] = [];
   const systemInfos: SystemInfo[] = [];
+  // Attempts and findings from event logs (they do not go through the CBS engine).
+  const extraAttempts: Attempt[] = [];
+  const extraFindings: Finding[] = [];
+  let eventAttempts = 0;
+  let eventFindings = 0;
   let done = 0;
   for (const c of candidates) {
     let kind: Kind;
@@ -79,6 +90,28 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
         kind,
         first: /(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),/.exec(headLines(head).join('\n'))?.[1] ?? null,
       });
+    } else if (kind === 'events' && c.bytes <= MAX_EVENT_TEXT) {
+      const text = decodeText(c.readAll(MAX_EVENT_TEXT));
+      const events = parseEventText(text);
+      const story = updateStory(
+        c.name,
+        events.map((e) => ({ ...e, line: e.descLine, text: e.description })),
+        () => `e${++eventAttempts}`,
+        () => `fe${++eventFindings}`,
+      );
+      extraAttempts.push(...story.attempts);
+      extraFindings.push(...story.findings);
+      sources.push({
+        file: c.name,
+        kind: 'events',
+        bytes: c.bytes,
+        lines: text.split(/\r?\n/).length,
+        encoding: sniffEncoding(head).encoding,
+        first: events[0]?.time ?? null,
+        last: events[events.length - 1]?.time ?? null,
+        utcOffsetMinutes: null,
+      });
+      done += c.bytes;
     } else if (kind === 'systeminfo' && c.bytes <= MAX_TEXT_OUTPUT) {
       const text = decodeText(c.readAll(MAX_TEXT_OUTPUT));
       systemInfos.push(parseSystemInfo(text));
@@ -175,13 +208,23 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
       message: `run ${r} has more than 250000 kept entries; later ones were not kept for context`,
     });
   }
-  return assemble(engine, sources, diagnostics, systemInfos, {
-    bytes: total,
-    lines,
-    entries,
-    ms: performance.now() - t0,
-  });
+  return assemble(
+    engine,
+    sources,
+    diagnostics,
+    systemInfos,
+    { attempts: extraAttempts, findings: extraFindings },
+    {
+      bytes: total,
+      lines,
+      entries,
+      ms: performance.now() - t0,
+    },
+  );
 }
+
+/** Findings that say the hardware is suspect: shown before everything else. */
+const HARDWARE_FIRST = ['x-corruption-moving', 'evt-system-instability'];
 
 const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
 
@@ -205,10 +248,26 @@ function assemble(
   sources: SourceInfo[],
   diagnostics: Diagnostic[],
   systemInfos: SystemInfo[],
+  extra: { attempts: Attempt[]; findings: Finding[] },
   stats: Diagnosis['stats'],
 ): Diagnosis {
-  const attempts = engine.tracker.attempts;
-  const findings = [...engine.findings];
+  // Event-log attempts and findings join the engine's, with an empty location (they have no CBS run).
+  const located = (f: Finding): TrackedFinding => ({
+    ...f,
+    file: f.evidence[0]?.file ?? '',
+    run: 0,
+    anchor: f.evidence[0]?.line ?? 0,
+  });
+  const tracked = (a: Attempt): TrackedAttempt => ({
+    ...a,
+    file: '',
+    run: 0,
+    startLine: 0,
+    endLine: 0,
+    failLine: null,
+  });
+  const attempts = [...engine.tracker.attempts, ...extra.attempts.map(tracked)];
+  const findings = [...engine.findings, ...extra.findings.map(located)];
   const failedAttempts = new Set(attempts.filter((a) => a.outcome === 'failed').map((a) => a.id));
   const explainsFailure = (f: TrackedFinding): boolean => f.attempts.some((id) => failedAttempts.has(id));
   findings.sort(
@@ -291,10 +350,13 @@ function assemble(
     () => `f${++seq}`,
   );
   const moving = movingCorruption(d.findings, () => `f${++seq}`);
-  if (moving) {
-    // A hardware suspicion comes before every repair: rank it first, and say so in the summary.
-    d.findings.unshift(moving);
-    d.summary.unshift(moving.message);
+  if (moving) d.findings.push(moving);
+  // A hardware suspicion comes before every repair: rank it first, and say so first in the summary.
+  for (const f of d.findings.filter((x) => HARDWARE_FIRST.includes(x.rule)).reverse()) {
+    d.findings.splice(d.findings.indexOf(f), 1);
+    d.findings.unshift(f);
+    d.summary = d.summary.filter((l) => l.en !== f.message.en && !l.en.endsWith(f.message.en));
+    d.summary.unshift(f.message);
   }
   d.plans = plansFor(d);
   d.scripts = scriptsFor(d);

@@ -167,3 +167,30 @@ test('corpus cbs01, cbs02, sfc01: the corrupt set moves between scans, so hardwa
     assert.match(d.summary[0]!.zh, /怀疑|检测内存和磁盘/, id);
   }
 });
+
+test('corpus evt01: the Windows Update failures of a text export, and system instability ranked first', () => {
+  const d = run('evt01-appostarsi-system-events-txt');
+  assert.equal(d.sources[0]!.kind, 'events');
+  assert.equal(d.findings[0]!.rule, 'evt-system-instability');
+  assert.match(d.findings[0]!.facts.bugcheckCodes ?? '', /0x0000003b.*0x00000139.*0x00000018.*0x00000034/);
+  for (const line of [4879, 6731, 16653])
+    assert.ok(
+      d.findings[0]!.evidence.some((e) => e.line === line),
+      String(line),
+    );
+  const failures = d.findings.filter((f) => f.rule === 'evt-update-failed');
+  assert.deepEqual(
+    failures.map((f) => [f.code, f.evidence[0]!.line]).sort((a, b) => Number(a[1]) - Number(b[1])),
+    [
+      ['0x80240009', 11653],
+      ['0x8024200b', 11668],
+      ['0xc1900131', 26054],
+      ['0x80070002', 26227],
+      ['0x80070570', 26981],
+    ],
+  );
+  assert.ok(
+    d.attempts.filter((a) => a.outcome === 'succeeded').length >= 30,
+    'the successful installs are attempts too',
+  );
+});

@@ -1,0 +1,131 @@
+// Event logs exported as text (`wevtutil qe System /f:text`, English or Chinese field names): `Event[N]:`
+// blocks with `Source`, `Date`, `Event ID`, `Description`. The Windows Update client's description carries
+// the error code and the update title, which become the event's data.
+
+/** One exported event. */
+export interface TextEvent {
+  /** 1-based line of the `Event[N]:` header. */
+  line: number;
+  /** 1-based line where the description starts (the line a reader quotes). */
+  descLine: number;
+  /** The `Event[N]` number (used as the record id). */
+  recordId: number;
+  time: string;
+  eventId: number;
+  provider: string | null;
+  level: string | null;
+  description: string;
+  data: Record<string, string>;
+}
+
+/** Sample block; the format test parses it. */
+export const samples: { text: string; fields: Partial<TextEvent> }[] = [
+  {
+    text: [
+      'Event[26981]:',
+      '  Log Name: System',
+      '  Source: Microsoft-Windows-WindowsUpdateClient',
+      '  Date: 2023-05-23T01:10:40.1230000Z',
+      '  Event ID: 20',
+      '  Level: Error',
+      '  Description: ',
+      'Installation Failure: Windows failed to install the following update with error 0x80070570: Windows 11, version 22H2.',
+    ].join('\r\n'),
+    fields: {
+      recordId: 26981,
+      eventId: 20,
+      provider: 'Microsoft-Windows-WindowsUpdateClient',
+      time: '2023-05-23T01:10:40.1230000Z',
+    },
+  },
+];
+
+const FIELD: Record<string, keyof TextEvent | 'skip'> = {
+  Source: 'provider',
+  来源: 'provider',
+  Date: 'time',
+  日期: 'time',
+  'Event ID': 'eventId',
+  '事件 ID': 'eventId',
+  Level: 'level',
+  级别: 'level',
+  Description: 'description',
+  描述: 'description',
+};
+
+const HEADER = /^\uFEFF?(?:Event|事件)\[(\d+)\]:\s*$/;
+const KV = /^ {2}([^:：]+?)\s*[:：] ?(.*)$/;
+
+/** Whether text looks like a wevtutil text export. */
+export function detectEventText(lines: string[]): boolean {
+  return (
+    lines.slice(0, 40).some((l) => HEADER.test(l)) &&
+    lines.slice(0, 40).some((l) => /^ {2}(?:Event ID|事件 ID)[:：]/.test(l))
+  );
+}
+
+/** Windows Update event text → error code and update title (`…with error 0x80070570: Windows 11, version 22H2.`). */
+function wuData(desc: string): Record<string, string> {
+  const m = /(?:error|错误)\s*(0x[0-9a-fA-F]{8})\s*[:：]\s*(.+?)\.?\s*$/s.exec(desc);
+  if (m) return { errorCode: m[1]!, updateTitle: m[2]!.trim() };
+  const t = /(?:update|更新)\s*[:：]\s*(.+?)\.?\s*$/s.exec(desc);
+  return t ? { updateTitle: t[1]!.trim() } : {};
+}
+
+/** Parses a text export; blocks that cannot be read are skipped. */
+export function parseEventText(text: string): TextEvent[] {
+  const out: TextEvent[] = [];
+  const lines = text.split(/\r?\n/);
+  let cur: TextEvent | null = null;
+  let inDesc = false;
+  const finish = (): void => {
+    if (!cur) return;
+    cur.description = cur.description.trim();
+    if (cur.provider === 'Microsoft-Windows-WindowsUpdateClient') cur.data = wuData(cur.description);
+    if (cur.provider === 'Microsoft-Windows-WER-SystemErrorReporting') {
+      const b = /0x[0-9a-fA-F]{8}/.exec(cur.description);
+      if (b) cur.data = { BugcheckCode: b[0] };
+    }
+    if (cur.eventId > 0 && cur.time) out.push(cur);
+    cur = null;
+  };
+  lines.forEach((l, i) => {
+    const h = HEADER.exec(l);
+    if (h) {
+      finish();
+      cur = {
+        line: i + 1,
+        descLine: i + 1,
+        recordId: Number(h[1]),
+        time: '',
+        eventId: 0,
+        provider: null,
+        level: null,
+        description: '',
+        data: {},
+      };
+      inDesc = false;
+      return;
+    }
+    if (!cur) return;
+    if (inDesc) {
+      if (!cur.description && l.trim()) cur.descLine = i + 1;
+      cur.description += (cur.description ? '\n' : '') + l;
+      return;
+    }
+    const kv = KV.exec(l);
+    if (!kv) return;
+    const field = FIELD[kv[1]!.trim()];
+    if (field === 'provider') cur.provider = kv[2]!.trim() || null;
+    else if (field === 'time') cur.time = kv[2]!.trim();
+    else if (field === 'eventId') cur.eventId = Number(kv[2]!.trim()) || 0;
+    else if (field === 'level') cur.level = kv[2]!.trim() || null;
+    else if (field === 'description') {
+      cur.description = kv[2]!.trim();
+      if (cur.description) cur.descLine = i + 1;
+      inDesc = true;
+    }
+  });
+  finish();
+  return out;
+}

@@ -1,0 +1,244 @@
+// Windows Update and servicing events (System log WindowsUpdateClient 19/20/43, Setup log Servicing
+// 1/2/3/4) turned into attempts and findings: which update was tried when, by whom, with what result —
+// the decisive lines when CBS.log has rotated away (seed 001) or the failure is a download (seed 004).
+
+import type { Attempt, Evidence, Finding } from '../model/types.js';
+import { codeInfo } from '../knowledge/codes.js';
+import { canonicalize, isFailureCode } from '../parse/error-codes.js';
+import { kbOf } from '../parse/identity.js';
+
+/** The part of an event record this module reads (an EVTX record or a row of a text export). */
+export interface UpdateEvent {
+  recordId: number;
+  /** Line in a text export; EVTX records have none (their record id is shown). */
+  line?: number;
+  /** The event's own text (a text export's description), quoted as evidence when present. */
+  text?: string;
+  /** ISO UTC. */
+  time: string;
+  eventId: number;
+  provider: string | null;
+  data: Record<string, string>;
+}
+
+const WU = 'Microsoft-Windows-WindowsUpdateClient';
+const SERVICING = 'Microsoft-Windows-Servicing';
+
+const STATES: Record<string, string> = {
+  '5000': 'Absent',
+  '5112': 'Installed',
+  '5016': 'Staged',
+  '5064': 'Staged',
+  '5096': 'InstallPending',
+};
+
+function evidence(file: string, e: UpdateEvent, text: string): Evidence {
+  const own = e.text?.split('\n', 1)[0]?.trim();
+  return {
+    file,
+    line: e.line ?? e.recordId,
+    text: own
+      ? `${own} (event ${e.eventId}, ${e.time})`
+      : `record ${e.recordId} ${e.time} event ${e.eventId}: ${text}`,
+  };
+}
+
+/** Local-looking time text for attempts (`2017-07-12 03:01:02`, UTC). */
+function shortTime(iso: string): string {
+  return iso.replace('T', ' ').replace(/\.\d+Z?$|Z$/, '');
+}
+
+export interface EventStory {
+  attempts: Attempt[];
+  findings: Finding[];
+}
+
+/** Reconstructs update attempts from events and reports the failures, grouped by update and code. */
+export function updateStory(
+  file: string,
+  events: UpdateEvent[],
+  nextAttempt: () => string,
+  nextFinding: () => string,
+): EventStory {
+  const attempts: Attempt[] = [];
+  const open = new Map<string, Attempt>();
+  const failures = new Map<
+    string,
+    { kb: string | null; title: string; code: string; events: UpdateEvent[] }
+  >();
+  const sorted = [...events].sort((a, b) => a.time.localeCompare(b.time) || a.recordId - b.recordId);
+  for (const e of sorted) {
+    if (e.provider === WU && (e.eventId === 43 || e.eventId === 19 || e.eventId === 20)) {
+      const title = e.data.updateTitle ?? e.data.Data1 ?? '';
+      const kb = kbOf(title);
+      const key = kb ?? title;
+      let a = open.get(key);
+      if (!a || e.eventId === 43) {
+        a = {
+          id: nextAttempt(),
+          package: title || null,
+          kb,
+          kind: 'package',
+          client: 'Windows Update (event log)',
+          session: null,
+          start: shortTime(e.time),
+          end: null,
+          startState: null,
+          targetState: 'Installed',
+          failureSource: null,
+          result: null,
+          outcome: 'interrupted',
+          rebootPending: false,
+          evidence: [],
+          findings: [],
+        };
+        attempts.push(a);
+        open.set(key, a);
+      }
+      a.evidence.push(
+        evidence(
+          file,
+          e,
+          `${e.eventId === 43 ? 'installation started' : e.eventId === 19 ? 'installed' : 'installation failed'}: ${title}`,
+        ),
+      );
+      if (e.eventId === 19) {
+        a.outcome = 'succeeded';
+        a.result = '0x00000000';
+        a.end = shortTime(e.time);
+        open.delete(key);
+      } else if (e.eventId === 20) {
+        const code = canonicalize(e.data.errorCode ?? '') ?? null;
+        a.outcome = 'failed';
+        a.result = code;
+        a.end = shortTime(e.time);
+        open.delete(key);
+        if (code) {
+          const fk = `${key}|${code}`;
+          const f = failures.get(fk) ?? { kb, title, code, events: [] };
+          f.events.push(e);
+          failures.set(fk, f);
+        }
+      }
+    } else if (e.provider === SERVICING && [1, 2, 3, 4, 6].includes(e.eventId)) {
+      const pkg = e.data.PackageIdentifier ?? e.data.Data1 ?? '';
+      const kb = kbOf(pkg);
+      const code = canonicalize(e.data.ErrorCode ?? '') ?? null;
+      const target = STATES[e.data.IntendedPackageState ?? ''] ?? e.data.IntendedPackageStateTextized ?? null;
+      attempts.push({
+        id: nextAttempt(),
+        package: pkg || null,
+        kb,
+        kind: 'package',
+        client: e.data.Client ?? 'Servicing (Setup event log)',
+        session: null,
+        start: shortTime(e.time),
+        end: e.eventId === 1 ? null : shortTime(e.time),
+        startState: STATES[e.data.InitialPackageState ?? ''] ?? null,
+        targetState: target,
+        failureSource: null,
+        result: code,
+        outcome:
+          e.eventId === 1
+            ? 'interrupted'
+            : e.eventId === 4
+              ? 'pending'
+              : isFailureCode(code) && e.eventId !== 2
+                ? 'failed'
+                : 'succeeded',
+        rebootPending: e.eventId === 4,
+        evidence: [evidence(file, e, `servicing ${pkg} ${target ?? ''} ${code ?? ''}`.trim())],
+        findings: [],
+      });
+    }
+  }
+  const findings: Finding[] = [];
+  for (const f of failures.values()) {
+    const info = codeInfo(f.code);
+    const n = f.events.length;
+    const first = shortTime(f.events[0]!.time);
+    const last = shortTime(f.events[n - 1]!.time);
+    const what = f.kb ?? f.title;
+    const meaningEn = info?.meaning.en ?? 'no meaning on record';
+    const meaningZh = info?.meaning.zh ?? info?.meaning.en ?? '暂无释义';
+    const id = nextFinding();
+    findings.push({
+      id,
+      rule: 'evt-update-failed',
+      messageId: 'failed',
+      severity: 'error',
+      confidence: 'high',
+      code: f.code,
+      codeName: info?.name ?? null,
+      root: true,
+      message: {
+        en: `${what} failed to install ${n === 1 ? 'once' : `${n} times`} (${first}${n > 1 ? ` … ${last}` : ''} UTC) with ${f.code} ${info?.name ?? ''}: ${meaningEn}.`,
+        zh: `${what} 安装失败 ${n} 次（UTC ${first}${n > 1 ? ` 至 ${last}` : ''}），错误 ${f.code} ${info?.name ?? ''}：${meaningZh}。`,
+      },
+      title: { en: 'Update installation failed (event log)', zh: '更新安装失败（事件日志）' },
+      facts: { kb: f.kb ?? undefined, title: f.title, attempts: String(n), first, last },
+      evidence: f.events
+        .slice(0, 10)
+        .map((e) => evidence(file, e, `installation failed with ${f.code}: ${f.title}`)),
+      chain: [],
+      attempts: attempts
+        .filter(
+          (a) => a.outcome === 'failed' && a.result === f.code && (a.kb ?? a.package) === (f.kb ?? f.title),
+        )
+        .map((a) => a.id),
+      time: first,
+    });
+    for (const a of attempts) if (findings[findings.length - 1]!.attempts.includes(a.id)) a.findings.push(id);
+  }
+  const unstable = instability(file, sorted, nextFinding);
+  if (unstable) findings.unshift(unstable);
+  return { attempts, findings };
+}
+
+/** Bugchecks and unexpected shutdowns in varied subsystems: the machine is unstable (hardware suspected). */
+function instability(file: string, events: UpdateEvent[], nextFinding: () => string): Finding | null {
+  const bugchecks = events.filter(
+    (e) => e.provider === 'Microsoft-Windows-WER-SystemErrorReporting' && e.eventId === 1001,
+  );
+  const shutdowns = events.filter(
+    (e) =>
+      (e.provider === 'Microsoft-Windows-Kernel-Power' && e.eventId === 41) ||
+      (e.provider === 'EventLog' && e.eventId === 6008),
+  );
+  const codes = [...new Set(bugchecks.map((e) => e.data.BugcheckCode ?? e.data.param1 ?? '?'))];
+  if (bugchecks.length < 2 && shutdowns.length < 3) return null;
+  const list = codes.join(', ');
+  return {
+    id: nextFinding(),
+    rule: 'evt-system-instability',
+    messageId: 'unstable',
+    severity: 'warning',
+    confidence: codes.length > 1 ? 'medium' : 'low',
+    code: null,
+    codeName: null,
+    root: true,
+    message: {
+      en: `${bugchecks.length} system crash(es) (bugcheck ${list || 'codes not recorded'}) and ${shutdowns.length} unexpected shutdown(s): the machine is unstable${codes.length > 1 ? '; crashes in different subsystems point to hardware (memory, storage, power, overclocking)' : ''}. Stabilise it before retrying updates.`,
+      zh: `系统崩溃 ${bugchecks.length} 次（蓝屏代码 ${list || '未记录'}），意外关机 ${shutdowns.length} 次：系统不稳定${codes.length > 1 ? '；不同子系统的崩溃指向硬件问题（内存、存储、电源、超频）' : ''}。请先解决稳定性问题，再重试更新。`,
+    },
+    title: { en: 'System instability', zh: '系统不稳定' },
+    facts: {
+      bugchecks: String(bugchecks.length),
+      bugcheckCodes: list || undefined,
+      unexpectedShutdowns: String(shutdowns.length),
+    },
+    evidence: [...bugchecks, ...shutdowns]
+      .sort((a, b) => a.time.localeCompare(b.time))
+      .slice(0, 10)
+      .map((e) =>
+        evidence(
+          file,
+          e,
+          e.eventId === 1001 ? `bugcheck ${e.data.BugcheckCode ?? ''}` : 'unexpected shutdown',
+        ),
+      ),
+    chain: [],
+    attempts: [],
+    time: shortTime(events[0]?.time ?? ''),
+  };
+}
