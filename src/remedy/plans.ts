@@ -1380,7 +1380,9 @@ export function plansFor(d: Diagnosis): RemediationPlan[] {
     }
     if (!f.root || plans.length >= MAX_PLANS) continue;
     // The same cause found again (another SFC run, another scan) needs no second plan.
-    const key = [f.rule, f.messageId, f.facts.component, f.facts.file, f.facts.path, f.facts.package].join('|');
+    const key = [f.rule, f.messageId, f.facts.component, f.facts.file, f.facts.path, f.facts.package].join(
+      '|',
+    );
     if (planned.has(key)) continue;
     planned.add(key);
     const p = planFor(f, d);
