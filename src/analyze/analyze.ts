@@ -6,7 +6,8 @@ import { listInputs, type Input } from '../ingest/inputs.js';
 import { decodeText, sniffEncoding } from '../ingest/encoding.js';
 import { detectSystemInfo, parseSystemInfo, type SystemInfo } from '../parse/systeminfo.js';
 import { detectEventText, parseEventText } from '../parse/event-text.js';
-import { updateStory } from '../timeline/update-events.js';
+import { updateStory, type UpdateEvent } from '../timeline/update-events.js';
+import { looksLikeEvtx, readEvtx } from '../ingest/evtx.js';
 import { CbsLineParser, detectCbs } from '../parse/cbs.js';
 import { Engine, type TrackedFinding } from '../rules/engine.js';
 import type { TrackedAttempt } from '../timeline/cbs-attempts.js';
@@ -33,7 +34,7 @@ function headLines(head: Buffer): string[] {
   return text.split(/\r?\n/).slice(0, 2000);
 }
 
-type Kind = 'cbs' | 'dism' | 'systeminfo' | 'events' | 'unknown' | 'binary' | 'empty';
+type Kind = 'cbs' | 'dism' | 'systeminfo' | 'events' | 'evtx' | 'unknown' | 'binary' | 'empty';
 
 const MAX_EVENT_TEXT = 256 * 1024 * 1024;
 
@@ -41,6 +42,7 @@ const MAX_TEXT_OUTPUT = 4 * 1024 * 1024;
 
 function sniffKind(head: Buffer, bytes: number): Kind {
   if (bytes === 0 || head.length === 0) return 'empty';
+  if (looksLikeEvtx(head)) return 'evtx';
   const sniff = sniffEncoding(head);
   if (sniff.binary) return 'binary';
   const lines = headLines(head);
@@ -69,10 +71,7 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
   const logs: { input: Input; kind: 'cbs' | 'dism'; first: string | null }[] = [];
   const systemInfos: SystemInfo[] = [];
   // Attempts and findings from event logs (they do not go through the CBS engine).
-  const extraAttempts: Attempt[] = [];
-  const extraFindings: Finding[] = [];
-  let eventAttempts = 0;
-  let eventFindings = 0;
+  const allEvents: UpdateEvent[] = [];
   let done = 0;
   for (const c of candidates) {
     let kind: Kind;
@@ -90,17 +89,44 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
         kind,
         first: /(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),/.exec(headLines(head).join('\n'))?.[1] ?? null,
       });
+    } else if (kind === 'evtx' && c.bytes <= MAX_EVENT_TEXT) {
+      const records: UpdateEvent[] = [];
+      const read = readEvtx(c.readAll(MAX_EVENT_TEXT), (r) =>
+        records.push({
+          file: c.name,
+          recordId: r.recordId,
+          time: r.time,
+          eventId: r.eventId,
+          provider: r.provider,
+          data: r.data,
+        }),
+      );
+      for (const p of read.problems.slice(0, 5))
+        diagnostics.push({ level: 'warning', file: c.name, message: p });
+      if (read.problems.length > 5) {
+        diagnostics.push({
+          level: 'warning',
+          file: c.name,
+          message: `${read.problems.length - 5} more problems in this event log`,
+        });
+      }
+      allEvents.push(...records);
+      const times = records.map((r) => r.time).sort();
+      sources.push({
+        file: c.name,
+        kind: 'evtx',
+        bytes: c.bytes,
+        lines: records.length,
+        encoding: 'binary (EVTX)',
+        first: times[0] ?? null,
+        last: times[times.length - 1] ?? null,
+        utcOffsetMinutes: null,
+      });
+      done += c.bytes;
     } else if (kind === 'events' && c.bytes <= MAX_EVENT_TEXT) {
       const text = decodeText(c.readAll(MAX_EVENT_TEXT));
       const events = parseEventText(text);
-      const story = updateStory(
-        c.name,
-        events.map((e) => ({ ...e, line: e.descLine, text: e.description })),
-        () => `e${++eventAttempts}`,
-        () => `fe${++eventFindings}`,
-      );
-      extraAttempts.push(...story.attempts);
-      extraFindings.push(...story.findings);
+      allEvents.push(...events.map((e) => ({ ...e, file: c.name, line: e.descLine, text: e.description })));
       sources.push({
         file: c.name,
         kind: 'events',
@@ -141,6 +167,17 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
       });
     }
   }
+
+  // All event logs tell one story: the System log's install events and the Setup log's servicing events.
+  let eventAttempts = 0;
+  let eventFindings = 0;
+  const story = updateStory(
+    allEvents,
+    () => `e${++eventAttempts}`,
+    () => `fe${++eventFindings}`,
+  );
+  const extraAttempts = story.attempts;
+  const extraFindings = story.findings;
 
   // Oldest first: CbsPersist archives before the live CBS.log.
   const engine = new Engine();
@@ -268,7 +305,10 @@ function assemble(
   });
   const attempts = [...engine.tracker.attempts, ...extra.attempts.map(tracked)];
   const findings = [...engine.findings, ...extra.findings.map(located)];
-  const failedAttempts = new Set(attempts.filter((a) => a.outcome === 'failed').map((a) => a.id));
+  // Store app updates (kind `other`) are listed but never make the verdict.
+  const failedAttempts = new Set(
+    attempts.filter((a) => a.outcome === 'failed' && a.kind !== 'other').map((a) => a.id),
+  );
   const explainsFailure = (f: TrackedFinding): boolean => f.attempts.some((id) => failedAttempts.has(id));
   findings.sort(
     (a, b) =>
@@ -290,7 +330,7 @@ function assemble(
   const byId = new Map(findings.map((f) => [f.id, f]));
   const summary: I18nText[] = [];
   for (const a of attempts) {
-    if (a.outcome !== 'failed') continue;
+    if (!failedAttempts.has(a.id)) continue;
     const root = a.findings.map((id) => byId.get(id)).find((f) => f?.root);
     const what = a.kb ? `${a.kb} ${a.package ?? ''}`.trim() : (a.package ?? 'operation');
     const states = a.startState && a.targetState ? `, ${a.startState}→${a.targetState}` : '';
@@ -301,7 +341,8 @@ function assemble(
     });
   }
   for (const a of attempts) {
-    if (a.outcome !== 'interrupted' || a.kind === 'sfc') continue;
+    // Event logs often hold only the start of an install: that alone is no interruption worth a line.
+    if (a.outcome !== 'interrupted' || a.kind === 'sfc' || a.id.startsWith('e')) continue;
     const what = a.kb ? `${a.kb} ${a.package ?? ''}`.trim() : (a.package ?? 'operation');
     summary.push({
       en: `${a.start ?? '?'} ${what}: interrupted — no end is recorded (restart, crash, or the log was cut)`,

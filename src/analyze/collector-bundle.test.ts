@@ -1,7 +1,6 @@
 // A bundle laid out exactly as `patchdx collector` lays it out (COLLECTOR_LAYOUT), unpacked into a folder:
-// the CBS logs and the systeminfo capture are read, every other file is listed with the reason it was
-// skipped, and nothing stops the analysis. (Reading the zip itself, and the event and Windows Update logs,
-// comes with bundle support.)
+// the CBS and DISM logs, the systeminfo capture and the event log are read, every other file is listed
+// with the reason it was skipped, and nothing stops the analysis. (zip.test.ts reads zips.)
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +15,7 @@ import { analyzePath } from './analyze.js';
 const root = packageRoot();
 const corpus = join(root, '..', 'shared', 'corpus');
 
-test('a collector-layout bundle: CBS + systeminfo read, the rest skipped with reasons', () => {
+test('a collector-layout bundle: CBS, DISM, systeminfo and event logs read, the rest skipped with reasons', () => {
   const dir = mkdtempSync(join(tmpdir(), 'patchdx-bundle-'));
   try {
     const put = (path: string, data: Buffer | string): void => {
@@ -64,7 +63,8 @@ test('a collector-layout bundle: CBS + systeminfo read, the rest skipped with re
     assert.equal(kinds['Commands/systeminfo.txt'], 'systeminfo');
     const skipped = (f: string): string | undefined =>
       d.diagnostics.find((x) => x.file.replace(/\\/g, '/') === f)?.message;
-    assert.match(skipped('EventLogs/System.evtx') ?? '', /binary data/);
+    assert.equal(kinds['EventLogs/System.evtx'], 'evtx');
+    assert.ok(d.findings.some((f) => f.rule === 'evt-update-failed' && f.facts.kb === 'KB4025342'));
     assert.match(skipped('WindowsUpdate/ReportingEvents.log') ?? '', /not a CBS log/);
     assert.match(skipped('manifest.json') ?? '', /not a CBS log/);
     // systeminfo's hotfix list gives the build: KB5019966 is 17763.3650.

@@ -194,3 +194,36 @@ test('corpus evt01: the Windows Update failures of a text export, and system ins
     'the successful installs are attempts too',
   );
 });
+
+test('corpus evtx01-06: binary event logs give the CASE.md verdicts', () => {
+  const failed = run('evtx01-omerbenamram-w10-1703-kb4025342-80248007');
+  assert.equal(failed.verdict, 'failed');
+  const f = failed.findings.find((x) => x.rule === 'evt-update-failed')!;
+  assert.equal(f.code, '0x80248007');
+  assert.equal(f.facts.kb, 'KB4025342');
+  assert.equal(f.facts.attempts, '4');
+  assert.deepEqual(
+    f.evidence.map((e) => e.line),
+    [561, 807, 1008, 1182],
+  );
+  for (const id of [
+    'evtx02-3gstudent-setup-800f0816-staged',
+    'evtx03-fukusuket-w11-22000-healthy-set',
+    'evtx04-omerbenamram-vss-1803-store-8024001e',
+    'evtx05-nicksmet-w11-24h2-oobe-store',
+    'evtx06-anotherc0ne-ws2022-dc-msi-1603',
+  ]) {
+    const d = run(id);
+    assert.equal(d.verdict, 'healthy', `${id}: ${d.summary.map((s) => s.en).join(' | ')}`);
+    assert.ok(
+      d.sources.every((s) => s.kind === 'evtx'),
+      id,
+    );
+  }
+  // evtx03: KB5016138 started (43) and servicing asked for a restart (Servicing 4): pending, not failed.
+  const kb = run('evtx03-fukusuket-w11-22000-healthy-set').attempts.filter((a) => a.kb === 'KB5016138');
+  assert.ok(
+    kb.length > 0 && kb.every((a) => a.outcome === 'pending'),
+    JSON.stringify(kb.map((a) => a.outcome)),
+  );
+});

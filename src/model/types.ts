@@ -82,8 +82,11 @@ export interface Attempt {
   failureSource: string | null;
   /** Final result code, canonical; null when the operation never reported one. */
   result: string | null;
-  /** `failed`, `succeeded`, `interrupted` (no end recorded), `pending` (reboot required). */
-  outcome: 'failed' | 'succeeded' | 'interrupted' | 'pending';
+  /**
+   * `failed`, `succeeded`, `interrupted` (no end recorded), `pending` (reboot required), `retried` (failed,
+   * then a later attempt at the same update succeeded).
+   */
+  outcome: 'failed' | 'succeeded' | 'interrupted' | 'pending' | 'retried';
   /** Whether a reboot was requested or pending. */
   rebootPending: boolean;
   /** Line that reports the final status. */

@@ -55,6 +55,7 @@ const OUTCOME = {
   succeeded: { en: 'succeeded', zh: '成功' },
   interrupted: { en: 'interrupted', zh: '中断' },
   pending: { en: 'reboot pending', zh: '待重启' },
+  retried: { en: 'failed, then installed on a later try', zh: '失败后重试成功' },
 } as const;
 
 /** One-line description of an operation: what, states, outcome and code. */

@@ -156,7 +156,13 @@ function attemptLine(
   const result = a.result ? ` ${a.result}` : '';
   const outcome =
     lang === 'zh'
-      ? { failed: '失败', succeeded: '成功', interrupted: '中断', pending: '待重启' }[a.outcome]
+      ? {
+          failed: '失败',
+          succeeded: '成功',
+          interrupted: '中断',
+          pending: '待重启',
+          retried: '失败后重试成功',
+        }[a.outcome]
       : a.outcome;
   return `${mark} ${a.start ?? '?'} ${safeText(clip(what, 110))}${states} ${outcome}${result}${client}`;
 }

@@ -4,11 +4,14 @@
 
 import type { Attempt, Evidence, Finding } from '../model/types.js';
 import { codeInfo } from '../knowledge/codes.js';
-import { canonicalize, isFailureCode } from '../parse/error-codes.js';
+import { canonicalize } from '../parse/error-codes.js';
+import { isFailedResult } from './cbs-attempts.js';
 import { kbOf } from '../parse/identity.js';
 
 /** The part of an event record this module reads (an EVTX record or a row of a text export). */
 export interface UpdateEvent {
+  /** The log the event comes from. */
+  file: string;
   recordId: number;
   /** Line in a text export; EVTX records have none (their record id is shown). */
   line?: number;
@@ -32,15 +35,20 @@ const STATES: Record<string, string> = {
   '5096': 'InstallPending',
 };
 
-function evidence(file: string, e: UpdateEvent, text: string): Evidence {
+function evidence(e: UpdateEvent, text: string): Evidence {
   const own = e.text?.split('\n', 1)[0]?.trim();
   return {
-    file,
+    file: e.file,
     line: e.line ?? e.recordId,
     text: own
       ? `${own} (event ${e.eventId}, ${e.time})`
       : `record ${e.recordId} ${e.time} event ${e.eventId}: ${text}`,
   };
+}
+
+/** Microsoft Store app updates are titled with a 12-character product id (`9WZDNCRFJBMP-Microsoft.WindowsStore`). */
+function isStoreApp(title: string): boolean {
+  return /^[0-9A-Z]{12}-[\w.]+$/i.test(title.trim());
 }
 
 /** Local-looking time text for attempts (`2017-07-12 03:01:02`, UTC). */
@@ -55,13 +63,13 @@ export interface EventStory {
 
 /** Reconstructs update attempts from events and reports the failures, grouped by update and code. */
 export function updateStory(
-  file: string,
   events: UpdateEvent[],
   nextAttempt: () => string,
   nextFinding: () => string,
 ): EventStory {
   const attempts: Attempt[] = [];
   const open = new Map<string, Attempt>();
+  const openServicing = new Map<string, Attempt>();
   const failures = new Map<
     string,
     { kb: string | null; title: string; code: string; events: UpdateEvent[] }
@@ -78,7 +86,8 @@ export function updateStory(
           id: nextAttempt(),
           package: title || null,
           kb,
-          kind: 'package',
+          // Microsoft Store apps are not Windows servicing: their failures never make the verdict.
+          kind: isStoreApp(title) ? 'other' : 'package',
           client: 'Windows Update (event log)',
           session: null,
           start: shortTime(e.time),
@@ -97,7 +106,6 @@ export function updateStory(
       }
       a.evidence.push(
         evidence(
-          file,
           e,
           `${e.eventId === 43 ? 'installation started' : e.eventId === 19 ? 'installed' : 'installation failed'}: ${title}`,
         ),
@@ -107,6 +115,11 @@ export function updateStory(
         a.result = '0x00000000';
         a.end = shortTime(e.time);
         open.delete(key);
+        // Earlier failures of the same update were transient: it installed on a later try.
+        for (const b of attempts) {
+          if (b !== a && b.outcome === 'failed' && (b.kb ?? b.package) === (kb ?? title))
+            b.outcome = 'retried';
+        }
       } else if (e.eventId === 20) {
         const code = canonicalize(e.data.errorCode ?? '') ?? null;
         a.outcome = 'failed';
@@ -125,7 +138,26 @@ export function updateStory(
       const kb = kbOf(pkg);
       const code = canonicalize(e.data.ErrorCode ?? '') ?? null;
       const target = STATES[e.data.IntendedPackageState ?? ''] ?? e.data.IntendedPackageStateTextized ?? null;
-      attempts.push({
+      const outcome: Attempt['outcome'] =
+        e.eventId === 1
+          ? 'interrupted'
+          : e.eventId === 4
+            ? 'pending'
+            : isFailedResult(code) && e.eventId !== 2
+              ? 'failed'
+              : 'succeeded';
+      // Event 1 opens the change; 2/3/4/6 for the same package close it.
+      const started = e.eventId !== 1 ? openServicing.get(pkg) : undefined;
+      if (started) {
+        openServicing.delete(pkg);
+        started.outcome = outcome;
+        started.result = code;
+        started.end = shortTime(e.time);
+        started.rebootPending = e.eventId === 4;
+        started.evidence.push(evidence(e, `servicing ${pkg} ${target ?? ''} ${code ?? ''}`.trim()));
+        continue;
+      }
+      const svc: Attempt = {
         id: nextAttempt(),
         package: pkg || null,
         kb,
@@ -138,18 +170,24 @@ export function updateStory(
         targetState: target,
         failureSource: null,
         result: code,
-        outcome:
-          e.eventId === 1
-            ? 'interrupted'
-            : e.eventId === 4
-              ? 'pending'
-              : isFailureCode(code) && e.eventId !== 2
-                ? 'failed'
-                : 'succeeded',
+        outcome,
         rebootPending: e.eventId === 4,
-        evidence: [evidence(file, e, `servicing ${pkg} ${target ?? ''} ${code ?? ''}`.trim())],
+        evidence: [evidence(e, `servicing ${pkg} ${target ?? ''} ${code ?? ''}`.trim())],
         findings: [],
-      });
+      };
+      attempts.push(svc);
+      if (e.eventId === 1) openServicing.set(pkg, svc);
+    }
+  }
+  // A Windows Update install with no end event whose package servicing says "reboot required" or "installed".
+  for (const a of open.values()) {
+    const svc = attempts.find(
+      (b) => b !== a && b.kb && b.kb === a.kb && (b.outcome === 'pending' || b.outcome === 'succeeded'),
+    );
+    if (svc) {
+      a.outcome = svc.outcome;
+      a.rebootPending = svc.rebootPending;
+      a.end = svc.end;
     }
   }
   const findings: Finding[] = [];
@@ -162,41 +200,40 @@ export function updateStory(
     const meaningEn = info?.meaning.en ?? 'no meaning on record';
     const meaningZh = info?.meaning.zh ?? info?.meaning.en ?? '暂无释义';
     const id = nextFinding();
+    const mine = attempts.filter((a) => a.result === f.code && (a.kb ?? a.package) === (f.kb ?? f.title));
+    const retried = mine.length > 0 && mine.every((a) => a.outcome === 'retried');
+    const store = isStoreApp(f.title);
     findings.push({
       id,
       rule: 'evt-update-failed',
       messageId: 'failed',
-      severity: 'error',
+      severity: retried || store ? 'info' : 'error',
       confidence: 'high',
       code: f.code,
       codeName: info?.name ?? null,
-      root: true,
+      root: !retried && !store,
       message: {
-        en: `${what} failed to install ${n === 1 ? 'once' : `${n} times`} (${first}${n > 1 ? ` … ${last}` : ''} UTC) with ${f.code} ${info?.name ?? ''}: ${meaningEn}.`,
-        zh: `${what} 安装失败 ${n} 次（UTC ${first}${n > 1 ? ` 至 ${last}` : ''}），错误 ${f.code} ${info?.name ?? ''}：${meaningZh}。`,
+        en: `${what} failed to install ${n === 1 ? 'once' : `${n} times`} (${first}${n > 1 ? ` … ${last}` : ''} UTC) with ${f.code} ${info?.name ?? ''}: ${meaningEn}.${retried ? ' A later attempt installed it: transient.' : ''}${store ? ' A Microsoft Store app, not Windows servicing: the Store retries it by itself.' : ''}`,
+        zh: `${what} 安装失败 ${n} 次（UTC ${first}${n > 1 ? ` 至 ${last}` : ''}），错误 ${f.code} ${info?.name ?? ''}：${meaningZh}。${retried ? '之后的重试已安装成功，属于暂时性错误。' : ''}${store ? '这是 Microsoft Store 应用，不属于 Windows 服务更新：Store 会自行重试。' : ''}`,
       },
       title: { en: 'Update installation failed (event log)', zh: '更新安装失败（事件日志）' },
       facts: { kb: f.kb ?? undefined, title: f.title, attempts: String(n), first, last },
       evidence: f.events
         .slice(0, 10)
-        .map((e) => evidence(file, e, `installation failed with ${f.code}: ${f.title}`)),
+        .map((e) => evidence(e, `installation failed with ${f.code}: ${f.title}`)),
       chain: [],
-      attempts: attempts
-        .filter(
-          (a) => a.outcome === 'failed' && a.result === f.code && (a.kb ?? a.package) === (f.kb ?? f.title),
-        )
-        .map((a) => a.id),
+      attempts: mine.map((a) => a.id),
       time: first,
     });
     for (const a of attempts) if (findings[findings.length - 1]!.attempts.includes(a.id)) a.findings.push(id);
   }
-  const unstable = instability(file, sorted, nextFinding);
+  const unstable = instability(sorted, nextFinding);
   if (unstable) findings.unshift(unstable);
   return { attempts, findings };
 }
 
 /** Bugchecks and unexpected shutdowns in varied subsystems: the machine is unstable (hardware suspected). */
-function instability(file: string, events: UpdateEvent[], nextFinding: () => string): Finding | null {
+function instability(events: UpdateEvent[], nextFinding: () => string): Finding | null {
   const bugchecks = events.filter(
     (e) => e.provider === 'Microsoft-Windows-WER-SystemErrorReporting' && e.eventId === 1001,
   );
@@ -231,11 +268,7 @@ function instability(file: string, events: UpdateEvent[], nextFinding: () => str
       .sort((a, b) => a.time.localeCompare(b.time))
       .slice(0, 10)
       .map((e) =>
-        evidence(
-          file,
-          e,
-          e.eventId === 1001 ? `bugcheck ${e.data.BugcheckCode ?? ''}` : 'unexpected shutdown',
-        ),
+        evidence(e, e.eventId === 1001 ? `bugcheck ${e.data.BugcheckCode ?? ''}` : 'unexpected shutdown'),
       ),
     chain: [],
     attempts: [],
