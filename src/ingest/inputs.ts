@@ -1,4 +1,5 @@
-// What the user gave, as a list of inputs: a file, a folder walked recursively, a zip (nested zips too),
+// What the user gave, as a list of inputs: a file, a folder walked recursively, a zip (nested zips too), a
+// cabinet (CbsPersist_*.cab),
 // each input with its head for sniffing and a way to stream its lines. Zip entries are read in memory,
 // never extracted. Problems (unreadable folders, damaged or hostile archives) become diagnostics.
 
@@ -23,9 +24,12 @@ import {
   type ByteSource,
   type ZipEntry,
 } from './zip.js';
+import { extractCabFile, listCab, looksLikeCab, type CabFile } from './cab.js';
 
 export const HEAD_BYTES = 64 * 1024;
 const MAX_NESTED_ZIP = 1024 * 1024 * 1024;
+/** CAB data is decoded from memory: CbsPersist cabinets are 1–10 MB, this is far above. */
+const MAX_CAB = 1024 * 1024 * 1024;
 const MAX_DEPTH = 3;
 
 /** One file to analyse, wherever it lives. */
@@ -40,6 +44,38 @@ export interface Input {
   readLines(sink: LineSink, opts: ReadOptions): ReadStats & { problem: string | null };
   /** The whole content up to `max` bytes (for small captured outputs). */
   readAll(max: number): Buffer;
+}
+
+/** One file inside a cabinet (CbsPersist_*.cab holds one CbsPersist_*.log). */
+function cabInput(data: Buffer, f: CabFile, name: string): Input {
+  const collect = (max: number): Buffer => {
+    const parts: Buffer[] = [];
+    let n = 0;
+    extractCabFile(data, f, (chunk) => {
+      parts.push(chunk.subarray(0, Math.min(chunk.length, max - n)));
+      n += chunk.length;
+      return n < max;
+    });
+    return Buffer.concat(parts);
+  };
+  let head: Buffer | null = null;
+  return {
+    name,
+    bytes: f.size,
+    head: () => (head ??= collect(HEAD_BYTES)),
+    readLines: (sink, opts) => {
+      const feeder = createFeeder((head ??= collect(HEAD_BYTES)).subarray(0, 4096), sink, opts);
+      let read = 0;
+      const r = extractCabFile(data, f, (chunk) => {
+        // A copy: stored folders hand out views of the cabinet, and the parser may keep lines.
+        feeder.push(Buffer.from(chunk));
+        read += chunk.length;
+        opts.onProgress?.(read, f.size);
+      });
+      return { ...feeder.end(r.bytes), problem: r.problem };
+    },
+    readAll: collect,
+  };
 }
 
 export interface InputList {
@@ -110,6 +146,11 @@ function entryInput(src: ByteSource, e: ZipEntry, name: string): Input {
 export function listInputs(path: string, diagnostics: Diagnostic[]): InputList {
   const inputs: Input[] = [];
   const open: ByteSource[] = [];
+  const addCab = (data: Buffer, cabName: string): void => {
+    const listing = listCab(data);
+    for (const p of listing.problems) diagnostics.push({ level: 'warning', file: cabName, message: p });
+    for (const f of listing.files) inputs.push(cabInput(data, f, `${cabName}/${f.name.replace(/\\/g, '/')}`));
+  };
   const addZip = (src: ByteSource, zipName: string, depth: number): void => {
     const listing = listZip(src);
     for (const p of listing.problems) diagnostics.push({ level: 'warning', file: zipName, message: p });
@@ -158,6 +199,16 @@ export function listInputs(path: string, diagnostics: Diagnostic[]): InputList {
         break;
       }
       const input = entryInput(src, e, name);
+      if (looksLikeCab(input.head())) {
+        if (e.size > MAX_CAB)
+          diagnostics.push({
+            level: 'warning',
+            file: name,
+            message: `skipped: cabinet larger than ${MAX_CAB} bytes`,
+          });
+        else addCab(input.readAll(MAX_CAB), name);
+        continue;
+      }
       if (looksLikeZip(input.head())) {
         if (depth >= MAX_DEPTH) {
           diagnostics.push({
@@ -185,6 +236,16 @@ export function listInputs(path: string, diagnostics: Diagnostic[]): InputList {
       head = fileHead(p);
     } catch (err) {
       diagnostics.push({ level: 'error', file: name, message: `cannot read: ${(err as Error).message}` });
+      return;
+    }
+    if (looksLikeCab(head)) {
+      if (bytes > MAX_CAB)
+        diagnostics.push({
+          level: 'warning',
+          file: name,
+          message: `skipped: cabinet larger than ${MAX_CAB} bytes`,
+        });
+      else addCab(fileInput(p, name, bytes).readAll(MAX_CAB), name);
       return;
     }
     if (looksLikeZip(head)) {
