@@ -227,3 +227,24 @@ test('corpus evtx01-06: binary event logs give the CASE.md verdicts', () => {
     JSON.stringify(kb.map((a) => a.outcome)),
   );
 });
+
+test('corpus dism01/02/04: the repair source is named as the cause; dism07/11 are healthy', () => {
+  const d1 = run('dism01-appostarsi-w10-esd-source');
+  const esd = d1.findings.find((f) => f.rule === 'dism-source-invalid' && f.messageId === 'missingPrefix');
+  assert.equal(esd?.facts.prefix, 'ESD');
+  assert.equal(esd?.code, '0x8007007b');
+  assert.deepEqual(
+    esd?.evidence.map((e) => e.line),
+    [507, 613],
+  );
+  const unquoted = d1.findings.find((f) => f.messageId === 'unquoted');
+  assert.equal(unquoted?.evidence[0]!.line, 485);
+  assert.ok(d1.findings.some((f) => f.code === '0x800f081f'));
+  const d2 = run('dism02-appostarsi-w11-wim-source');
+  assert.ok(d2.findings.some((f) => f.rule === 'dism-source-invalid' && f.facts.prefix === 'WIM'));
+  const d4 = run('dism04-iideerii-netfx3-0x800f081f');
+  assert.ok(d4.findings.some((f) => f.code === '0x800f081f' && f.facts.operation === 'feature'));
+  for (const id of ['dism07-krynddi-1903-noisy-negative', 'dism11-eyeofparadox-w11-oobe-ok']) {
+    assert.equal(run(id).verdict, 'healthy', id);
+  }
+});

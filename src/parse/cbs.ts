@@ -148,6 +148,8 @@ const PREFIXES = [
   'Corrupt',
   'Disabling',
   'NonStart:',
+  // dism.log shares the grammar: the command line tells which source a repair was given.
+  'DISM.EXE: Executing command line',
 ];
 const PREFIX_BUFS = PREFIXES.map((p) => Buffer.from(p, 'latin1'));
 const PREFIX_BY_FIRST = new Map<number, Buffer[]>();

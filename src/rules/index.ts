@@ -17,6 +17,7 @@ import cbsSourceMissing from './cbs-source-missing.js';
 import cbsStartupFailed from './cbs-startup-failed.js';
 import cbsStoreCorrupt from './cbs-store-corrupt.js';
 import cbsStoreMumMissing from './cbs-store-mum-missing.js';
+import dismSourceInvalid from './dism-source-invalid.js';
 
 export const rules: readonly Rule[] = [
   cbsDeltaHydrationFailed,
@@ -35,4 +36,5 @@ export const rules: readonly Rule[] = [
   cbsStartupFailed,
   cbsStoreCorrupt,
   cbsStoreMumMissing,
+  dismSourceInvalid,
 ];
