@@ -8,6 +8,14 @@ import { detectSystemInfo, parseSystemInfo, type SystemInfo } from '../parse/sys
 import { detectEventText, parseEventText } from '../parse/event-text.js';
 import { updateStory, type UpdateEvent } from '../timeline/update-events.js';
 import { looksLikeEvtx, readEvtx } from '../ingest/evtx.js';
+import {
+  detectSetupDiag,
+  detectSetupact,
+  parseSetupDiag,
+  parseSetupact,
+  type SetupRecord,
+} from '../parse/setupact.js';
+import { setupStory } from '../timeline/setup-story.js';
 import { CbsLineParser, detectCbs } from '../parse/cbs.js';
 import { Engine, type TrackedFinding } from '../rules/engine.js';
 import type { TrackedAttempt } from '../timeline/cbs-attempts.js';
@@ -34,7 +42,7 @@ function headLines(head: Buffer): string[] {
   return text.split(/\r?\n/).slice(0, 2000);
 }
 
-type Kind = 'cbs' | 'dism' | 'systeminfo' | 'events' | 'evtx' | 'unknown' | 'binary' | 'empty';
+type Kind = 'cbs' | 'dism' | 'systeminfo' | 'events' | 'evtx' | 'setup' | 'unknown' | 'binary' | 'empty';
 
 const MAX_EVENT_TEXT = 256 * 1024 * 1024;
 
@@ -49,6 +57,8 @@ function sniffKind(head: Buffer, bytes: number): Kind {
   const decoded = decodeText(head).split(/\r?\n/);
   if (detectSystemInfo(decoded)) return 'systeminfo';
   if (detectEventText(decoded)) return 'events';
+  // Panther logs share the CBS line grammar: recognise them by their components first.
+  if (detectSetupact(decoded) || detectSetupDiag(decoded)) return 'setup';
   // Findstr extracts prefix each line with the source path: look past it.
   const stripped = lines.map((l) => l.replace(/^[^\s]*?\.log:(?=\d{4}-)/i, ''));
   // dism.log shares the WDS line grammar (and often carries CBS lines): it is read by the same parser.
@@ -72,6 +82,7 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
   const systemInfos: SystemInfo[] = [];
   // Attempts and findings from event logs (they do not go through the CBS engine).
   const allEvents: UpdateEvent[] = [];
+  const setupLogs: { name: string; records: SetupRecord[] }[] = [];
   let done = 0;
   for (const c of candidates) {
     let kind: Kind;
@@ -120,6 +131,22 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
         encoding: 'binary (EVTX)',
         first: times[0] ?? null,
         last: times[times.length - 1] ?? null,
+        utcOffsetMinutes: null,
+      });
+      done += c.bytes;
+    } else if (kind === 'setup' && c.bytes <= MAX_EVENT_TEXT) {
+      const text = decodeText(c.readAll(MAX_EVENT_TEXT));
+      const lines = text.split(/\r?\n/);
+      const records = detectSetupDiag(lines.slice(0, 200)) ? parseSetupDiag(text) : parseSetupact(text);
+      setupLogs.push({ name: c.name, records: records.map((r) => ({ ...r, file: c.name })) });
+      sources.push({
+        file: c.name,
+        kind: 'setup',
+        bytes: c.bytes,
+        lines: lines.length,
+        encoding: sniffEncoding(head).encoding,
+        first: records.find((r) => r.time)?.time ?? null,
+        last: [...records].reverse().find((r) => r.time)?.time ?? null,
         utcOffsetMinutes: null,
       });
       done += c.bytes;
@@ -178,6 +205,27 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
   );
   const extraAttempts = story.attempts;
   const extraFindings = story.findings;
+  // Setup logs of one folder tell one story: setupact.log, then the rollback log and SetupDiag's results.
+  const byFolder = new Map<string, { name: string; records: SetupRecord[] }[]>();
+  for (const l of setupLogs) {
+    const folder = /[\\/]/.test(l.name) ? l.name.replace(/[\\/][^\\/]*$/, '') : '';
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), l]);
+  }
+  const rank = (n: string): number =>
+    /setupact\.log$/i.test(n) ? 0 : /rollback/i.test(n) ? 1 : /setupdiag/i.test(n) ? 2 : 3;
+  for (const logs of byFolder.values()) {
+    const used = logs.filter((l) => rank(l.name) < 3).sort((a, b) => rank(a.name) - rank(b.name));
+    const main = used[0] ?? logs[0]!;
+    const records = (used.length > 0 ? used : [main]).flatMap((l) => l.records);
+    const s = setupStory(
+      main.name,
+      records,
+      () => `e${++eventAttempts}`,
+      () => `fe${++eventFindings}`,
+    );
+    extraAttempts.push(...s.attempts);
+    extraFindings.push(...s.findings);
+  }
 
   // Oldest first: CbsPersist archives before the live CBS.log.
   const engine = new Engine();

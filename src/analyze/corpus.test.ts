@@ -248,3 +248,16 @@ test('corpus dism01/02/04: the repair source is named as the cause; dism07/11 ar
     assert.equal(run(id).verdict, 'healthy', id);
   }
 });
+
+test('corpus setup01/03/05: Panther logs read together; the upgrade failure, the user cancel, the clean install', () => {
+  const d1 = run('setup01-appostarsi-upgrade-80070570');
+  assert.ok(d1.sources.every((s) => s.kind === 'setup'));
+  const f = d1.findings.find((x) => x.rule === 'setup-upgrade-failed');
+  assert.equal(f?.code, '0x80070570');
+  assert.equal(f?.facts.extendedCode, '0x8007000D-0x2000C');
+  assert.equal(d1.attempts.filter((a) => a.outcome === 'failed').length, 1);
+  const d3 = run('setup03-copyleft21-w11-mct-user-cancel');
+  assert.equal(d3.verdict, 'healthy');
+  assert.ok(d3.findings.some((x) => x.rule === 'setup-user-cancelled' && !x.root));
+  assert.equal(run('setup05-bitbtrust-clean-install-ok').verdict, 'healthy');
+});

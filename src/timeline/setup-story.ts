@@ -1,0 +1,352 @@
+// Windows Setup runs (feature upgrade, media/web upgrade, clean install from WinPE) reconstructed from Panther
+// records: one attempt per run, its outcome and result, and the findings — a failed upgrade with its phase,
+// extended code and the decisive lines (image-apply corruption first), or a run the user cancelled.
+
+import type { Attempt, Evidence, Finding } from '../model/types.js';
+import { codeInfo } from '../knowledge/codes.js';
+import { isFailureCode } from '../parse/error-codes.js';
+import type { SetupRecord } from '../parse/setupact.js';
+
+/** Attempts and findings of the setup logs. */
+export interface SetupStory {
+  attempts: Attempt[];
+  findings: Finding[];
+}
+
+const PACKAGE = 'Windows feature upgrade / setup';
+const CANCEL_CODES = new Set(['0x800704c7', '0x800704d3']);
+const MAX_EVIDENCE = 24;
+
+/** What one setup run recorded, gathered while walking its records. */
+interface Run {
+  attempt: Attempt;
+  version: string | null;
+  phase: string | null;
+  failedPhase: string | null;
+  operation: string | null;
+  failedOperation: string | null;
+  extendedCode: string | null;
+  phaseCode: string | null;
+  hostResult: string | null;
+  cancelled: boolean;
+  completed: boolean;
+  reboot: boolean;
+  rolledBack: boolean;
+  diagError: boolean;
+  /** Records that explain a failure, in file order. */
+  decisive: SetupRecord[];
+  /** Code of the failed image apply / operation (the cause behind the phase code). */
+  causeCode: string | null;
+  /** Corrupt files named by the failed applies: path -> number of failed applies that named it. */
+  corruptFiles: Map<string, number>;
+  /** Corrupt files named since the last failed apply. */
+  pendingFiles: Set<string>;
+  applyFailures: number;
+  cancelLines: SetupRecord[];
+}
+
+function evidence(file: string, r: SetupRecord): Evidence {
+  return { file: r.file ?? file, line: r.line, text: r.text };
+}
+
+function newRun(file: string, r: SetupRecord, nextAttempt: () => string): Run {
+  return {
+    attempt: {
+      id: nextAttempt(),
+      package: PACKAGE,
+      kb: null,
+      kind: 'package',
+      client:
+        r.component === 'IBS' || r.message.includes('WinPE') ? 'Windows Setup (WinPE)' : 'Windows Setup',
+      session: null,
+      start: r.time,
+      end: null,
+      startState: null,
+      targetState: null,
+      failureSource: null,
+      result: null,
+      outcome: 'interrupted',
+      rebootPending: false,
+      evidence: [evidence(file, r)],
+      findings: [],
+    },
+    version: null,
+    phase: null,
+    failedPhase: null,
+    operation: null,
+    failedOperation: null,
+    extendedCode: null,
+    phaseCode: null,
+    hostResult: null,
+    cancelled: false,
+    completed: false,
+    reboot: false,
+    rolledBack: false,
+    diagError: false,
+    decisive: [],
+    causeCode: null,
+    corruptFiles: new Map(),
+    pendingFiles: new Set(),
+    applyFailures: 0,
+    cancelLines: [],
+  };
+}
+
+/**
+ * A run ended one way or the other: a later `Logging Begin` starts a new run instead of continuing it. A run
+ * that is rolling back goes on: the rollback restarts SetupHost (`/RollbackSys`) to report the failure.
+ */
+function finished(run: Run): boolean {
+  if (run.rolledBack && !run.completed) return false;
+  return run.cancelled || run.completed || run.failedPhase !== null || run.hostResult !== null;
+}
+
+function firstFailure(codes: string[]): string | null {
+  return codes.find((c) => isFailureCode(c)) ?? null;
+}
+
+/**
+ * Reconstructs setup runs from Panther records (setupact.log first; records of setupact_rollback.log and
+ * SetupDiagResults.log may follow, marked with their own `file`) and reports failed and cancelled runs.
+ */
+export function setupStory(
+  file: string,
+  records: SetupRecord[],
+  nextAttempt: () => string,
+  nextFinding: () => string,
+): SetupStory {
+  const runs: Run[] = [];
+  let run: Run | null = null;
+  for (const r of records) {
+    if (r.kind === 'error' || r.kind === 'result') continue;
+    if (!run || (r.kind === 'begin' && finished(run))) {
+      run = newRun(file, r, nextAttempt);
+      runs.push(run);
+    }
+    if (r.time) run.attempt.end = r.time;
+    switch (r.kind) {
+      case 'target':
+        run.version ??= r.version ?? null;
+        break;
+      case 'phase':
+        run.phase = r.phase ?? run.phase;
+        break;
+      case 'operation':
+        run.operation = r.operation ?? run.operation;
+        break;
+      case 'corruptData':
+        if (r.path) run.pendingFiles.add(r.path);
+        // Retries on one file produce many lines: the one that gives up (`Error in apply of`) is quoted.
+        if (!r.path || r.level === 'Error') run.decisive.push(r);
+        break;
+      case 'applyFailed':
+        run.applyFailures++;
+        for (const p of run.pendingFiles) run.corruptFiles.set(p, (run.corruptFiles.get(p) ?? 0) + 1);
+        run.pendingFiles.clear();
+        run.causeCode = firstFailure(r.codes) ?? run.causeCode;
+        run.decisive.push(r);
+        break;
+      case 'operationFailed':
+        run.failedOperation = r.operation ?? run.failedOperation;
+        run.causeCode ??= firstFailure(r.codes);
+        run.decisive.push(r);
+        break;
+      case 'phaseFailed':
+        run.failedPhase = r.phase ?? run.failedPhase ?? run.phase ?? 'unknown';
+        if (r.phase) run.phaseCode = firstFailure(r.codes) ?? run.phaseCode;
+        run.phaseCode ??= firstFailure(r.codes);
+        run.decisive.push(r);
+        break;
+      case 'hostResult': {
+        const code = r.codes[0] ?? null;
+        if (r.message.startsWith('CSetupHost::') || run.hostResult === null) run.hostResult = code;
+        if (code && CANCEL_CODES.has(code)) run.cancelLines.push(r);
+        else if (isFailureCode(code)) run.decisive.push(r);
+        break;
+      }
+      case 'reportedError':
+        run.extendedCode ??= r.extendedCode ?? null;
+        if (r.codes.some((c) => CANCEL_CODES.has(c))) run.cancelLines.push(r);
+        // The rollback reports the same event at each restart: quote it once.
+        else if (!run.decisive.some((d) => d.kind === r.kind && d.message === r.message))
+          run.decisive.push(r);
+        break;
+      case 'cancel':
+        run.cancelled = true;
+        if (run.cancelLines.length === 0 || r.message.includes('User cancel')) run.cancelLines.push(r);
+        break;
+      case 'reboot':
+        run.reboot = true;
+        break;
+      case 'completed':
+        run.completed = true;
+        run.attempt.evidence.push(evidence(file, r));
+        break;
+      case 'rollback':
+        if (!run.rolledBack) run.decisive.push(r);
+        run.rolledBack = true;
+        break;
+      case 'diag':
+        if (r.extendedCode) {
+          run.extendedCode = r.extendedCode;
+          run.decisive.push(r);
+        }
+        if (r.phase) run.failedPhase ??= r.phase;
+        if (r.operation) run.failedOperation ??= r.operation;
+        if (r.level === 'Error' && !r.extendedCode) run.diagError = true;
+        break;
+      default:
+        break;
+    }
+  }
+  const attempts: Attempt[] = [];
+  const findings: Finding[] = [];
+  for (const x of runs) {
+    resolve(file, x);
+    attempts.push(x.attempt);
+    const f = x.attempt.outcome === 'failed' ? failedFinding(file, x, nextFinding) : null;
+    const c = x.cancelled ? cancelFinding(file, x, nextFinding) : null;
+    for (const finding of [f, c]) {
+      if (!finding) continue;
+      findings.push(finding);
+      x.attempt.findings.push(finding.id);
+    }
+  }
+  return { attempts, findings };
+}
+
+/** Outcome and result of a run from what it recorded. */
+function resolve(file: string, x: Run): void {
+  const a = x.attempt;
+  a.package = x.version ? `${PACKAGE} (${x.version})` : PACKAGE;
+  a.failureSource = x.failedPhase;
+  if (x.cancelled || (x.hostResult && CANCEL_CODES.has(x.hostResult))) {
+    x.cancelled = true;
+    a.outcome = 'interrupted';
+    a.result = x.hostResult ?? '0x800704c7';
+    a.evidence.push(...x.cancelLines.slice(-1).map((r) => evidence(file, r)));
+  } else if (x.failedPhase !== null || isFailureCode(x.hostResult) || x.diagError || x.rolledBack) {
+    a.outcome = 'failed';
+    a.result = x.phaseCode ?? (isFailureCode(x.hostResult) ? x.hostResult : null) ?? x.causeCode;
+    const last = x.decisive.findLast((d) => d.kind === 'phaseFailed' || d.kind === 'hostResult');
+    if (last) a.evidence.push(evidence(file, last));
+  } else if (x.completed) {
+    a.outcome = 'succeeded';
+    a.result = '0x00000000';
+  } else if (x.reboot) {
+    a.outcome = 'pending';
+    a.rebootPending = true;
+  }
+}
+
+function meaning(code: string | null): { en: string; zh: string; name: string } {
+  const info = code ? codeInfo(code) : null;
+  return {
+    name: info?.name ?? '',
+    en: info?.meaning.en ?? 'no meaning on record',
+    zh: info?.meaning.zh ?? info?.meaning.en ?? '暂无释义',
+  };
+}
+
+function shortPath(p: string): string {
+  const i = p.lastIndexOf('\\');
+  return i >= 0 ? p.slice(i + 1) : p;
+}
+
+function failedFinding(file: string, x: Run, nextFinding: () => string): Finding {
+  const a = x.attempt;
+  const result = a.result;
+  const cause = x.causeCode && x.causeCode !== result ? x.causeCode : null;
+  const r = meaning(result);
+  const c = meaning(cause);
+  const files = [...x.corruptFiles.keys()];
+  const target = x.version ? ` (${x.version})` : '';
+  const phase = x.failedPhase ?? 'unknown';
+  const shown = x.extendedCode ?? result ?? 'no code';
+  let en = `Windows setup${target} failed in phase ${phase} with ${shown}${result ? ` (${result} ${r.name}: ${r.en})` : ''}.`;
+  let zh = `Windows 安装/升级${target} 在 ${phase} 阶段失败，错误 ${shown}${result ? `（${result} ${r.name}：${r.zh}）` : ''}。`;
+  if (x.failedOperation) {
+    en += ` Failed operation: ${x.failedOperation}.`;
+    zh += ` 失败的操作：${x.failedOperation}。`;
+  }
+  if (cause) {
+    en += ` Underlying cause: ${cause} ${c.name} (${c.en})`;
+    zh += ` 根本原因：${cause} ${c.name}（${c.zh}）`;
+    if (x.applyFailures > 0) {
+      en += ` while applying the Windows image, ${x.applyFailures} time(s)`;
+      zh += `，应用 Windows 映像时发生 ${x.applyFailures} 次`;
+    }
+    en += '.';
+    zh += '。';
+  }
+  if (files.length > 1) {
+    const list = files.map(shortPath).join(', ');
+    en += ` The unreadable file differs between attempts (${list}): data corruption that moves points to unstable hardware — test RAM (memtest86, Windows Memory Diagnostic), disable XMP/overclocking and check the disk before retrying; verify the media's SHA-256 too.`;
+    zh += ` 各次尝试中损坏的文件不同（${list}）：损坏位置会变化，说明硬件不稳定——重试前请检测内存（memtest86、Windows 内存诊断）、关闭 XMP/超频并检查硬盘；同时校验安装介质的 SHA-256。`;
+  } else if (files.length === 1) {
+    const n = x.corruptFiles.get(files[0]!) ?? 1;
+    en += ` The same file was unreadable in ${n === 1 ? 'the failed apply' : `all ${n} failed applies`} (${shortPath(files[0]!)}): the image is damaged (the ISO/install.wim, or setup's copy of it on disk) — re-download the media and verify its SHA-256; if a fresh image fails too, test RAM and the disk.`;
+    zh += ` ${n === 1 ? '失败的映像应用中' : `全部 ${n} 次失败的映像应用中`}都是同一个文件无法读取（${shortPath(files[0]!)}）：映像本身已损坏（ISO/install.wim，或安装程序在磁盘上的副本）——请重新下载安装介质并校验 SHA-256；若新映像仍失败，再检测内存和硬盘。`;
+  }
+  if (x.rolledBack) {
+    en += ' Setup rolled the machine back to the previous Windows.';
+    zh += ' 安装程序已回滚到原来的 Windows。';
+  }
+  const decisive = x.decisive.slice(0, MAX_EVIDENCE);
+  const id = nextFinding();
+  return {
+    id,
+    rule: 'setup-upgrade-failed',
+    messageId: 'failed',
+    severity: 'error',
+    confidence: cause || x.extendedCode ? 'high' : 'medium',
+    code: cause ?? result,
+    codeName: meaning(cause ?? result).name || null,
+    root: true,
+    message: { en, zh },
+    title: { en: 'Windows setup / feature upgrade failed', zh: 'Windows 安装/功能更新失败' },
+    facts: {
+      package: a.package ?? undefined,
+      version: x.version ?? undefined,
+      phase,
+      operation: x.failedOperation ?? undefined,
+      extendedCode: x.extendedCode ?? undefined,
+      result: result ?? undefined,
+      cause: cause ?? undefined,
+      corruptFiles: files.length ? files.join('; ') : undefined,
+      applyFailures: x.applyFailures ? String(x.applyFailures) : undefined,
+      rolledBack: x.rolledBack ? 'true' : undefined,
+    },
+    evidence: decisive.map((d) => evidence(file, d)),
+    chain: [],
+    attempts: [a.id],
+    time: decisive.find((d) => d.time)?.time ?? a.start,
+  };
+}
+
+function cancelFinding(file: string, x: Run, nextFinding: () => string): Finding {
+  const a = x.attempt;
+  const code = a.result ?? '0x800704c7';
+  const m = meaning(code);
+  const when = x.cancelLines.find((r) => r.time)?.time ?? a.end;
+  return {
+    id: nextFinding(),
+    rule: 'setup-user-cancelled',
+    messageId: 'cancelled',
+    severity: 'info',
+    confidence: 'high',
+    code,
+    codeName: m.name || null,
+    root: false,
+    message: {
+      en: `Windows setup was cancelled by the user${when ? ` at ${when}` : ''} (${code} ${m.name}: ${m.en}). No underlying failure: rerun setup if the upgrade is still wanted.`,
+      zh: `Windows 安装程序被用户取消${when ? `（${when}）` : ''}（${code} ${m.name}：${m.zh}）。并非系统故障：如仍需升级，请重新运行安装程序。`,
+    },
+    title: { en: 'Setup cancelled by the user', zh: '用户取消了安装' },
+    facts: { package: a.package ?? undefined, result: code },
+    evidence: x.cancelLines.slice(0, MAX_EVIDENCE).map((r) => evidence(file, r)),
+    chain: [],
+    attempts: [a.id],
+    time: when ?? null,
+  };
+}
