@@ -16,6 +16,9 @@ import {
   type SetupRecord,
 } from '../parse/setupact.js';
 import { setupStory } from '../timeline/setup-story.js';
+import { detectWindowsUpdateLog, parseWindowsUpdateLog } from '../parse/windows-update-log.js';
+import { detectReportingEvents, parseReportingEvents } from '../parse/reporting-events.js';
+import { reportingStory, wuStory } from '../timeline/wu-story.js';
 import { CbsLineParser, detectCbs } from '../parse/cbs.js';
 import { Engine, type TrackedFinding } from '../rules/engine.js';
 import type { TrackedAttempt } from '../timeline/cbs-attempts.js';
@@ -42,7 +45,18 @@ function headLines(head: Buffer): string[] {
   return text.split(/\r?\n/).slice(0, 2000);
 }
 
-type Kind = 'cbs' | 'dism' | 'systeminfo' | 'events' | 'evtx' | 'setup' | 'unknown' | 'binary' | 'empty';
+type Kind =
+  | 'cbs'
+  | 'dism'
+  | 'systeminfo'
+  | 'events'
+  | 'evtx'
+  | 'setup'
+  | 'windowsupdate'
+  | 'reportingevents'
+  | 'unknown'
+  | 'binary'
+  | 'empty';
 
 const MAX_EVENT_TEXT = 256 * 1024 * 1024;
 
@@ -57,6 +71,8 @@ function sniffKind(head: Buffer, bytes: number): Kind {
   const decoded = decodeText(head).split(/\r?\n/);
   if (detectSystemInfo(decoded)) return 'systeminfo';
   if (detectEventText(decoded)) return 'events';
+  if (detectReportingEvents(decoded)) return 'reportingevents';
+  if (detectWindowsUpdateLog(decoded)) return 'windowsupdate';
   // Panther logs share the CBS line grammar: recognise them by their components first.
   if (detectSetupact(decoded) || detectSetupDiag(decoded)) return 'setup';
   // Findstr extracts prefix each line with the source path: look past it.
@@ -82,6 +98,10 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
   const systemInfos: SystemInfo[] = [];
   // Attempts and findings from event logs (they do not go through the CBS engine).
   const allEvents: UpdateEvent[] = [];
+  const wuAttempts: Attempt[] = [];
+  const wuFindings: Finding[] = [];
+  let eventAttempts = 0;
+  let eventFindings = 0;
   const setupLogs: { name: string; records: SetupRecord[] }[] = [];
   let done = 0;
   for (const c of candidates) {
@@ -131,6 +151,26 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
         encoding: 'binary (EVTX)',
         first: times[0] ?? null,
         last: times[times.length - 1] ?? null,
+        utcOffsetMinutes: null,
+      });
+      done += c.bytes;
+    } else if ((kind === 'windowsupdate' || kind === 'reportingevents') && c.bytes <= MAX_EVENT_TEXT) {
+      const text = decodeText(c.readAll(MAX_EVENT_TEXT));
+      const next = { a: () => `e${++eventAttempts}`, f: () => `fe${++eventFindings}` };
+      const s =
+        kind === 'windowsupdate'
+          ? wuStory(c.name, parseWindowsUpdateLog(text), next.a, next.f)
+          : reportingStory(c.name, parseReportingEvents(text), next.a, next.f);
+      wuAttempts.push(...s.attempts);
+      wuFindings.push(...s.findings);
+      sources.push({
+        file: c.name,
+        kind,
+        bytes: c.bytes,
+        lines: text.split(/\r?\n/).length,
+        encoding: sniffEncoding(head).encoding,
+        first: null,
+        last: null,
         utcOffsetMinutes: null,
       });
       done += c.bytes;
@@ -196,15 +236,13 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
   }
 
   // All event logs tell one story: the System log's install events and the Setup log's servicing events.
-  let eventAttempts = 0;
-  let eventFindings = 0;
   const story = updateStory(
     allEvents,
     () => `e${++eventAttempts}`,
     () => `fe${++eventFindings}`,
   );
-  const extraAttempts = story.attempts;
-  const extraFindings = story.findings;
+  const extraAttempts = [...story.attempts, ...wuAttempts];
+  const extraFindings = [...story.findings, ...wuFindings];
   // Setup logs of one folder tell one story: setupact.log, then the rollback log and SetupDiag's results.
   const byFolder = new Map<string, { name: string; records: SetupRecord[] }[]>();
   for (const l of setupLogs) {

@@ -15,7 +15,7 @@ import { analyzePath } from './analyze.js';
 const root = packageRoot();
 const corpus = join(root, '..', 'shared', 'corpus');
 
-test('a collector-layout bundle: CBS, DISM, systeminfo and event logs read, the rest skipped with reasons', () => {
+test('a collector-layout bundle: CBS, DISM, systeminfo, event and Windows Update logs read, the rest skipped with reasons', () => {
   const dir = mkdtempSync(join(tmpdir(), 'patchdx-bundle-'));
   try {
     const put = (path: string, data: Buffer | string): void => {
@@ -65,7 +65,8 @@ test('a collector-layout bundle: CBS, DISM, systeminfo and event logs read, the 
       d.diagnostics.find((x) => x.file.replace(/\\/g, '/') === f)?.message;
     assert.equal(kinds['EventLogs/System.evtx'], 'evtx');
     assert.ok(d.findings.some((f) => f.rule === 'evt-update-failed' && f.facts.kb === 'KB4025342'));
-    assert.match(skipped('WindowsUpdate/ReportingEvents.log') ?? '', /not a CBS log/);
+    assert.equal(kinds['WindowsUpdate/ReportingEvents.log'], 'reportingevents');
+    assert.ok(d.findings.some((f) => f.rule === 'wu-detection-failed' && f.code === '0x80072ee2'));
     assert.match(skipped('manifest.json') ?? '', /not a CBS log/);
     // systeminfo's hotfix list gives the build: KB5019966 is 17763.3650.
     assert.equal(d.machine.osBuild, '17763.3650');

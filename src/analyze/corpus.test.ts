@@ -261,3 +261,21 @@ test('corpus setup01/03/05: Panther logs read together; the upgrade failure, the
   assert.ok(d3.findings.some((x) => x.rule === 'setup-user-cancelled' && !x.root));
   assert.equal(run('setup05-bitbtrust-clean-install-ok').verdict, 'healthy');
 });
+
+test('corpus wu01/02/04, re01: Windows Update logs', () => {
+  // wu01: the NVIDIA driver fails twice (0x800F024B behind 0x8024200B) and installs on the next try
+  // (line 8440, resultMapped=0): a transient failure, shown but not the verdict.
+  const w1 = run('wu01-appostarsi-driver-800f024b');
+  const nv = w1.findings.find((f) => f.rule === 'wu-install-failed' && f.facts.innerCode === '0x800f024b');
+  assert.ok(nv && !nv.root, 'retried');
+  const w2 = run('wu02-reeceketley-kb5034441-80070643');
+  assert.equal(w2.verdict, 'failed');
+  const kb = w2.findings.find((f) => f.rule === 'wu-install-failed' && f.root);
+  assert.equal(kb?.code, '0x80070643');
+  assert.match(kb?.facts.title ?? kb?.message.en ?? '', /KB5034441/);
+  assert.equal(run('wu04-rkudache-win7-legacy-au-disabled').verdict, 'healthy');
+  const re = run('re01-dcheva-reportingevents-detect-80072ee2');
+  assert.equal(re.verdict, 'failed');
+  const det = re.findings.find((f) => f.rule === 'wu-detection-failed');
+  assert.equal(det?.code, '0x80072ee2');
+});

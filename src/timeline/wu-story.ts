@@ -1,0 +1,594 @@
+// The Windows Update client's own story, from WindowsUpdate.log (Win10 decoded ETW or Win7 text) and from
+// ReportingEvents.log: which update was installed when and with what result, which installs failed and
+// why (the handler's inner code behind the code Windows Update shows), and whether scans for updates fail.
+// Rules produced here: `wu-install-failed`, `wu-detection-failed`, `wu-auto-update-disabled` (info).
+
+import type { Attempt, Evidence, Finding } from '../model/types.js';
+import { codeInfo } from '../knowledge/codes.js';
+import { canonicalize, isFailureCode } from '../parse/error-codes.js';
+import { kbOf } from '../parse/identity.js';
+import { parseReportingFields, type ReRecord } from '../parse/reporting-events.js';
+import type { WuRecord } from '../parse/windows-update-log.js';
+
+/** Attempts and findings told by one Windows Update log. */
+export interface WuStory {
+  attempts: Attempt[];
+  findings: Finding[];
+}
+
+/** One install result, whatever log it comes from. */
+interface Install {
+  updateId: string;
+  title: string | null;
+  titleLine: Evidence | null;
+  client: string | null;
+  start: string | null;
+  end: string;
+  /** Result as Windows Update records it (`resultMapped`), canonical; `0x00000000` for success. */
+  code: string;
+  /** Code of the installer behind it (`resultUnMapped`, `Return code`, the code `mapping to error` maps). */
+  inner: string | null;
+  /** Code the update handler exited with (`Exit code = 0x8024200B`). */
+  handler: string | null;
+  /** Lines that show the failure, the result line last. */
+  evidence: Evidence[];
+}
+
+/** One scan for updates. */
+interface Scan {
+  time: string;
+  /** Failure code, or null for a successful scan. */
+  code: string | null;
+  evidence: Evidence;
+}
+
+const WU_E_UH_POSTREBOOTSTILLPENDING = '0x80242014';
+const WU_E_NOT_APPLICABLE = '0x80240017';
+// Another operation was running, or the call was cancelled: the update is simply tried again later.
+const TRANSIENT = new Set(['0x80240009', '0x8024000b']);
+const OK = '0x00000000';
+// A failure event that carries no failure code.
+const E_FAIL = '0x80004005';
+
+const RE = {
+  logHistory:
+    /LogHistory called\. idUpdate=\{([0-9A-Fa-f-]{36})\}\.(\d+), resultMapped=([0-9A-Fa-f]{1,8}), resultUnMapped=([0-9A-Fa-f]{1,8})/,
+  deserialized: /Deserialized installable update (.+?), UpdateID = \{([0-9A-Fa-f-]{36})\.\d+\}/,
+  title: /^\*?\s*Title = (.+)$/,
+  updateId: /^\*?\s*UpdateId = \{?([0-9A-Fa-f-]{36})\}?\.\d+/,
+  caller: /(?:caller|CallerId) = ([^,\]]+)/,
+  mapping: /\*FAILED\*\s*\[([0-9A-Fa-f]{1,8})\].*mapping to error ([0-9A-Fa-f]{8})/i,
+  returnCode: /Return code = (0x[0-9A-Fa-f]{1,8})/,
+  exitCode: /Exit code = (0x[0-9A-Fa-f]{1,8})|\* END \*.*Install (0x[0-9A-Fa-f]{8})/,
+  guid: /\{?([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})\}?/g,
+  win10ScanEnd: /\* END \* Finding updates CallerId = ([^,]+),.*Exit code = (0x[0-9A-Fa-f]{1,8})/,
+  win7ScanStart: /START\s+\*\*\s+Agent: Finding updates/,
+  win7ScanEnd: /END\s+\*\*\s+Agent: Finding updates/,
+  auDisabled: /AU disabled through (.+)$/,
+  found: /Found (\d+) updates and \d+ categories in search|Updates found = (\d+)/,
+  wsus: /WSUS server: (.+)$/,
+  osVersion: /OS Version = ([\d.]+)/,
+};
+
+// Components whose failure lines explain an install result (the update handlers and their helpers).
+const HANDLERS = new Set(['Handler', 'Driver', 'CBS', 'Deployment', 'DeploymentHandler', 'MSI']);
+
+/** Milliseconds of a local ISO-like time, for distances only (the zone does not matter). */
+function ms(t: string): number {
+  return Date.parse(`${t.slice(0, 10)}T${t.slice(11, 19)}Z`);
+}
+
+/** `2023-05-22 08:22:20.0699170` → `2023-05-22 08:22:20`. */
+function shortTime(t: string): string {
+  return t.slice(0, 19);
+}
+
+function ev(file: string, r: { line: number; text: string }): Evidence {
+  return { file, line: r.line, text: r.text.trim() };
+}
+
+/** Microsoft Store app updates are titled with a 12-character product id (`9WZDNCRFJBMP-Microsoft.WindowsStore`). */
+function isStoreApp(title: string | null): boolean {
+  return title !== null && /^[0-9A-Z]{12}-[\w.]+$/i.test(title.trim());
+}
+
+function hex(token: string): string | null {
+  return canonicalize(/^0x/i.test(token) ? token : '0x' + token);
+}
+
+/** Meaning of a code in both languages, or a placeholder. */
+function meaning(code: string): { name: string; en: string; zh: string } {
+  const info = codeInfo(code);
+  return {
+    name: info?.name ?? '',
+    en: info?.meaning.en ?? 'no meaning on record',
+    zh: info?.meaning.zh ?? info?.meaning.en ?? '暂无释义',
+  };
+}
+
+/** Update titles by update GUID (upper case), with the first line that names each. */
+function titles(file: string, records: WuRecord[]): Map<string, { title: string; at: Evidence }> {
+  const out = new Map<string, { title: string; at: Evidence }>();
+  const put = (id: string, title: string, r: WuRecord): void => {
+    const key = id.toUpperCase();
+    if (!out.has(key)) out.set(key, { title: title.trim(), at: ev(file, r) });
+  };
+  records.forEach((r, i) => {
+    const d = RE.deserialized.exec(r.message);
+    if (d) return put(d[2]!, d[1]!, r);
+    const t = RE.title.exec(r.message);
+    if (!t) return;
+    // `Title = …` is followed by `UpdateId = …` from the same thread.
+    for (let j = i + 1; j < Math.min(records.length, i + 4); j++) {
+      const n = records[j]!;
+      if (n.pid !== r.pid || n.tid !== r.tid) continue;
+      const u = RE.updateId.exec(n.message);
+      if (u) return put(u[1]!, t[1]!, r);
+    }
+  });
+  return out;
+}
+
+/** Win10: one install result per `LogHistory called` line, explained by the handler lines before it. */
+function win10Installs(file: string, records: WuRecord[]): Install[] {
+  const names = titles(file, records);
+  const out: Install[] = [];
+  let prevHistory = -1;
+  const prevSame = new Map<string, number>();
+  records.forEach((r, i) => {
+    const h = RE.logHistory.exec(r.message);
+    if (!h) return;
+    const id = h[1]!.toUpperCase();
+    const code = hex(h[3]!) ?? OK;
+    const unmapped = hex(h[4]!);
+    const name = names.get(id);
+    let client: string | null = null;
+    for (let j = i + 1; j < Math.min(records.length, i + 6); j++) {
+      const c = /deloyment history|deployment history/.test(records[j]!.message)
+        ? RE.caller.exec(records[j]!.message)
+        : null;
+      if (c) {
+        client = c[1]!.trim();
+        break;
+      }
+    }
+    // Start: the first install line for this update since its previous result.
+    let start: string | null = null;
+    const from = Math.max((prevSame.get(id) ?? -1) + 1, i - 3000);
+    for (let j = from; j < i; j++) {
+      const m = records[j]!.message;
+      if (/install/i.test(m) && m.toUpperCase().includes(id)) {
+        start = shortTime(records[j]!.time);
+        break;
+      }
+    }
+    const install: Install = {
+      updateId: id,
+      title: name?.title ?? null,
+      titleLine: name?.at ?? null,
+      client,
+      start: start ?? shortTime(r.time),
+      end: shortTime(r.time),
+      code,
+      inner: null,
+      handler: null,
+      evidence: [],
+    };
+    if (isFailureCode(code) && code !== WU_E_UH_POSTREBOOTSTILLPENDING && code !== WU_E_NOT_APPLICABLE) {
+      explain(file, records, i, Math.max(prevHistory + 1, i - 400), install);
+      if (!install.inner && unmapped && unmapped !== code && isFailureCode(unmapped))
+        install.inner = unmapped;
+    }
+    install.evidence.push(ev(file, r));
+    // Deployment lines right after the result that name this update's failure.
+    if (isFailureCode(code)) {
+      for (let j = i + 1; j < Math.min(records.length, i + 40); j++) {
+        const n = records[j]!;
+        if (RE.logHistory.test(n.message) || ms(n.time) - ms(r.time) > 5000) break;
+        if (/\*FAILED\*/.test(n.message) && n.message.toUpperCase().includes(id))
+          install.evidence.push(ev(file, n));
+      }
+    }
+    out.push(install);
+    prevHistory = i;
+    prevSame.set(id, i);
+  });
+  return out;
+}
+
+/** Collect the handler's failure lines before a failed result, and the inner and handler codes they carry. */
+function explain(file: string, records: WuRecord[], at: number, from: number, install: Install): void {
+  const until = records[at]!.time;
+  for (let j = from; j < at; j++) {
+    const r = records[j]!;
+    if (!r.codes.some(isFailureCode)) continue;
+    const mine = r.message.toUpperCase().includes(install.updateId);
+    // Handler lines, and failure lines of the deployment that name this update.
+    if (!HANDLERS.has(r.component) && !(mine && /\*FAILED\*/.test(r.message))) continue;
+    // Noise: the out-of-process handler's exit after a successful call.
+    if (/unexpected result: 0\b/.test(r.message)) continue;
+    // Lines about another update of the same deployment.
+    const other = [...r.message.matchAll(RE.guid)].some((g) => g[1]!.toUpperCase() !== install.updateId);
+    if (other && !mine) continue;
+    // Lines from a much earlier operation are not this failure's (the log can sit idle for hours).
+    if (ms(until) - ms(r.time) > 3_600_000) continue;
+    install.evidence.push(ev(file, r));
+    const m = RE.mapping.exec(r.message);
+    if (m) {
+      install.inner ??= hex(m[1]!.padStart(8, '0'));
+      install.handler ??= hex(m[2]!);
+      continue;
+    }
+    const rc = RE.returnCode.exec(r.message);
+    if (rc && isFailureCode(hex(rc[1]!))) install.inner ??= hex(rc[1]!);
+    const x = RE.exitCode.exec(r.message);
+    const xc = x ? hex((x[1] ?? x[2])!) : null;
+    if (xc && isFailureCode(xc)) install.handler ??= xc;
+  }
+}
+
+/** Install results from reporting events (ReportingEvents.log, or Win7 `REPORT EVENT:` lines). */
+function reportedInstalls(file: string, records: ReRecord[]): Install[] {
+  const out: Install[] = [];
+  const started = new Map<string, ReRecord>();
+  for (const r of records) {
+    const install = /INSTALL/.test(r.tag) || r.kind === 'Content Install';
+    if (!install || !r.updateId) continue;
+    if (/STARTED/.test(r.tag)) {
+      started.set(r.updateId, r);
+      continue;
+    }
+    const failed = /FAILED/.test(r.tag) || r.result === 'Failure';
+    const succeeded = /SUCCEEDED/.test(r.tag) || (r.result === 'Success' && !/PLANNED|STARTED/.test(r.tag));
+    if (!failed && !succeeded) continue;
+    const s = started.get(r.updateId);
+    started.delete(r.updateId);
+    const code = failed ? (isFailureCode(r.code) ? r.code : E_FAIL) : OK;
+    out.push({
+      updateId: r.updateId,
+      title: r.title ?? s?.title ?? null,
+      titleLine: null,
+      client: r.callerId || null,
+      start: shortTime((s ?? r).time),
+      end: shortTime(r.time),
+      code,
+      inner: null,
+      handler: null,
+      evidence: [ev(file, { line: r.line, text: r.raw })],
+    });
+  }
+  return out;
+}
+
+/** Scans from reporting events: `Software Synchronization` / detection events. */
+function reportedScans(file: string, records: ReRecord[]): Scan[] {
+  const out: Scan[] = [];
+  for (const r of records) {
+    if (!/DETECTION/.test(r.tag) && r.kind !== 'Software Synchronization') continue;
+    const failed = /FAILED/.test(r.tag) || r.result === 'Failure';
+    out.push({
+      time: r.time,
+      code: failed ? (isFailureCode(r.code) ? r.code : E_FAIL) : null,
+      evidence: ev(file, { line: r.line, text: r.raw }),
+    });
+  }
+  return out;
+}
+
+/** Scans told by WindowsUpdate.log itself (Win10 `* END * Finding updates … Exit code`, Win7 Agent blocks). */
+function logScans(file: string, records: WuRecord[]): Scan[] {
+  const out: Scan[] = [];
+  let win7: { code: string | null; exit: WuRecord | null } | null = null;
+  for (const r of records) {
+    const w10 = RE.win10ScanEnd.exec(r.message);
+    if (w10) {
+      const code = hex(w10[2]!);
+      // A cancelled search is not a failed one.
+      if (code && TRANSIENT.has(code)) continue;
+      out.push({ time: r.time, code: isFailureCode(code) ? code : null, evidence: ev(file, r) });
+      continue;
+    }
+    if (r.component !== 'Agent') continue;
+    if (RE.win7ScanStart.test(r.message)) win7 = { code: null, exit: null };
+    else if (win7 && /Exit code = 0x/.test(r.message)) {
+      const code = r.codes.find(isFailureCode) ?? null;
+      if (code) win7 = { code, exit: r };
+    } else if (win7 && RE.win7ScanEnd.test(r.message)) {
+      if (!win7.code || !TRANSIENT.has(win7.code))
+        out.push({ time: r.time, code: win7.code, evidence: ev(file, win7.exit ?? r) });
+      win7 = null;
+    }
+  }
+  return out;
+}
+
+/** Attempts for install results, retries marked, and one `wu-install-failed` finding per update and code. */
+function installStory(
+  file: string,
+  installs: Install[],
+  client: string,
+  nextAttempt: () => string,
+  nextFinding: () => string,
+): WuStory {
+  const attempts: Attempt[] = [];
+  const byAttempt = new Map<Attempt, Install>();
+  for (const x of installs) {
+    const pending = x.code === WU_E_UH_POSTREBOOTSTILLPENDING;
+    const outcome: Attempt['outcome'] =
+      x.code === OK || x.code === WU_E_NOT_APPLICABLE || !isFailureCode(x.code)
+        ? 'succeeded'
+        : pending
+          ? 'pending'
+          : 'failed';
+    const a: Attempt = {
+      id: nextAttempt(),
+      package: x.title ?? `update {${x.updateId}}`,
+      kb: kbOf(x.title ?? ''),
+      // Microsoft Store apps are not Windows servicing: their failures never make the verdict.
+      kind: isStoreApp(x.title) ? 'other' : 'package',
+      client: x.client ?? client,
+      session: null,
+      start: x.start,
+      end: x.end,
+      startState: null,
+      targetState: 'Installed',
+      failureSource: null,
+      result: x.code,
+      outcome,
+      rebootPending: pending,
+      evidence: x.evidence.slice(-12),
+      findings: [],
+    };
+    attempts.push(a);
+    byAttempt.set(a, x);
+  }
+  // A failure followed by a later attempt at the same update that installed it (or, for a collision or a
+  // cancel, by any later attempt) was transient.
+  attempts.forEach((a, i) => {
+    if (a.outcome !== 'failed') return;
+    const id = byAttempt.get(a)!.updateId;
+    const later = attempts.slice(i + 1).filter((b) => byAttempt.get(b)!.updateId === id);
+    if (later.some((b) => b.outcome === 'succeeded' || b.outcome === 'pending')) a.outcome = 'retried';
+    else if (later.length > 0 && TRANSIENT.has(a.result ?? '')) a.outcome = 'retried';
+  });
+  const groups = new Map<string, Attempt[]>();
+  for (const a of attempts) {
+    if (a.outcome !== 'failed' && a.outcome !== 'retried') continue;
+    const key = `${byAttempt.get(a)!.updateId}|${a.result}`;
+    groups.set(key, [...(groups.get(key) ?? []), a]);
+  }
+  const findings: Finding[] = [];
+  for (const list of groups.values()) {
+    const xs = list.map((a) => byAttempt.get(a)!);
+    const x = xs[xs.length - 1]!;
+    const code = list[0]!.result!;
+    const n = list.length;
+    const first = list[0]!.end ?? '';
+    const last = list[n - 1]!.end ?? '';
+    const retried = list.every((a) => a.outcome === 'retried');
+    const store = list[0]!.kind === 'other';
+    const what = x.title ?? `update {${x.updateId}}`;
+    const m = meaning(code);
+    const inner = xs.map((y) => y.inner).find((c) => c) ?? null;
+    const handler = xs.map((y) => y.handler).find((c) => c) ?? null;
+    const im = inner && inner !== code ? meaning(inner) : null;
+    const hm = handler && handler !== code && handler !== inner ? meaning(handler) : null;
+    const id = nextFinding();
+    const evidence = [...(x.titleLine ? [x.titleLine] : []), ...xs.flatMap((y) => y.evidence)].slice(0, 16);
+    findings.push({
+      id,
+      rule: 'wu-install-failed',
+      messageId: retried ? 'retried' : 'failed',
+      severity: retried || store ? 'info' : 'error',
+      confidence: 'high',
+      code,
+      codeName: m.name || null,
+      root: !retried && !store,
+      message: {
+        en:
+          `${what} failed to install ${n === 1 ? 'once' : `${n} times`} (${first}${n > 1 ? ` … ${last}` : ''}) with ${code} ${m.name}: ${m.en}.` +
+          (im ? ` The installer's own code was ${inner} ${im.name}: ${im.en}.` : '') +
+          (hm ? ` The update handler reported ${handler} ${hm.name}: ${hm.en}.` : '') +
+          (retried ? ' A later attempt went through: transient.' : '') +
+          (store ? ' A Microsoft Store app, not Windows servicing: the Store retries it by itself.' : ''),
+        zh:
+          `${what} 安装失败 ${n} 次（${first}${n > 1 ? ` 至 ${last}` : ''}），错误 ${code} ${m.name}：${m.zh}。` +
+          (im ? `安装程序自身的错误码为 ${inner} ${im.name}：${im.zh}。` : '') +
+          (hm ? `更新处理程序报告 ${handler} ${hm.name}：${hm.zh}。` : '') +
+          (retried ? '之后的尝试已成功，属于暂时性错误。' : '') +
+          (store ? '这是 Microsoft Store 应用，不属于 Windows 服务更新：Store 会自行重试。' : ''),
+      },
+      title: { en: 'Windows Update installation failed', zh: 'Windows 更新安装失败' },
+      facts: {
+        kb: kbOf(x.title ?? '') ?? undefined,
+        title: x.title ?? undefined,
+        updateId: x.updateId,
+        client: list[n - 1]!.client ?? undefined,
+        attempts: String(n),
+        first,
+        last,
+        innerCode: inner ?? undefined,
+        handlerCode: handler ?? undefined,
+      },
+      evidence,
+      chain: [],
+      attempts: list.map((a) => a.id),
+      time: first || null,
+    });
+    for (const a of list) a.findings.push(id);
+  }
+  return { attempts, findings };
+}
+
+/** One `wu-detection-failed` finding when scans failed: how often, the longest run, and the codes. */
+function detectionFinding(scans: Scan[], nextFinding: () => string): Finding | null {
+  const failed = scans.filter((s) => s.code);
+  if (failed.length === 0) return null;
+  let best: Scan[] = [];
+  let cur: Scan[] = [];
+  for (const s of scans) {
+    if (s.code) {
+      cur.push(s);
+      // Ties go to the later run: it is the one the user is living with.
+      if (cur.length >= best.length) best = [...cur];
+    } else cur = [];
+  }
+  const count = (list: Scan[]): Map<string, number> => {
+    const m = new Map<string, number>();
+    for (const s of list) m.set(s.code!, (m.get(s.code!) ?? 0) + 1);
+    return m;
+  };
+  // The run's most frequent code; on a tie the later one, which is the state the machine was left in.
+  const inRun = count(best);
+  let code = best[best.length - 1]!.code!;
+  for (const [c, k] of inRun) if (k > inRun.get(code)!) code = c;
+  const all = [...count(failed)].sort((a, b) => b[1] - a[1]);
+  const others = all
+    .filter(([c]) => c !== code)
+    .map(([c, k]) => `${c} ${meaning(c).name}${k > 1 ? ` ×${k}` : ''}`.trim());
+  const stillFailing = scans[scans.length - 1]!.code !== null;
+  const run = best.length;
+  const severity: Finding['severity'] = run >= 3 ? 'error' : stillFailing ? 'warning' : 'info';
+  const m = meaning(code);
+  const t = (s: Scan): string => shortTime(s.time);
+  const n = failed.length;
+  const runEn =
+    run > 1
+      ? `; the longest run was ${run} failed scans in a row (${t(best[0]!)} … ${t(best[run - 1]!)})`
+      : '';
+  const runZh = run > 1 ? `；最长连续失败 ${run} 次（${t(best[0]!)} 至 ${t(best[run - 1]!)}）` : '';
+  return {
+    id: nextFinding(),
+    rule: 'wu-detection-failed',
+    messageId: stillFailing ? 'stillFailing' : run >= 3 ? 'run' : 'intermittent',
+    severity,
+    confidence: 'high',
+    code,
+    codeName: m.name || null,
+    root: severity !== 'info',
+    message: {
+      en:
+        `Windows Update could not scan for updates ${n === 1 ? 'once' : `${n} times`} (${t(failed[0]!)} … ${t(failed[n - 1]!)})${runEn}, with ${code} ${m.name}: ${m.en}.` +
+        (others.length ? ` Other codes: ${others.join(', ')}.` : '') +
+        (stillFailing
+          ? ' The last scan in the log failed too.'
+          : ' Later scans succeeded: the cause was temporary (typically network, proxy, DNS or the update service).'),
+      zh:
+        `Windows 更新扫描失败 ${n} 次（${t(failed[0]!)} 至 ${t(failed[n - 1]!)}）${runZh}，错误 ${code} ${m.name}：${m.zh}。` +
+        (others.length ? `其他错误码：${others.join('、')}。` : '') +
+        (stillFailing
+          ? '日志中最后一次扫描同样失败。'
+          : '之后的扫描已成功：原因是暂时性的（通常是网络、代理、DNS 或更新服务）。'),
+    },
+    title: { en: 'Scanning for updates failed', zh: '更新扫描失败' },
+    facts: {
+      failures: String(n),
+      scans: String(scans.length),
+      longestRun: String(run),
+      runFirst: t(best[0]!),
+      runLast: t(best[run - 1]!),
+      codes: all.map(([c]) => c).join(', '),
+      stillFailing: String(stillFailing),
+    },
+    evidence: failed.slice(-30).map((s) => s.evidence),
+    chain: [],
+    attempts: [],
+    time: t(failed[0]!),
+  };
+}
+
+/** Automatic Updates turned off (Win7 `# AU disabled through User preference`): informational. */
+function autoUpdateFinding(file: string, records: WuRecord[], nextFinding: () => string): Finding | null {
+  const disabled = records.filter((r) => RE.auDisabled.test(r.message));
+  if (disabled.length === 0) return null;
+  const by = RE.auDisabled.exec(disabled[disabled.length - 1]!.message)![1]!.trim();
+  // Win7 logs each search twice (Agent `Found N updates`, COMAPI `Updates found = N`): count the Agent's.
+  const agent = records.map((r) => RE.found.exec(r.message)?.[1]).filter((n) => n !== undefined);
+  const searches = agent.length
+    ? agent
+    : records.map((r) => RE.found.exec(r.message)?.[2]).filter((n) => n !== undefined);
+  const empty = searches.filter((n) => Number(n) === 0).length;
+  const wsus = records.map((r) => RE.wsus.exec(r.message)?.[1]?.trim()).filter((w) => w !== undefined);
+  const os = records.map((r) => RE.osVersion.exec(r.message)?.[1]).find((v) => v !== undefined);
+  const win7 = os !== undefined && /^6\.1\./.test(os);
+  const first = disabled[0]!;
+  return {
+    id: nextFinding(),
+    rule: 'wu-auto-update-disabled',
+    messageId: 'disabled',
+    severity: 'info',
+    confidence: 'high',
+    code: null,
+    codeName: null,
+    root: false,
+    message: {
+      en:
+        `No update failure is logged, but Automatic Updates is turned off (${by}, seen ${disabled.length} times)` +
+        (searches.length ? `; ${empty} of ${searches.length} searches found no updates` : '') +
+        `.${win7 ? ' Windows 7 is out of support: it gets no updates without ESU.' : ''}`,
+      zh:
+        `日志中没有更新失败，但自动更新已关闭（${by}，出现 ${disabled.length} 次）` +
+        (searches.length ? `；${searches.length} 次搜索中有 ${empty} 次未找到更新` : '') +
+        `。${win7 ? 'Windows 7 已停止支持：没有 ESU 就不会再获得更新。' : ''}`,
+    },
+    title: { en: 'Automatic Updates disabled', zh: '自动更新已关闭' },
+    facts: {
+      disabledBy: by,
+      disabledCount: String(disabled.length),
+      searches: String(searches.length),
+      emptySearches: String(empty),
+      wsusServer: wsus[wsus.length - 1],
+      version: os,
+    },
+    evidence: [ev(file, first), ...(disabled.length > 1 ? [ev(file, disabled[disabled.length - 1]!)] : [])],
+    chain: [],
+    attempts: [],
+    time: shortTime(first.time),
+  };
+}
+
+/**
+ * Reconstructs install attempts and failures from a WindowsUpdate.log: Win10 results from `LogHistory`
+ * lines explained by the handler lines before them, Win7 results from its `REPORT EVENT:` lines; scan
+ * failures; and, informational, Automatic Updates being off.
+ */
+export function wuStory(
+  file: string,
+  records: WuRecord[],
+  nextAttempt: () => string,
+  nextFinding: () => string,
+): WuStory {
+  const reported: ReRecord[] = [];
+  for (const r of records) {
+    if (!r.message.startsWith('REPORT EVENT:')) continue;
+    const e = parseReportingFields(r.message.slice('REPORT EVENT:'.length).split('\t'), r.line, r.text);
+    if (e) reported.push(e);
+  }
+  const installs = [...win10Installs(file, records), ...reportedInstalls(file, reported)];
+  const story = installStory(file, installs, 'Windows Update', nextAttempt, nextFinding);
+  const rScans = reportedScans(file, reported);
+  const detection = detectionFinding(rScans.length > 0 ? rScans : logScans(file, records), nextFinding);
+  if (detection) story.findings.push(detection);
+  const au = autoUpdateFinding(file, records, nextFinding);
+  if (au) story.findings.push(au);
+  return story;
+}
+
+/** Reconstructs install attempts, install failures and scan failures from ReportingEvents.log records. */
+export function reportingStory(
+  file: string,
+  records: ReRecord[],
+  nextAttempt: () => string,
+  nextFinding: () => string,
+): WuStory {
+  const story = installStory(
+    file,
+    reportedInstalls(file, records),
+    'Windows Update',
+    nextAttempt,
+    nextFinding,
+  );
+  const detection = detectionFinding(reportedScans(file, records), nextFinding);
+  if (detection) story.findings.push(detection);
+  return story;
+}
