@@ -86,6 +86,27 @@ function sniffKind(head: Buffer, bytes: number): Kind {
   return 'unknown';
 }
 
+/** A source read whole (a captured output, an event log): what it was, and its time span when known. */
+function wholeSource(
+  c: Input,
+  kind: string,
+  lines: number,
+  encoding: string,
+  times: (string | null | undefined)[] = [],
+): SourceInfo {
+  const known = times.filter((t): t is string => !!t).sort();
+  return {
+    file: c.name,
+    kind,
+    bytes: c.bytes,
+    lines,
+    encoding,
+    first: known[0] ?? null,
+    last: known[known.length - 1] ?? null,
+    utcOffsetMinutes: null,
+  };
+}
+
 /** Analyse a CBS.log, a CbsPersist log, or a folder of them. Never throws for bad input. */
 export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis {
   const t0 = performance.now();
@@ -143,16 +164,7 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
       }
       allEvents.push(...records);
       const times = records.map((r) => r.time).sort();
-      sources.push({
-        file: c.name,
-        kind: 'evtx',
-        bytes: c.bytes,
-        lines: records.length,
-        encoding: 'binary (EVTX)',
-        first: times[0] ?? null,
-        last: times[times.length - 1] ?? null,
-        utcOffsetMinutes: null,
-      });
+      sources.push(wholeSource(c, 'evtx', records.length, 'binary (EVTX)', times));
       done += c.bytes;
     } else if ((kind === 'windowsupdate' || kind === 'reportingevents') && c.bytes <= MAX_EVENT_TEXT) {
       const text = decodeText(c.readAll(MAX_EVENT_TEXT));
@@ -163,61 +175,41 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
           : reportingStory(c.name, parseReportingEvents(text), next.a, next.f);
       wuAttempts.push(...s.attempts);
       wuFindings.push(...s.findings);
-      sources.push({
-        file: c.name,
-        kind,
-        bytes: c.bytes,
-        lines: text.split(/\r?\n/).length,
-        encoding: sniffEncoding(head).encoding,
-        first: null,
-        last: null,
-        utcOffsetMinutes: null,
-      });
+      sources.push(wholeSource(c, kind, text.split(/\r?\n/).length, sniffEncoding(head).encoding));
       done += c.bytes;
     } else if (kind === 'setup' && c.bytes <= MAX_EVENT_TEXT) {
       const text = decodeText(c.readAll(MAX_EVENT_TEXT));
       const lines = text.split(/\r?\n/);
       const records = detectSetupDiag(lines.slice(0, 200)) ? parseSetupDiag(text) : parseSetupact(text);
       setupLogs.push({ name: c.name, records: records.map((r) => ({ ...r, file: c.name })) });
-      sources.push({
-        file: c.name,
-        kind: 'setup',
-        bytes: c.bytes,
-        lines: lines.length,
-        encoding: sniffEncoding(head).encoding,
-        first: records.find((r) => r.time)?.time ?? null,
-        last: [...records].reverse().find((r) => r.time)?.time ?? null,
-        utcOffsetMinutes: null,
-      });
+      sources.push(
+        wholeSource(
+          c,
+          'setup',
+          lines.length,
+          sniffEncoding(head).encoding,
+          records.map((r) => r.time),
+        ),
+      );
       done += c.bytes;
     } else if (kind === 'events' && c.bytes <= MAX_EVENT_TEXT) {
       const text = decodeText(c.readAll(MAX_EVENT_TEXT));
       const events = parseEventText(text);
       allEvents.push(...events.map((e) => ({ ...e, file: c.name, line: e.descLine, text: e.description })));
-      sources.push({
-        file: c.name,
-        kind: 'events',
-        bytes: c.bytes,
-        lines: text.split(/\r?\n/).length,
-        encoding: sniffEncoding(head).encoding,
-        first: events[0]?.time ?? null,
-        last: events[events.length - 1]?.time ?? null,
-        utcOffsetMinutes: null,
-      });
+      sources.push(
+        wholeSource(
+          c,
+          'events',
+          text.split(/\r?\n/).length,
+          sniffEncoding(head).encoding,
+          events.map((e) => e.time),
+        ),
+      );
       done += c.bytes;
     } else if (kind === 'systeminfo' && c.bytes <= MAX_TEXT_OUTPUT) {
       const text = decodeText(c.readAll(MAX_TEXT_OUTPUT));
       systemInfos.push(parseSystemInfo(text));
-      sources.push({
-        file: c.name,
-        kind,
-        bytes: c.bytes,
-        lines: text.split(/\r?\n/).length,
-        encoding: sniffEncoding(head).encoding,
-        first: null,
-        last: null,
-        utcOffsetMinutes: null,
-      });
+      sources.push(wholeSource(c, kind, text.split(/\r?\n/).length, sniffEncoding(head).encoding));
       done += c.bytes;
     } else {
       done += c.bytes;

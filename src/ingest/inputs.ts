@@ -46,12 +46,15 @@ export interface Input {
   readAll(max: number): Buffer;
 }
 
-/** One file inside a cabinet (CbsPersist_*.cab holds one CbsPersist_*.log). */
-function cabInput(data: Buffer, f: CabFile, name: string): Input {
+/** Reads a member of an archive from its start, chunk by chunk; `onChunk` returns false to stop. */
+type Stream = (onChunk: (chunk: Buffer) => boolean | void) => { bytes: number; problem: string | null };
+
+/** An input streamed out of an archive (a zip entry, a cabinet member): decoded again for each read. */
+function streamedInput(name: string, bytes: number, stream: Stream): Input {
   const collect = (max: number): Buffer => {
     const parts: Buffer[] = [];
     let n = 0;
-    extractCabFile(data, f, (chunk) => {
+    stream((chunk) => {
       parts.push(chunk.subarray(0, Math.min(chunk.length, max - n)));
       n += chunk.length;
       return n < max;
@@ -61,21 +64,28 @@ function cabInput(data: Buffer, f: CabFile, name: string): Input {
   let head: Buffer | null = null;
   return {
     name,
-    bytes: f.size,
+    bytes,
     head: () => (head ??= collect(HEAD_BYTES)),
     readLines: (sink, opts) => {
       const feeder = createFeeder((head ??= collect(HEAD_BYTES)).subarray(0, 4096), sink, opts);
       let read = 0;
-      const r = extractCabFile(data, f, (chunk) => {
-        // A copy: stored folders hand out views of the cabinet, and the parser may keep lines.
-        feeder.push(Buffer.from(chunk));
+      const r = stream((chunk) => {
         read += chunk.length;
-        opts.onProgress?.(read, f.size);
+        feeder.push(chunk);
+        opts.onProgress?.(read, bytes);
       });
       return { ...feeder.end(r.bytes), problem: r.problem };
     },
     readAll: collect,
   };
+}
+
+/** One file inside a cabinet (CbsPersist_*.cab holds one CbsPersist_*.log). */
+function cabInput(data: Buffer, f: CabFile, name: string): Input {
+  // A copy: stored folders hand out views of the cabinet, and the parser may keep lines.
+  return streamedInput(name, f.size, (onChunk) =>
+    extractCabFile(data, f, (chunk) => onChunk(Buffer.from(chunk))),
+  );
 }
 
 export interface InputList {
@@ -113,33 +123,7 @@ function fileInput(path: string, name: string, bytes: number): Input {
 }
 
 function entryInput(src: ByteSource, e: ZipEntry, name: string): Input {
-  const collect = (max: number): Buffer => {
-    const parts: Buffer[] = [];
-    let n = 0;
-    readEntry(src, e, (chunk) => {
-      parts.push(chunk.subarray(0, Math.min(chunk.length, max - n)));
-      n += chunk.length;
-      return n < max;
-    });
-    return Buffer.concat(parts);
-  };
-  let head: Buffer | null = null;
-  return {
-    name,
-    bytes: e.size,
-    head: () => (head ??= collect(HEAD_BYTES)),
-    readLines: (sink, opts) => {
-      const feeder = createFeeder((head ??= collect(HEAD_BYTES)).subarray(0, 4096), sink, opts);
-      let read = 0;
-      const r = readEntry(src, e, (chunk) => {
-        read += chunk.length;
-        feeder.push(chunk);
-        opts.onProgress?.(read, e.size);
-      });
-      return { ...feeder.end(r.bytes), problem: r.problem };
-    },
-    readAll: collect,
-  };
+  return streamedInput(name, e.size, (onChunk) => readEntry(src, e, onChunk));
 }
 
 /** Lists the inputs under a path. Never throws: what cannot be read becomes a diagnostic. */
