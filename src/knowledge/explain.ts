@@ -57,19 +57,26 @@ const KEY_RE =
   /^(amd64|x86|wow64|msil|arm64|arm)_([a-z0-9][a-z0-9._+-]*?)_([0-9a-f]{16})_(\d+\.\d+\.\d+\.\d+)_([a-z]{2,3}(?:-[a-z0-9]{2,8})*|none)_([0-9a-f]{16})$/i;
 const PKG_RE = /^([A-Za-z][\w.-]*?)~([0-9a-f]{16})~(\w*)~([\w-]*)~(\d+(?:\.\d+){1,3})$/;
 
+/** The update a KB names, with its prerequisites resolved where the table knows them. */
+function updateResult(q: string): Explained | null {
+  const u = updateByKb(q);
+  return u
+    ? {
+        kind: 'update',
+        query: q,
+        update: u,
+        prerequisites: u.prerequisites.map((p) => updateByKb(p) ?? { kb: p }),
+      }
+    : null;
+}
+
 /** Explains a query; never throws. */
 export function explain(query: string): Explained {
   const q = query.trim();
   const kb = /^(?:KB)?(\d{6,7})$/i.exec(q);
   if (kb && /^KB/i.test(q)) {
-    const u = updateByKb(q);
-    if (u)
-      return {
-        kind: 'update',
-        query: q,
-        update: u,
-        prerequisites: u.prerequisites.map((p) => updateByKb(p) ?? { kb: p }),
-      };
+    const u = updateResult(q);
+    if (u) return u;
   }
   const key = KEY_RE.exec(q);
   if (key) {
@@ -116,14 +123,8 @@ export function explain(query: string): Explained {
   const codes = lookupCode(q);
   if (codes.length > 0) return { kind: 'codes', query: q, codes };
   if (kb) {
-    const u = updateByKb(q);
-    if (u)
-      return {
-        kind: 'update',
-        query: q,
-        update: u,
-        prerequisites: u.prerequisites.map((p) => updateByKb(p) ?? { kb: p }),
-      };
+    const u = updateResult(q);
+    if (u) return u;
   }
   return { kind: 'unknown', query: q };
 }

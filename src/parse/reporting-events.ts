@@ -4,6 +4,7 @@
 // sentence. Fields are found by their patterns, not by fixed columns, because the column count varies
 // between client versions. The same fields follow `REPORT EVENT:` in a Windows 7 WindowsUpdate.log.
 
+import { eachLine } from './text-lines.js';
 import { canonicalize } from './error-codes.js';
 import { kbOf } from './identity.js';
 
@@ -138,17 +139,10 @@ export function detectReportingEvents(lines: string[]): boolean {
 /** Parse a ReportingEvents.log text (already decoded from UTF-16); lines that are not events are skipped. */
 export function parseReportingEvents(text: string): ReRecord[] {
   const out: ReRecord[] = [];
-  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let line = 0;
-  while (pos < text.length) {
-    const nl = text.indexOf('\n', pos);
-    const end = nl < 0 ? text.length : nl;
-    line++;
-    const raw = text.slice(pos, end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
-    pos = end + 1;
-    if (raw.charCodeAt(0) !== 123 /* { */) continue;
+  eachLine(text, (raw, line) => {
+    if (raw.charCodeAt(0) !== 123 /* { */) return;
     const r = parseReportingFields(raw.split('\t'), line, raw);
     if (r) out.push(r);
-  }
+  });
   return out;
 }

@@ -4,6 +4,7 @@
 // matter for a diagnosis are kept (installs, results, failures, titles, searches, AU/WSUS settings), each
 // with its physical line number in the file.
 
+import { eachLine } from './text-lines.js';
 import { canonicalize, extractCodes, isFailureCode } from './error-codes.js';
 
 /** One kept line of a WindowsUpdate.log. */
@@ -164,25 +165,17 @@ export function parseWuLine(text: string, line: number, format: WuFormat): WuRec
  */
 export function parseWindowsUpdateLog(text: string): WuRecord[] {
   const out: WuRecord[] = [];
-  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const head: string[] = [];
-  for (let p = pos, i = 0; i < 60 && p < text.length; i++) {
-    const nl = text.indexOf('\n', p);
-    head.push(text.slice(p, nl < 0 ? text.length : nl));
-    p = nl < 0 ? text.length : nl + 1;
-  }
+  eachLine(text, (line) => {
+    head.push(line);
+    return head.length < 60;
+  });
   const format = detectWindowsUpdateLog(head);
   if (!format) return out;
-  let line = 0;
-  while (pos < text.length) {
-    const nl = text.indexOf('\n', pos);
-    const end = nl < 0 ? text.length : nl;
-    line++;
-    const raw = text.slice(pos, end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
-    pos = end + 1;
-    if (!KEEP.test(raw)) continue;
+  eachLine(text, (raw, line) => {
+    if (!KEEP.test(raw)) return;
     const r = parseWuLine(raw, line, format);
     if (r) out.push(r);
-  }
+  });
   return out;
 }

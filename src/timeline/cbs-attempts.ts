@@ -2,6 +2,7 @@
 // ("attempts") acted on in them — package installs, store scans and repairs, startup processing, SFC runs —
 // with their states, final HRESULT and reboot state.
 
+import { newAttempt } from './attempt.js';
 import type { Attempt, Evidence, LogEntry } from '../model/types.js';
 import { isFailureCode } from '../parse/error-codes.js';
 import { kbOf } from '../parse/identity.js';
@@ -89,22 +90,7 @@ export class AttemptTracker {
 
   private create(e: LogEntry, run: Run, init: Partial<Attempt>): TrackedAttempt {
     const a: TrackedAttempt = {
-      id: `a${++this.seq}`,
-      package: null,
-      kb: null,
-      kind: 'package',
-      client: null,
-      session: null,
-      start: e.time,
-      end: null,
-      startState: null,
-      targetState: null,
-      failureSource: null,
-      result: null,
-      outcome: 'interrupted',
-      rebootPending: false,
-      evidence: [],
-      findings: [],
+      ...newAttempt(`a${++this.seq}`, e.time),
       file: e.file,
       run: run.index,
       startLine: e.line,

@@ -2,6 +2,7 @@
 // records: one attempt per run, its outcome and result, and the findings — a failed upgrade with its phase,
 // extended code and the decisive lines (image-apply corruption first), or a run the user cancelled.
 
+import { newAttempt } from './attempt.js';
 import type { Attempt, Evidence, Finding } from '../model/types.js';
 import { codeInfo } from '../knowledge/codes.js';
 import { isFailureCode } from '../parse/error-codes.js';
@@ -51,25 +52,12 @@ function evidence(file: string, r: SetupRecord): Evidence {
 
 function newRun(file: string, r: SetupRecord, nextAttempt: () => string): Run {
   return {
-    attempt: {
-      id: nextAttempt(),
+    attempt: newAttempt(nextAttempt(), r.time, {
       package: PACKAGE,
-      kb: null,
-      kind: 'package',
       client:
         r.component === 'IBS' || r.message.includes('WinPE') ? 'Windows Setup (WinPE)' : 'Windows Setup',
-      session: null,
-      start: r.time,
-      end: null,
-      startState: null,
-      targetState: null,
-      failureSource: null,
-      result: null,
-      outcome: 'interrupted',
-      rebootPending: false,
       evidence: [evidence(file, r)],
-      findings: [],
-    },
+    }),
     version: null,
     phase: null,
     failedPhase: null,

@@ -2,6 +2,7 @@
 // 1/2/3/4) turned into attempts and findings: which update was tried when, by whom, with what result —
 // the decisive lines when CBS.log has rotated away (seed 001) or the failure is a download (seed 004).
 
+import { newAttempt } from './attempt.js';
 import type { Attempt, Evidence, Finding } from '../model/types.js';
 import { codeInfo } from '../knowledge/codes.js';
 import { canonicalize } from '../parse/error-codes.js';
@@ -82,25 +83,14 @@ export function updateStory(
       const key = kb ?? title;
       let a = open.get(key);
       if (!a || e.eventId === 43) {
-        a = {
-          id: nextAttempt(),
+        a = newAttempt(nextAttempt(), shortTime(e.time), {
           package: title || null,
           kb,
           // Microsoft Store apps are not Windows servicing: their failures never make the verdict.
           kind: isStoreApp(title) ? 'other' : 'package',
           client: 'Windows Update (event log)',
-          session: null,
-          start: shortTime(e.time),
-          end: null,
-          startState: null,
           targetState: 'Installed',
-          failureSource: null,
-          result: null,
-          outcome: 'interrupted',
-          rebootPending: false,
-          evidence: [],
-          findings: [],
-        };
+        });
         attempts.push(a);
         open.set(key, a);
       }
@@ -157,24 +147,18 @@ export function updateStory(
         started.evidence.push(evidence(e, `servicing ${pkg} ${target ?? ''} ${code ?? ''}`.trim()));
         continue;
       }
-      const svc: Attempt = {
-        id: nextAttempt(),
+      const svc = newAttempt(nextAttempt(), shortTime(e.time), {
         package: pkg || null,
         kb,
-        kind: 'package',
         client: e.data.Client ?? 'Servicing (Setup event log)',
-        session: null,
-        start: shortTime(e.time),
         end: e.eventId === 1 ? null : shortTime(e.time),
         startState: STATES[e.data.InitialPackageState ?? ''] ?? null,
         targetState: target,
-        failureSource: null,
         result: code,
         outcome,
         rebootPending: e.eventId === 4,
         evidence: [evidence(e, `servicing ${pkg} ${target ?? ''} ${code ?? ''}`.trim())],
-        findings: [],
-      };
+      });
       attempts.push(svc);
       if (e.eventId === 1) openServicing.set(pkg, svc);
     }

@@ -3,6 +3,7 @@
 // why (the handler's inner code behind the code Windows Update shows), and whether scans for updates fail.
 // Rules produced here: `wu-install-failed`, `wu-detection-failed`, `wu-auto-update-disabled` (info).
 
+import { newAttempt } from './attempt.js';
 import type { Attempt, Evidence, Finding } from '../model/types.js';
 import { codeInfo } from '../knowledge/codes.js';
 import { canonicalize, isFailureCode } from '../parse/error-codes.js';
@@ -320,25 +321,19 @@ function installStory(
         : pending
           ? 'pending'
           : 'failed';
-    const a: Attempt = {
-      id: nextAttempt(),
+    const a = newAttempt(nextAttempt(), x.start, {
       package: x.title ?? `update {${x.updateId}}`,
       kb: kbOf(x.title ?? ''),
       // Microsoft Store apps are not Windows servicing: their failures never make the verdict.
       kind: isStoreApp(x.title) ? 'other' : 'package',
       client: x.client ?? client,
-      session: null,
-      start: x.start,
       end: x.end,
-      startState: null,
       targetState: 'Installed',
-      failureSource: null,
       result: x.code,
       outcome,
       rebootPending: pending,
       evidence: x.evidence.slice(-12),
-      findings: [],
-    };
+    });
     attempts.push(a);
     byAttempt.set(a, x);
   }
