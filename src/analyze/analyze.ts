@@ -24,9 +24,13 @@ import { Engine, type TrackedFinding } from '../rules/engine.js';
 import type { TrackedAttempt } from '../timeline/cbs-attempts.js';
 import { VERSION } from '../version.js';
 import { enrichWithKnowledge } from './enrich.js';
-import { movingCorruption } from './correlate.js';
+import { movingCorruption } from '../correlate/corruption-moving.js';
 import { linkScripts, plansFor } from '../remedy/plans.js';
 import { scriptsFor } from '../remedy/scripts.js';
+import { type ClockHint, type ClockMark, settleClocks, toUtc } from '../timeline/clock.js';
+import { updateHistories } from '../timeline/histories.js';
+import { crossChecks } from '../correlate/cross-checks.js';
+import type { PolicyFacts } from '../correlate/context.js';
 
 export interface AnalyzeOptions {
   /** Progress over all input bytes. */
@@ -124,6 +128,9 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
   let eventAttempts = 0;
   let eventFindings = 0;
   const setupLogs: { name: string; records: SetupRecord[] }[] = [];
+  // The bundle's one clock: what each source says of its own offset, and moments two sources both record.
+  const hints: ClockHint[] = [];
+  const marks: ClockMark[] = [];
   let done = 0;
   for (const c of candidates) {
     let kind: Kind;
@@ -165,17 +172,27 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
       allEvents.push(...records);
       const times = records.map((r) => r.time).sort();
       sources.push(wholeSource(c, 'evtx', records.length, 'binary (EVTX)', times));
+      hints.push(hintOf(sources[sources.length - 1]!, 0, 'utc-by-format'));
       done += c.bytes;
     } else if ((kind === 'windowsupdate' || kind === 'reportingevents') && c.bytes <= MAX_EVENT_TEXT) {
       const text = decodeText(c.readAll(MAX_EVENT_TEXT));
       const next = { a: () => `e${++eventAttempts}`, f: () => `fe${++eventFindings}` };
-      const s =
-        kind === 'windowsupdate'
-          ? wuStory(c.name, parseWindowsUpdateLog(text), next.a, next.f)
-          : reportingStory(c.name, parseReportingEvents(text), next.a, next.f);
+      let offset: number | null = null;
+      let s: ReturnType<typeof wuStory>;
+      if (kind === 'windowsupdate') {
+        s = wuStory(c.name, parseWindowsUpdateLog(text), next.a, next.f);
+      } else {
+        const records = parseReportingEvents(text);
+        offset = writtenOffset(records.map((r) => r.utcOffset));
+        s = reportingStory(c.name, records, next.a, next.f);
+      }
       wuAttempts.push(...s.attempts);
       wuFindings.push(...s.findings);
-      sources.push(wholeSource(c, kind, text.split(/\r?\n/).length, sniffEncoding(head).encoding));
+      const times = s.attempts.flatMap((a) => [a.start, a.end]);
+      sources.push(wholeSource(c, kind, text.split(/\r?\n/).length, sniffEncoding(head).encoding, times));
+      hints.push(
+        hintOf(sources[sources.length - 1]!, offset, offset === null ? 'unknown' : 'written-offset'),
+      );
       done += c.bytes;
     } else if (kind === 'setup' && c.bytes <= MAX_EVENT_TEXT) {
       const text = decodeText(c.readAll(MAX_EVENT_TEXT));
@@ -191,6 +208,7 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
           records.map((r) => r.time),
         ),
       );
+      hints.push(hintOf(sources[sources.length - 1]!, null, 'unknown'));
       done += c.bytes;
     } else if (kind === 'events' && c.bytes <= MAX_EVENT_TEXT) {
       const text = decodeText(c.readAll(MAX_EVENT_TEXT));
@@ -204,6 +222,11 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
           sniffEncoding(head).encoding,
           events.map((e) => e.time),
         ),
+      );
+      // Exports label times as they like (often local time with a `Z`): labelled, not trusted.
+      const labelledUtc = events.length > 0 && events.every((e) => /Z$|[+-]00:?00$/.test(e.time));
+      hints.push(
+        hintOf(sources[sources.length - 1]!, labelledUtc ? 0 : null, labelledUtc ? 'as-labelled' : 'unknown'),
       );
       done += c.bytes;
     } else if (kind === 'systeminfo' && c.bytes <= MAX_TEXT_OUTPUT) {
@@ -268,9 +291,10 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
     const base = done;
     try {
       const sniff = sniffEncoding(c.head().subarray(0, 4096));
-      const parser = new CbsLineParser(c.name, sniff.encoding === '8bit' ? '8bit' : 'utf8-bom', (e) =>
-        engine.push(e),
-      );
+      const parser = new CbsLineParser(c.name, sniff.encoding === '8bit' ? '8bit' : 'utf8-bom', (e) => {
+        if (e.time && TI_MARK.test(e.message)) marks.push({ file: c.name, key: 'ti', time: e.time });
+        engine.push(e);
+      });
       const stats = c.readLines((b, s, e, n) => parser.onLine(b, s, e, n), {
         maxLineBytes: opts.maxLineBytes,
         onProgress: (r) => opts.onProgress?.(base + r, total),
@@ -309,6 +333,8 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
         last: parser.stats.last,
         utcOffsetMinutes: parser.stats.utcOffsetMinutes,
       });
+      const off = parser.stats.utcOffsetMinutes;
+      hints.push(hintOf(sources[sources.length - 1]!, off, off === null ? 'unknown' : 'csi-stamps'));
     } catch (err) {
       diagnostics.push({ level: 'error', file: c.name, message: `cannot read: ${(err as Error).message}` });
     }
@@ -323,12 +349,17 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
       message: `run ${r} has more than 250000 kept entries; later ones were not kept for context`,
     });
   }
+  for (const e of allEvents) {
+    if (e.eventId !== 7040 && e.eventId !== 7036) continue;
+    const text = `${e.text ?? ''} ${Object.values(e.data).join(' ')}`;
+    if (TI_SERVICE.test(text)) marks.push({ file: e.file, key: 'ti', time: e.time });
+  }
   return assemble(
     engine,
     sources,
     diagnostics,
     systemInfos,
-    { attempts: extraAttempts, findings: extraFindings },
+    { attempts: extraAttempts, findings: extraFindings, hints, marks, policy: null },
     {
       bytes: total,
       lines,
@@ -336,6 +367,34 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
       ms: performance.now() - t0,
     },
   );
+}
+
+/** CBS lines written when TrustedInstaller starts or stops, which change its service's start type. */
+const TI_MARK = /^(?:TrustedInstaller service starts successfully|Ending TrustedInstaller finalization)/;
+/** Service-control events (7040 start type changed, 7036 state changed) of TrustedInstaller. */
+const TI_SERVICE = /TrustedInstaller|Windows Modules Installer|Windows 模块安装程序/i;
+
+function hintOf(s: SourceInfo, offsetMinutes: number | null, basis: ClockHint['basis']): ClockHint {
+  return { file: s.file, offsetMinutes, basis, first: s.first, last: s.last };
+}
+
+/** The offset most lines carry (`+0300` → 180), or null. */
+function writtenOffset(offsets: (string | null)[]): number | null {
+  const count = new Map<string, number>();
+  for (const o of offsets) if (o) count.set(o, (count.get(o) ?? 0) + 1);
+  const top = [...count].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const m = top ? /^([+-])(\d\d):?(\d\d)$/.exec(top) : null;
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : null;
+}
+
+/** Moments an install result is recorded in two logs (WindowsUpdate.log or ReportingEvents, event 19/20). */
+function installMarks(attempts: Attempt[]): ClockMark[] {
+  const out: ClockMark[] = [];
+  for (const a of attempts) {
+    if (a.kind !== 'package' || !a.package || !a.file || !a.end || a.session) continue;
+    out.push({ file: a.file, key: `install:${a.package.toLowerCase()}|${a.result ?? ''}`, time: a.end });
+  }
+  return out;
 }
 
 /** Findings that say the hardware is suspect: shown before everything else. */
@@ -351,7 +410,7 @@ function omit<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Om
 }
 
 function stripAttempt(a: TrackedAttempt): Attempt {
-  return omit(a, ['file', 'run', 'startLine', 'endLine', 'failLine'] as const);
+  return omit(a, ['run', 'startLine', 'endLine', 'failLine'] as const);
 }
 
 function stripFinding(f: TrackedFinding): Finding {
@@ -363,7 +422,13 @@ function assemble(
   sources: SourceInfo[],
   diagnostics: Diagnostic[],
   systemInfos: SystemInfo[],
-  extra: { attempts: Attempt[]; findings: Finding[] },
+  extra: {
+    attempts: Attempt[];
+    findings: Finding[];
+    hints: ClockHint[];
+    marks: ClockMark[];
+    policy: PolicyFacts | null;
+  },
   stats: Diagnosis['stats'],
 ): Diagnosis {
   // Event-log attempts and findings join the engine's, with an empty location (they have no CBS run).
@@ -382,7 +447,39 @@ function assemble(
     failLine: null,
   });
   const attempts = [...engine.tracker.attempts, ...extra.attempts.map(tracked)];
-  const findings = [...engine.findings, ...extra.findings.map(located)];
+  for (const a of attempts) if (!a.file) a.file = a.evidence[0]?.file ?? '';
+  // One clock: each source's offset settled, every attempt placed on UTC.
+  const clocks = settleClocks(extra.hints, [...extra.marks, ...installMarks(attempts)]);
+  for (const s of sources) {
+    const c = clocks.get(s.file);
+    if (!c) continue;
+    s.utcOffsetMinutes = c.offsetMinutes;
+    s.clock = { basis: c.basis, confidence: c.confidence, note: c.note };
+  }
+  for (const a of attempts) {
+    const off = clocks.get(a.file)?.offsetMinutes ?? null;
+    a.startUtc = toUtc(a.start, off);
+    a.endUtc = toUtc(a.end, off);
+  }
+  const histories = updateHistories(attempts);
+  let crossSeq = 0;
+  const cross = crossChecks({
+    attempts,
+    histories,
+    findings: [...engine.findings, ...extra.findings],
+    sources,
+    policy: extra.policy,
+    nextId: () => `x${++crossSeq}`,
+  });
+  // A cross-source root explains its attempts first.
+  for (const f of cross) {
+    for (const a of attempts) {
+      if (!f.attempts.includes(a.id)) continue;
+      if (f.root) a.findings.unshift(f.id);
+      else a.findings.push(f.id);
+    }
+  }
+  const findings = [...engine.findings, ...extra.findings.map(located), ...cross.map(located)];
   // Store app updates (kind `other`) are listed but never make the verdict.
   const failedAttempts = new Set(
     attempts.filter((a) => a.outcome === 'failed' && a.kind !== 'other').map((a) => a.id),
@@ -459,6 +556,7 @@ function assemble(
     },
     attempts: attempts.map(stripAttempt),
     findings: findings.map(stripFinding),
+    updates: histories,
     diagnostics,
     stats: { ...stats, ms: Math.round(stats.ms) },
   };

@@ -68,7 +68,7 @@ export interface Attempt {
   /** KB number (`KB5020685`), when the package identity carries one. */
   kb: string | null;
   /** Kind of operation. */
-  kind: 'package' | 'repair' | 'scan' | 'startup' | 'sfc' | 'other';
+  kind: 'package' | 'download' | 'repair' | 'scan' | 'startup' | 'sfc' | 'other';
   /** Servicing client (`WindowsUpdateAgent`, `DISM Package Manager Provider`…). */
   client: string | null;
   /** CBS session id (`31034769_4265380821`). */
@@ -76,6 +76,11 @@ export interface Attempt {
   /** Local start and end time. */
   start: string | null;
   end: string | null;
+  /** Start and end on the bundle's one clock (ISO UTC), when the source's offset could be worked out. */
+  startUtc?: string | null;
+  endUtc?: string | null;
+  /** The file the attempt was read from. */
+  file?: string;
   startState: PackageState | null;
   targetState: PackageState | null;
   /** `Execute`, `Stage`, `Resolve`… from the WER line. */
@@ -169,8 +174,54 @@ export interface SourceInfo {
   /** First and last local timestamps seen. */
   first: string | null;
   last: string | null;
-  /** Machine UTC offset in minutes, derived from CSI `@` stamps, when seen. */
+  /** Minutes to add to UTC to get this file's written times (`-360`: written = UTC − 6 h), when known. */
   utcOffsetMinutes: number | null;
+  /** How that offset was worked out, and how sure it is. */
+  clock?: SourceClock;
+}
+
+/** How a source's written times map to UTC. */
+export interface SourceClock {
+  /**
+   * `csi-stamps`: CSI `@` UTC stamps beside local times; `written-offset`: each line carries `+hhmm`;
+   * `utc-by-format`: the format stores UTC (binary .evtx); `anchored`: the same events seen in a source whose
+   * offset is known (TrustedInstaller starts, install results) fix it; `as-labelled`: the export claims UTC
+   * and nothing contradicts it; `assumed`: a local-time log given the offset of another log of the machine.
+   */
+  basis:
+    'csi-stamps' | 'written-offset' | 'utc-by-format' | 'anchored' | 'as-labelled' | 'assumed' | 'unknown';
+  confidence: Confidence;
+  /** What the offset was taken from, in words. */
+  note: I18nText;
+}
+
+/** Every attempt at one update, across all sources, on one clock: what the engineer counts. */
+export interface UpdateHistory {
+  /** `KB5032196`, or the update title when no KB is known. */
+  update: string;
+  kb: string | null;
+  title: string | null;
+  /** One entry per attempt on the machine; sources telling the same attempt are merged into one. */
+  occurrences: UpdateOccurrence[];
+  failures: number;
+  /** UTC of the first and last occurrence. */
+  first: string | null;
+  last: string | null;
+  /** Outcome of the last occurrence. */
+  lastOutcome: Attempt['outcome'];
+}
+
+export interface UpdateOccurrence {
+  /** UTC start and end (ISO), or the written time when no offset is known. */
+  start: string | null;
+  end: string | null;
+  outcome: Attempt['outcome'];
+  /** Result codes seen, most specific first (CBS before Windows Update). */
+  codes: string[];
+  /** Ids of the attempts merged into this occurrence, and the phases they cover. */
+  attempts: string[];
+  phases: Attempt['kind'][];
+  files: string[];
 }
 
 /** An update as the knowledge table knows it, shown with its confidence. */
@@ -251,6 +302,8 @@ export interface Diagnosis {
   findings: Finding[];
   diagnostics: Diagnostic[];
   stats: { bytes: number; lines: number; entries: number; ms: number };
+  /** Update histories across sources (only updates seen more than once or failing). */
+  updates?: UpdateHistory[];
   /** Remediation plans, one per root-cause finding that has one (added by remedy/). */
   plans?: RemediationPlan[];
   /** Scripts the plans refer to. */

@@ -1,7 +1,7 @@
 // The shape of a diagnosis rule: typed metadata, triggers, bilingual messages, a visitor, and its own
 // valid/invalid test cases (the cases are the rule's documentation; rule-tester.ts runs them).
 
-import type { Confidence, Evidence, Facts, I18nText, LogEntry, Severity } from '../model/types.js';
+import type { Attempt, Confidence, Evidence, Facts, I18nText, LogEntry, Severity } from '../model/types.js';
 
 /** What a rule reports; the engine turns it into a Finding. */
 export interface Report {
@@ -60,7 +60,7 @@ export interface RuleMeta {
    */
   folds?: string[];
   /** Kinds of operation whose outcome this rule's findings state (`sfc` for SFC results). */
-  explains?: ('package' | 'repair' | 'scan' | 'startup' | 'sfc' | 'other')[];
+  explains?: Attempt['kind'][];
   falsePositives?: string[];
   references?: string[];
 }

@@ -15,6 +15,8 @@ import type { WuRecord } from '../parse/windows-update-log.js';
 export interface WuStory {
   attempts: Attempt[];
   findings: Finding[];
+  /** Update GUID of each install attempt (internal: lets downloads see later installs of their update). */
+  updateIds?: Map<Attempt, string>;
 }
 
 /** One install result, whatever log it comes from. */
@@ -33,6 +35,16 @@ interface Install {
   handler: string | null;
   /** Lines that show the failure, the result line last. */
   evidence: Evidence[];
+}
+
+/** One failed or finished download of an update's content. */
+interface Download {
+  updateId: string;
+  title: string | null;
+  time: string;
+  /** Canonical code; `0x00000000` for a finished download. */
+  code: string;
+  evidence: Evidence;
 }
 
 /** One scan for updates. */
@@ -68,6 +80,9 @@ const RE = {
   auDisabled: /AU disabled through (.+)$/,
   found: /Found (\d+) updates and \d+ categories in search|Updates found = (\d+)/,
   wsus: /WSUS server: (.+)$/,
+  // The download manager's verdict on one update; its other `*FAILED*` lines are retries and lookups.
+  downloadFailed:
+    /^\*FAILED\*\s*\[([0-9A-Fa-f]{1,8})\] Error occurred while downloading update|^Error (0x[0-9A-Fa-f]{8}) occurred while downloading update/,
   osVersion: /OS Version = ([\d.]+)/,
 };
 
@@ -303,6 +318,128 @@ function logScans(file: string, records: WuRecord[]): Scan[] {
   return out;
 }
 
+/** Win10: `DownloadManager *FAILED* [code] …` lines naming an update whose title the log gives. */
+function logDownloads(file: string, records: WuRecord[]): Download[] {
+  const names = titles(file, records);
+  const out: Download[] = [];
+  for (const r of records) {
+    if (r.component !== 'DownloadManager' && r.component !== 'DnldMgr') continue;
+    const f = RE.downloadFailed.exec(r.message);
+    if (!f) continue;
+    const code = hex((f[1] ?? f[2])!);
+    if (!code || !isFailureCode(code) || TRANSIENT.has(code)) continue;
+    // A metadata lookup for an update the log never names is background noise, not a download of it.
+    const id = [...r.message.matchAll(RE.guid)].map((g) => g[1]!.toUpperCase()).find((g) => names.has(g));
+    if (!id) continue;
+    out.push({
+      updateId: id,
+      title: names.get(id)!.title,
+      time: shortTime(r.time),
+      code,
+      evidence: ev(file, r),
+    });
+  }
+  return out;
+}
+
+/** Download results from reporting events (`Content Download`, `AGENT_DOWNLOAD_*`). */
+function reportedDownloads(file: string, records: ReRecord[]): Download[] {
+  const out: Download[] = [];
+  for (const r of records) {
+    if (!r.updateId || !(/DOWNLOAD/.test(r.tag) || r.kind === 'Content Download')) continue;
+    if (/STARTED/.test(r.tag)) continue;
+    const failed = /FAILED/.test(r.tag) || r.result === 'Failure';
+    out.push({
+      updateId: r.updateId,
+      title: r.title ?? null,
+      time: shortTime(r.time),
+      code: failed ? (isFailureCode(r.code) ? r.code : E_FAIL) : OK,
+      evidence: ev(file, { line: r.line, text: r.raw }),
+    });
+  }
+  return out;
+}
+
+/**
+ * Download attempts: the failed ones, each `retried` when the same update later downloaded or installed,
+ * and one `wu-download-failed` finding per update and code.
+ */
+function downloadStory(
+  downloads: Download[],
+  installs: Attempt[],
+  installIds: Map<Attempt, string>,
+  nextAttempt: () => string,
+  nextFinding: () => string,
+): WuStory {
+  const attempts: Attempt[] = [];
+  const findings: Finding[] = [];
+  const groups = new Map<string, { d: Download; a: Attempt }[]>();
+  downloads.forEach((d, i) => {
+    if (d.code === OK) return;
+    const laterOk =
+      downloads.slice(i + 1).some((x) => x.updateId === d.updateId && x.code === OK) ||
+      installs.some(
+        (a) => installIds.get(a) === d.updateId && a.outcome === 'succeeded' && (a.end ?? '') >= d.time,
+      );
+    const title = d.title ?? downloads.find((x) => x.updateId === d.updateId && x.title)?.title ?? null;
+    const a = newAttempt(nextAttempt(), d.time, {
+      package: title ?? `update {${d.updateId}}`,
+      kb: kbOf(title ?? ''),
+      kind: isStoreApp(title) ? 'other' : 'download',
+      client: 'Windows Update',
+      end: d.time,
+      result: d.code,
+      outcome: laterOk ? 'retried' : 'failed',
+      evidence: [d.evidence],
+    });
+    attempts.push(a);
+    const key = `${d.updateId}|${d.code}`;
+    groups.set(key, [...(groups.get(key) ?? []), { d, a }]);
+  });
+  for (const list of groups.values()) {
+    const { d, a } = list[list.length - 1]!;
+    const n = list.length;
+    const retried = list.every((x) => x.a.outcome === 'retried');
+    const store = a.kind === 'other';
+    const m = meaning(d.code);
+    const first = list[0]!.d.time;
+    const id = nextFinding();
+    findings.push({
+      id,
+      rule: 'wu-download-failed',
+      messageId: retried ? 'retried' : 'failed',
+      severity: retried || store ? 'info' : 'error',
+      confidence: 'high',
+      code: d.code,
+      codeName: m.name || null,
+      root: !retried && !store,
+      message: {
+        en:
+          `${a.package} failed to download ${n === 1 ? 'once' : `${n} times`} (${first}${n > 1 ? ` … ${d.time}` : ''}) with ${d.code} ${m.name}: ${m.en}.` +
+          (retried ? ' A later download or install of it went through: transient.' : ''),
+        zh:
+          `${a.package} 下载失败 ${n} 次（${first}${n > 1 ? ` 至 ${d.time}` : ''}），错误 ${d.code} ${m.name}：${m.zh}。` +
+          (retried ? '之后的下载或安装已成功，属于暂时性错误。' : ''),
+      },
+      title: { en: 'Windows Update download failed', zh: 'Windows 更新下载失败' },
+      facts: {
+        kb: a.kb ?? undefined,
+        title: a.package ?? undefined,
+        updateId: d.updateId,
+        attempts: String(n),
+        first,
+        last: d.time,
+      },
+      evidence: list.map((x) => x.d.evidence).slice(0, 12),
+      chain: [],
+      attempts: list.map((x) => x.a.id),
+      time: first,
+    });
+    for (const x of list) x.a.findings.push(id);
+  }
+  return { attempts, findings };
+}
+
 /** Attempts for install results, retries marked, and one `wu-install-failed` finding per update and code. */
 function installStory(
   file: string,
@@ -313,6 +450,7 @@ function installStory(
 ): WuStory {
   const attempts: Attempt[] = [];
   const byAttempt = new Map<Attempt, Install>();
+  const updateIds = new Map<Attempt, string>();
   for (const x of installs) {
     const pending = x.code === WU_E_UH_POSTREBOOTSTILLPENDING;
     const outcome: Attempt['outcome'] =
@@ -336,6 +474,7 @@ function installStory(
     });
     attempts.push(a);
     byAttempt.set(a, x);
+    updateIds.set(a, x.updateId);
   }
   // A failure followed by a later attempt at the same update that installed it (or, for a collision or a
   // cancel, by any later attempt) was transient.
@@ -412,7 +551,7 @@ function installStory(
     });
     for (const a of list) a.findings.push(id);
   }
-  return { attempts, findings };
+  return { attempts, findings, updateIds };
 }
 
 /** One `wu-detection-failed` finding when scans failed: how often, the longest run, and the codes. */
@@ -542,6 +681,19 @@ function autoUpdateFinding(file: string, records: WuRecord[], nextFinding: () =>
   };
 }
 
+/** Install attempts and download attempts of one log, downloads knowing which updates later installed. */
+function transfers(
+  file: string,
+  installs: Install[],
+  downloads: Download[],
+  nextAttempt: () => string,
+  nextFinding: () => string,
+): WuStory {
+  const story = installStory(file, installs, 'Windows Update', nextAttempt, nextFinding);
+  const dl = downloadStory(downloads, story.attempts, story.updateIds!, nextAttempt, nextFinding);
+  return { attempts: [...story.attempts, ...dl.attempts], findings: [...story.findings, ...dl.findings] };
+}
+
 /**
  * Reconstructs install attempts and failures from a WindowsUpdate.log: Win10 results from `LogHistory`
  * lines explained by the handler lines before them, Win7 results from its `REPORT EVENT:` lines; scan
@@ -559,8 +711,13 @@ export function wuStory(
     const e = parseReportingFields(r.message.slice('REPORT EVENT:'.length).split('\t'), r.line, r.text);
     if (e) reported.push(e);
   }
-  const installs = [...win10Installs(file, records), ...reportedInstalls(file, reported)];
-  const story = installStory(file, installs, 'Windows Update', nextAttempt, nextFinding);
+  const story = transfers(
+    file,
+    [...win10Installs(file, records), ...reportedInstalls(file, reported)],
+    [...logDownloads(file, records), ...reportedDownloads(file, reported)],
+    nextAttempt,
+    nextFinding,
+  );
   const rScans = reportedScans(file, reported);
   const detection = detectionFinding(rScans.length > 0 ? rScans : logScans(file, records), nextFinding);
   if (detection) story.findings.push(detection);
@@ -576,10 +733,10 @@ export function reportingStory(
   nextAttempt: () => string,
   nextFinding: () => string,
 ): WuStory {
-  const story = installStory(
+  const story = transfers(
     file,
     reportedInstalls(file, records),
-    'Windows Update',
+    reportedDownloads(file, records),
     nextAttempt,
     nextFinding,
   );

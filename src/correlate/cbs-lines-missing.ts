@@ -1,0 +1,110 @@
+// Failures the event log or Windows Update records, whose CBS side is not in the bundle: no CBS log at all,
+// or the CBS logs start after the failure (the lines rotated into CbsPersist files that were not collected)
+// or end before it. The diagnosis then stops at the update-level code; say which logs are missing and what
+// to collect (seed 001: CBS.log had rotated, the event log held 0x80070570).
+
+import type { Finding } from '../model/types.js';
+import { toUtc, writtenMs } from '../timeline/clock.js';
+import { type CrossContext, CBS_KINDS, crossFinding, showTime } from './context.js';
+
+const COLLECT =
+  '%windir%\\Logs\\CBS\\ (CBS.log and every CbsPersist_*.log/.cab), %windir%\\Logs\\DISM\\dism.log, ' +
+  '%windir%\\SoftwareDistribution\\ReportingEvents.log, Get-WindowsUpdateLog output, System and Setup .evtx';
+
+/** A failure this close to a CBS log's first or last line counts as covered by it. */
+const SLACK_MS = 60_000;
+
+export function cbsLinesMissing(ctx: CrossContext): Finding[] {
+  // dism.log does not carry the CBS lines of an update install: only CBS logs count.
+  const cbs = ctx.sources
+    .filter((s) => s.kind === 'cbs')
+    .map((s) => ({
+      s,
+      from: writtenMs(toUtc(s.first, s.utcOffsetMinutes) ?? s.first ?? ''),
+      to: writtenMs(toUtc(s.last, s.utcOffsetMinutes) ?? s.last ?? ''),
+    }))
+    .map((c) => (c.to < c.from ? { ...c, from: c.to, to: c.from } : c));
+  const byId = new Map(ctx.attempts.map((a) => [a.id, a]));
+  type Why = 'none' | 'before' | 'after' | 'gap';
+  const uncovered: { id: string; at: string | null; code: string | null; what: string; why: Why }[] = [];
+  for (const h of ctx.histories) {
+    for (const o of h.occurrences) {
+      if (o.outcome !== 'failed') continue;
+      const members = o.attempts.map((id) => byId.get(id)!);
+      // Told by CBS already, or a failure CBS never sees (a download, a detection): nothing to collect.
+      if (
+        members.some(
+          (a) => a.session || CBS_KINDS.has(ctx.sources.find((s) => s.file === a.file)?.kind ?? ''),
+        )
+      )
+        continue;
+      // Only updates CBS installs (they carry a KB): drivers and feature updates never reach CBS.log.
+      if (!h.kb || !members.some((a) => a.kind === 'package')) continue;
+      const at = writtenMs(o.start ?? '');
+      if (Number.isNaN(at)) continue;
+      if (cbs.some((c) => at >= c.from - SLACK_MS && at <= c.to + SLACK_MS)) continue;
+      const why: Why =
+        cbs.length === 0
+          ? 'none'
+          : cbs.every((c) => at < c.from)
+            ? 'before'
+            : cbs.every((c) => at > c.to)
+              ? 'after'
+              : 'gap';
+      uncovered.push({
+        id: members[0]!.id,
+        at: o.start,
+        code: o.codes[0] ?? null,
+        what: h.kb ?? h.title ?? h.update,
+        why,
+      });
+    }
+  }
+  if (uncovered.length === 0) return [];
+  const first = uncovered[0]!;
+  const earliest =
+    cbs
+      .map((c) => c.s.first)
+      .filter(Boolean)
+      .sort()[0] ?? null;
+  const why: Why = first.why;
+  const list = uncovered
+    .slice(0, 5)
+    .map((u) => `${u.what} ${u.code ?? ''} ${showTime(u.at)}`.replace(/\s+/g, ' '))
+    .join('; ');
+  const reason = {
+    none: { en: 'the bundle holds no CBS log', zh: '日志包中没有 CBS 日志' },
+    before: {
+      en: `the CBS logs in the bundle start later (${earliest}): the lines of the failure have rotated into CbsPersist files that were not collected`,
+      zh: `包中的 CBS 日志开始得更晚（${earliest}）：失败时的记录已轮转进未收集的 CbsPersist 文件`,
+    },
+    after: {
+      en: 'the CBS logs in the bundle end before the failure: they were copied earlier than the failure happened',
+      zh: '包中的 CBS 日志在失败之前就结束了：日志是在失败发生前复制的',
+    },
+    gap: {
+      en: 'the failure falls between the CBS logs in the bundle: the CbsPersist file of that time was not collected',
+      zh: '失败时间落在包中各 CBS 日志之间：当时的 CbsPersist 文件未被收集',
+    },
+  }[why];
+  return [
+    crossFinding({
+      id: ctx.nextId(),
+      rule: 'x-cbs-lines-missing',
+      messageId: why,
+      severity: 'warning',
+      confidence: 'high',
+      root: false,
+      code: first.code,
+      message: {
+        en: `${uncovered.length} failed ${uncovered.length === 1 ? 'install is' : 'installs are'} recorded outside CBS (${list}), but ${reason.en}. The component or file behind the code cannot be named from this bundle: collect ${COLLECT} — right after reproducing the failure.`,
+        zh: `有 ${uncovered.length} 次安装失败记录在 CBS 之外（${list}），但${reason.zh}。仅凭此日志包无法定位错误背后的组件或文件：请在复现失败后立即收集 ${COLLECT}。`,
+      },
+      title: { en: 'CBS lines of the failure are not in the bundle', zh: '日志包缺少失败时的 CBS 记录' },
+      facts: { failures: String(uncovered.length), missing: why, collect: COLLECT },
+      evidence: uncovered.slice(0, 5).flatMap((u) => byId.get(u.id)!.evidence.slice(-1)),
+      attempts: uncovered.map((u) => u.id),
+      time: first.at,
+    }),
+  ];
+}

@@ -1,0 +1,120 @@
+// The bundle's one clock: offsets known from the sources themselves, offsets found by lining up moments two
+// sources both record (labels are not trusted), and offsets borrowed — each said with its basis.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { bestOffset, type ClockMark, settleClocks, toUtc, writtenMs } from './clock.js';
+
+test('written times of every format read alike; toUtc applies written = UTC + offset', () => {
+  assert.equal(writtenMs('2023-05-23 10:02:36'), Date.UTC(2023, 4, 23, 10, 2, 36));
+  assert.equal(writtenMs('2023/05/22 08:22:20.0687608'), Date.UTC(2023, 4, 22, 8, 22, 20, 69));
+  assert.equal(writtenMs('2023-05-22T08:05:28.8710000Z'), Date.UTC(2023, 4, 22, 8, 5, 28, 871));
+  assert.ok(Number.isNaN(writtenMs('not a time')));
+  // cbs02: local 10:02:36 with CSI stamp 16:02:36 → offset −360.
+  assert.equal(toUtc('2023-05-23 10:02:36', -360), '2023-05-23T16:02:36Z');
+  assert.equal(toUtc('2023-07-05 02:12:21.242', 180), '2023-07-04T23:12:21.242Z');
+  assert.equal(toUtc('2023-05-23 10:02:36', null), null);
+  assert.equal(toUtc(null, 0), null);
+});
+
+const ti = (file: string, times: string[]): ClockMark[] => times.map((time) => ({ file, key: 'ti', time }));
+
+test('an export labelled UTC whose events line up with CBS local time is anchored to the CBS offset', () => {
+  // As in the appostarsi bundle: evt01's `Z` times are the machine's local time (UTC−6).
+  const cbs = ti('CBS.log', [
+    '2023-05-23 10:02:36',
+    '2023-05-23 10:24:05',
+    '2023-05-23 10:35:45',
+    '2023-05-23 10:38:38',
+  ]);
+  const events = ti('System.txt', [
+    '2023-05-23T10:24:07.2480000Z',
+    '2023-05-23T10:35:45.6650000Z',
+    '2023-05-23T10:38:39.0000000Z',
+    // Unrelated service events a quarter hour apart must not win.
+    '2023-05-23T10:17:36.0000000Z',
+    '2023-05-23T09:53:05.0000000Z',
+  ]);
+  const clocks = settleClocks(
+    [
+      {
+        file: 'CBS.log',
+        offsetMinutes: -360,
+        basis: 'csi-stamps',
+        first: '2023-05-23 10:02:36',
+        last: '2023-05-23 10:38:38',
+      },
+      {
+        file: 'System.txt',
+        offsetMinutes: 0,
+        basis: 'as-labelled',
+        first: '2023-05-22T08:05:28Z',
+        last: null,
+      },
+      { file: 'dism.log', offsetMinutes: null, basis: 'unknown', first: '2023-05-23 10:16:00', last: null },
+    ],
+    [...cbs, ...events],
+  );
+  const sys = clocks.get('System.txt')!;
+  assert.equal(sys.offsetMinutes, -360);
+  assert.equal(sys.basis, 'anchored');
+  assert.match(
+    sys.note.en,
+    /3 moments also recorded in CBS\.log line up \(the file is labelled UTC\+0: the label is wrong\)/,
+  );
+  assert.equal(clocks.get('CBS.log')!.basis, 'csi-stamps');
+  // A local-time log with nothing to anchor it borrows the nearest known offset, with low confidence.
+  const dism = clocks.get('dism.log')!;
+  assert.deepEqual([dism.offsetMinutes, dism.basis, dism.confidence], [-360, 'assumed', 'low']);
+});
+
+test('a label nothing contradicts stays, said as such; no known clock at all leaves times as written', () => {
+  const labelled = settleClocks(
+    [{ file: 'a.txt', offsetMinutes: 0, basis: 'as-labelled', first: null, last: null }],
+    [],
+  );
+  assert.equal(labelled.get('a.txt')!.basis, 'as-labelled');
+  assert.equal(labelled.get('a.txt')!.confidence, 'medium');
+  const none = settleClocks(
+    [{ file: 'WindowsUpdate.log', offsetMinutes: null, basis: 'unknown', first: null, last: null }],
+    [],
+  );
+  assert.deepEqual(
+    [none.get('WindowsUpdate.log')!.offsetMinutes, none.get('WindowsUpdate.log')!.basis],
+    [null, 'unknown'],
+  );
+});
+
+test('an offset no log of the machine shows is never claimed from matches alone', () => {
+  const clocks = settleClocks(
+    [
+      { file: 'System.evtx', offsetMinutes: 0, basis: 'utc-by-format', first: null, last: null },
+      { file: 'WindowsUpdate.log', offsetMinutes: null, basis: 'unknown', first: null, last: null },
+    ],
+    [
+      { file: 'System.evtx', key: 'install:kb1|0x0', time: '2024-01-16T01:00:00Z' },
+      { file: 'System.evtx', key: 'install:kb2|0x80070490', time: '2024-01-16T02:30:00Z' },
+      { file: 'WindowsUpdate.log', key: 'install:kb1|0x0', time: '2024/01/16 09:00:01.100' },
+      { file: 'WindowsUpdate.log', key: 'install:kb2|0x80070490', time: '2024/01/16 10:30:00.500' },
+    ],
+  );
+  // Candidates are UTC, the label and known offsets: +8 h is none of them, so nothing is claimed.
+  assert.equal(clocks.get('WindowsUpdate.log')!.basis, 'assumed');
+});
+
+test('bestOffset needs two matches and a clear winner among the candidates', () => {
+  const anchors = [
+    { file: 'CBS.log', key: 'ti', ms: Date.UTC(2023, 4, 23, 16, 24, 5) },
+    { file: 'CBS.log', key: 'ti', ms: Date.UTC(2023, 4, 23, 16, 35, 45) },
+  ];
+  const marks = ti('x', ['2023-05-23 10:24:07', '2023-05-23 10:35:46']);
+  assert.deepEqual(bestOffset(anchors, marks, [0, -360]), {
+    offsetMinutes: -360,
+    matches: 2,
+    files: ['CBS.log'],
+  });
+  assert.equal(bestOffset(anchors, marks, [0]), null);
+  assert.equal(bestOffset(anchors, marks.slice(0, 1), [0, -360]), null);
+  // 10 s off is not the same moment.
+  assert.equal(bestOffset(anchors, ti('x', ['2023-05-23 10:24:15', '2023-05-23 10:35:55']), [-360]), null);
+});

@@ -1,0 +1,236 @@
+// One clock for a bundle. Each log writes its own kind of time: CBS.log and dism.log local time (CBS also
+// has CSI `@` UTC stamps that give the offset), binary event logs UTC, event text exports whatever the
+// exporter chose (often local time labelled `Z`), WindowsUpdate.log and Panther logs local time,
+// ReportingEvents.log local time with `+hhmm`. Labels are not trusted: where two sources record the same
+// instant (a TrustedInstaller start and the service-control event it causes; an update's install result in
+// WindowsUpdate.log and its event 19/20), the difference of their written times fixes one offset from the
+// other. What cannot be anchored is assumed from another log of the machine, and said so.
+
+import type { Confidence, I18nText, SourceClock } from '../model/types.js';
+
+/** A moment two sources may both record: same key, same instant. */
+export interface ClockMark {
+  file: string;
+  /** `ti-start`, `install:<title>|<code>`… */
+  key: string;
+  /** Written time, `YYYY-MM-DD HH:MM:SS[.fff]` in the source's own clock. */
+  time: string;
+}
+
+/** What a source says about its own clock before anchoring. */
+export interface ClockHint {
+  file: string;
+  /** Written time = UTC + offset minutes, when the source itself says so. */
+  offsetMinutes: number | null;
+  basis: SourceClock['basis'];
+  /** First and last written times, to pick the nearest log to borrow an offset from. */
+  first: string | null;
+  last: string | null;
+}
+
+export interface SettledClock extends SourceClock {
+  offsetMinutes: number | null;
+}
+
+/** Two marks are the same instant when their written times differ by a whole offset ± this (a service-control
+ * event follows the TrustedInstaller line that causes it within a few seconds; busy logs have other events
+ * of the service a minute away, so a wider window would match noise). */
+const TOLERANCE_MS = 5_000;
+/** Offsets are whole quarter hours (UTC+5:45 exists). */
+const GRID_MS = 15 * 60_000;
+const MAX_OFFSET_MS = 14 * 3600_000;
+
+/** Milliseconds of a written time read as if it were UTC; NaN when unreadable. */
+export function writtenMs(t: string): number {
+  const m = /^(\d{4})[-/](\d\d?)[-/](\d\d?)[ T](\d\d?):(\d\d):(\d\d)(?:[.:](\d{1,7}))?/.exec(t);
+  if (!m) return NaN;
+  const frac = m[7] ? Number(`0.${m[7]}`) * 1000 : 0;
+  return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) + Math.round(frac);
+}
+
+/** ISO UTC of a written time under an offset (`written = UTC + offset`), or null. */
+export function toUtc(written: string | null | undefined, offsetMinutes: number | null): string | null {
+  if (!written || offsetMinutes === null) return null;
+  const ms = writtenMs(written);
+  if (Number.isNaN(ms)) return null;
+  return new Date(ms - offsetMinutes * 60_000).toISOString().replace('.000Z', 'Z');
+}
+
+const RANK: Record<SourceClock['basis'], number> = {
+  'csi-stamps': 0,
+  'written-offset': 0,
+  'utc-by-format': 0,
+  anchored: 1,
+  'as-labelled': 2,
+  assumed: 3,
+  unknown: 4,
+};
+
+const CONFIDENCE: Record<SourceClock['basis'], Confidence> = {
+  'csi-stamps': 'high',
+  'written-offset': 'high',
+  'utc-by-format': 'high',
+  anchored: 'high',
+  'as-labelled': 'medium',
+  assumed: 'low',
+  unknown: 'low',
+};
+
+function fmt(minutes: number): string {
+  const sign = minutes < 0 ? '−' : '+';
+  const a = Math.abs(minutes);
+  return `UTC${sign}${Math.floor(a / 60)}${a % 60 ? `:${String(a % 60).padStart(2, '0')}` : ''}`;
+}
+
+const BASIS_NOTE: Record<string, (h: string) => I18nText> = {
+  'csi-stamps': (h) => ({ en: `${h}, from its CSI UTC stamps`, zh: `${h}，来自 CSI 的 UTC 时间戳` }),
+  'written-offset': (h) => ({ en: `${h}, written on each line`, zh: `${h}，每行自带时区偏移` }),
+  'utc-by-format': (h) => ({ en: `${h}: the format stores UTC`, zh: `${h}：该格式以 UTC 记录时间` }),
+  'as-labelled': (h) => ({
+    en: `${h} as labelled; nothing in the bundle confirms it`,
+    zh: `${h}（按文件标注；包内无其它日志可以印证）`,
+  }),
+  unknown: () => ({
+    en: 'unknown: no other log of the bundle gives the offset; times are as written',
+    zh: '未知：包内没有可换算时区的日志，时间按原文显示',
+  }),
+};
+
+/** A mark placed on UTC (milliseconds), from a source whose offset is known. */
+export interface UtcMark {
+  file: string;
+  key: string;
+  ms: number;
+}
+
+/**
+ * The offset (written = UTC + offset) that best lines up a source's marks with marks already on UTC, with how
+ * many of them it matches; null when no offset is clearly best. Only `candidates` are tried: a log of the
+ * machine is written in UTC, in what its label says, or in a local time another log of the machine shows —
+ * trying every quarter hour would let chance matches of busy logs win.
+ */
+export function bestOffset(
+  anchors: UtcMark[],
+  marks: ClockMark[],
+  candidates: number[],
+): { offsetMinutes: number; matches: number; files: string[] } | null {
+  const allowed = new Set(candidates.map((c) => Math.round((c * 60_000) / GRID_MS)));
+  const byKey = new Map<string, UtcMark[]>();
+  for (const m of anchors) byKey.set(m.key, [...(byKey.get(m.key) ?? []), m]);
+  const votes = new Map<number, number>();
+  const files = new Map<number, Set<string>>();
+  for (const m of marks) {
+    const list = byKey.get(m.key);
+    const ms = writtenMs(m.time);
+    if (!list || Number.isNaN(ms)) continue;
+    // Each mark votes once per offset it can match.
+    const seen = new Set<number>();
+    for (const a of list) {
+      const d = ms - a.ms;
+      if (Math.abs(d) > MAX_OFFSET_MS + TOLERANCE_MS) continue;
+      const grid = Math.round(d / GRID_MS);
+      if (!allowed.has(grid) || Math.abs(d - grid * GRID_MS) > TOLERANCE_MS) continue;
+      files.set(grid, (files.get(grid) ?? new Set()).add(a.file));
+      if (seen.has(grid)) continue;
+      seen.add(grid);
+      votes.set(grid, (votes.get(grid) ?? 0) + 1);
+    }
+  }
+  const ranked = [...votes].sort((x, y) => y[1] - x[1] || Math.abs(x[0]) - Math.abs(y[0]));
+  const [top, second] = ranked;
+  if (!top || top[1] < 2 || (second && second[1] * 2 > top[1])) return null;
+  return { offsetMinutes: (top[0] * GRID_MS) / 60_000, matches: top[1], files: [...files.get(top[0])!] };
+}
+
+/**
+ * Settles every source's offset: known ones first, then anchored ones (repeatedly, so an anchored source
+ * can anchor another), then labelled ones, then borrowed from the nearest log whose offset is known.
+ */
+export function settleClocks(hints: ClockHint[], marks: ClockMark[]): Map<string, SettledClock> {
+  const out = new Map<string, SettledClock>();
+  const marksOf = new Map<string, ClockMark[]>();
+  for (const m of marks) marksOf.set(m.file, [...(marksOf.get(m.file) ?? []), m]);
+  const known = (h: ClockHint): boolean => h.offsetMinutes !== null && RANK[h.basis] === 0;
+  for (const h of hints) {
+    if (!known(h)) continue;
+    out.set(h.file, {
+      offsetMinutes: h.offsetMinutes,
+      basis: h.basis,
+      confidence: CONFIDENCE[h.basis],
+      note: BASIS_NOTE[h.basis]!(fmt(h.offsetMinutes!)),
+    });
+  }
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const h of hints) {
+      if (out.has(h.file) || !marksOf.has(h.file)) continue;
+      // Every mark of every source whose clock is settled, on UTC: together they outvote chance matches.
+      const anchors: UtcMark[] = [];
+      for (const [file, clock] of out) {
+        if (clock.offsetMinutes === null || clock.basis === 'assumed') continue;
+        for (const m of marksOf.get(file) ?? [])
+          anchors.push({ file, key: m.key, ms: writtenMs(m.time) - clock.offsetMinutes * 60_000 });
+      }
+      const candidates = [0, ...(h.offsetMinutes === null ? [] : [h.offsetMinutes])];
+      for (const c of out.values()) if (c.offsetMinutes !== null) candidates.push(c.offsetMinutes);
+      const found = bestOffset(anchors, marksOf.get(h.file)!, candidates);
+      if (!found) continue;
+      const best = { from: found.files.join(', '), offset: found.offsetMinutes, matches: found.matches };
+      const hh = fmt(best.offset);
+      const labelled = h.offsetMinutes !== null && h.offsetMinutes !== best.offset;
+      out.set(h.file, {
+        offsetMinutes: best.offset,
+        basis: 'anchored',
+        confidence: best.matches >= 3 ? 'high' : 'medium',
+        note: {
+          en: `${hh}: ${best.matches} moments also recorded in ${best.from} line up${labelled ? ` (the file is labelled ${fmt(h.offsetMinutes!)}: the label is wrong)` : ''}`,
+          zh: `${hh}：与 ${best.from} 中 ${best.matches} 个相同时刻对齐${labelled ? `（文件标注为 ${fmt(h.offsetMinutes!)}，标注有误）` : ''}`,
+        },
+      });
+      changed = true;
+    }
+  }
+  for (const h of hints) {
+    if (out.has(h.file) || h.offsetMinutes === null) continue;
+    out.set(h.file, {
+      offsetMinutes: h.offsetMinutes,
+      basis: 'as-labelled',
+      confidence: CONFIDENCE['as-labelled'],
+      note: BASIS_NOTE['as-labelled']!(fmt(h.offsetMinutes)),
+    });
+  }
+  // Local-time logs without anchors: the offset of the log of the machine nearest in time.
+  const firm = [...out].filter(([, c]) => c.basis !== 'as-labelled' && c.offsetMinutes !== null);
+  for (const h of hints) {
+    if (out.has(h.file)) continue;
+    const at = writtenMs(h.first ?? '');
+    const nearest = firm
+      .map(([file, c]) => {
+        const o = hints.find((x) => x.file === file);
+        const mid = (writtenMs(o?.first ?? '') + writtenMs(o?.last ?? '')) / 2;
+        return { file, c, d: Number.isNaN(at) || Number.isNaN(mid) ? Infinity : Math.abs(mid - at) };
+      })
+      .sort((x, y) => x.d - y.d)[0];
+    if (!nearest) {
+      out.set(h.file, {
+        offsetMinutes: null,
+        basis: 'unknown',
+        confidence: 'low',
+        note: BASIS_NOTE.unknown!(''),
+      });
+      continue;
+    }
+    const hh = fmt(nearest.c.offsetMinutes!);
+    out.set(h.file, {
+      offsetMinutes: nearest.c.offsetMinutes,
+      basis: 'assumed',
+      confidence: 'low',
+      note: {
+        en: `${hh} assumed: the offset of ${nearest.file}, the nearest log of the machine with a known clock`,
+        zh: `${hh}（推定）：取自时间最接近且时区已知的日志 ${nearest.file}`,
+      },
+    });
+  }
+  return out;
+}
