@@ -20,6 +20,7 @@ import { detectWindowsUpdateLog, parseWindowsUpdateLog } from '../parse/windows-
 import { detectReportingEvents, parseReportingEvents } from '../parse/reporting-events.js';
 import { reportingStory, wuStory } from '../timeline/wu-story.js';
 import { CbsLineParser, detectCbs } from '../parse/cbs.js';
+import { OverlapFilter } from '../ingest/overlap.js';
 import { Engine, type TrackedFinding } from '../rules/engine.js';
 import type { TrackedAttempt } from '../timeline/cbs-attempts.js';
 import { VERSION } from '../version.js';
@@ -287,19 +288,43 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
   logs.sort(
     (a, b) => (a.first ?? '').localeCompare(b.first ?? '') || a.input.name.localeCompare(b.input.name),
   );
-  for (const { input: c, kind } of logs) {
+  // CBS logs overlap when a bundle holds copies or logs copied at different times: repeated lines read once.
+  const cbsLogs = logs.filter((l) => l.kind === 'cbs');
+  const overlap = cbsLogs.length > 1 ? new OverlapFilter() : null;
+  for (const { input: c, kind, first } of logs) {
     const base = done;
     try {
+      const later = cbsLogs
+        .filter((l) => l.input !== c && (l.first ?? '') >= (first ?? ''))
+        .map((l) => l.first);
+      const repeats =
+        kind === 'cbs' ? overlap?.begin(later.filter((f): f is string => !!f).sort()[0] ?? null) : undefined;
       const sniff = sniffEncoding(c.head().subarray(0, 4096));
       const parser = new CbsLineParser(c.name, sniff.encoding === '8bit' ? '8bit' : 'utf8-bom', (e) => {
         if (e.time && TI_MARK.test(e.message)) marks.push({ file: c.name, key: 'ti', time: e.time });
         engine.push(e);
       });
-      const stats = c.readLines((b, s, e, n) => parser.onLine(b, s, e, n), {
+      const onLine = repeats
+        ? (b: Buffer, s: number, e: number, n: number) => {
+            if (!repeats.skip(b, s, e)) parser.onLine(b, s, e, n);
+          }
+        : (b: Buffer, s: number, e: number, n: number) => parser.onLine(b, s, e, n);
+      const stats = c.readLines(onLine, {
         maxLineBytes: opts.maxLineBytes,
         onProgress: (r) => opts.onProgress?.(base + r, total),
       });
       parser.finish();
+      const skipped = repeats?.end() ?? 0;
+      if (skipped > 0) {
+        diagnostics.push({
+          level: 'info',
+          file: c.name,
+          message:
+            skipped >= stats.lines
+              ? `every line is also in an earlier CBS log of the bundle: read once`
+              : `${skipped} lines are also in an earlier CBS log of the bundle (same time, same text): read once`,
+        });
+      }
       lines += stats.lines;
       entries += parser.stats.entries;
       if (stats.problem)
@@ -339,6 +364,14 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
       diagnostics.push({ level: 'error', file: c.name, message: `cannot read: ${(err as Error).message}` });
     }
     done += c.bytes;
+  }
+  if (overlap?.full) {
+    diagnostics.push({
+      level: 'warning',
+      file: input,
+      message:
+        'the CBS logs overlap by more than 2,000,000 lines: later overlaps were not looked for and may be read twice',
+    });
   }
   listed.close();
   engine.finish();

@@ -1,0 +1,84 @@
+// Overlap between CBS logs of one machine: CBS.log and its rotated CbsPersist_*.log/.cab normally follow
+// each other, but bundles hold copies (the .cab and the .log extracted from it, `CBS (2).log`, an `[SR]`
+// extract beside the full log) and logs copied at different moments share their tails. Logs are read
+// oldest first; lines of a later log that an earlier one already held, at the same time, are read once.
+// Works on raw line bytes: no string is made for lines outside the overlapping time window.
+
+const TS_LEN = 19; // `2023-05-23 10:02:36`
+
+function isDigit(c: number | undefined): boolean {
+  return c !== undefined && c >= 0x30 && c <= 0x39;
+}
+
+/** True when the line starts with a `YYYY-MM-DD HH:MM:SS` stamp. */
+function stamped(b: Buffer, s: number, e: number): boolean {
+  return e - s >= TS_LEN && isDigit(b[s]) && b[s + 4] === 0x2d && b[s + 10] === 0x20 && b[s + 13] === 0x3a;
+}
+
+/** 32-bit FNV-1a of the bytes plus the length above bit 32: a 52-bit line key. */
+function lineKey(b: Buffer, s: number, e: number): number {
+  let h = 0x811c9dc5;
+  for (let i = s; i < e; i++) {
+    h ^= b[i]!;
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) + Math.min(e - s, 0xfffff) * 0x100000000;
+}
+
+/** Keys kept at most (about 80 MB of Set entries); past it, later overlaps are read twice, and said so. */
+const MAX_KEYS = 2_000_000;
+
+export class OverlapFilter {
+  private readonly keys = new Set<number>();
+  /** Latest timestamp of the logs read so far (raw bytes), or null. */
+  private highWater: Buffer | null = null;
+  full = false;
+
+  /**
+   * Line hook for one log: `windowStart` is the first timestamp of any later log (lines from it on are
+   * remembered); returns a function telling whether a line repeats an earlier log (skip it), and the count
+   * of lines skipped so far.
+   */
+  begin(windowStart: string | null): {
+    skip: (b: Buffer, s: number, e: number) => boolean;
+    /** Call after the log's last line: returns how many lines were skipped as repeats. */
+    end: () => number;
+  } {
+    const from = windowStart ? Buffer.from(windowStart.slice(0, TS_LEN), 'latin1') : null;
+    const upTo = this.highWater;
+    let last: Buffer | null = null;
+    let skipped = 0;
+    // A continuation line goes with its stamped line.
+    let skipping = false;
+    const skip = (b: Buffer, s: number, e: number): boolean => {
+      if (!stamped(b, s, e)) {
+        if (skipping) skipped++;
+        return skipping;
+      }
+      const ts = b.subarray(s, s + TS_LEN);
+      if (!last || Buffer.compare(ts, last) > 0) last = Buffer.from(ts);
+      skipping = false;
+      let key: number | null = null;
+      if (upTo && Buffer.compare(ts, upTo) <= 0) {
+        key = lineKey(b, s, e);
+        if (this.keys.has(key)) {
+          skipped++;
+          skipping = true;
+          return true;
+        }
+      }
+      if (from && Buffer.compare(ts, from) >= 0) {
+        if (this.keys.size < MAX_KEYS) this.keys.add(key ?? lineKey(b, s, e));
+        else this.full = true;
+      }
+      return false;
+    };
+    return {
+      skip,
+      end: () => {
+        if (last && (!this.highWater || Buffer.compare(last, this.highWater) > 0)) this.highWater = last;
+        return skipped;
+      },
+    };
+  }
+}
