@@ -11,6 +11,8 @@ import { analyzePath } from '../analyze/analyze.js';
 import { packageRoot } from '../knowledge/paths.js';
 import type { Diagnosis } from '../model/types.js';
 import { CROSS_CHECKS } from './cross-checks.js';
+import { renderText } from '../report/terminal.js';
+import { renderMarkdown } from '../report/markdown.js';
 
 const root = packageRoot();
 const corpus = join(root, '..', 'shared', 'corpus');
@@ -182,6 +184,20 @@ test('appostarsi: ten logs of one machine read as one bundle tell one story', ()
       (f) => f.rule === 'x-update-failed-repeatedly' && /Windows 11/.test(f.message.en),
     );
     assert.equal(up?.facts.failures, '3');
+    // The reports show the histories and each source's clock.
+    const zh = renderText(d, { lang: 'zh', color: false });
+    assert.match(zh, /各日志中的更新历史 \(\d+\)/);
+    assert.match(zh, /KB5026361\)：尝试 2 次，失败 2 次 — 2023-05-22T14:33:44Z 下载 失败 0x80070003/);
+    assert.match(
+      zh,
+      /evt01-system-events\.txt — events; 时钟: UTC−6：与 cbs02-CBS_5_23\.log 中 2 个相同时刻对齐/,
+    );
+    const md = renderMarkdown(d, { lang: 'en' });
+    assert.match(md, /## Update history across logs/);
+    assert.match(
+      md,
+      /wu01-WindowsUpdate\.log.*clock: UTC−6: 24 moments also recorded in evt01-system-events\.txt line up/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

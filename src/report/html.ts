@@ -3,7 +3,7 @@
 // escapeHtml, so hostile log text (`<script>`, quotes) shows as text.
 
 import type { Diagnosis, Finding, Lang, RemediationPlan } from '../model/types.js';
-import { attemptText, factKeys, label } from './labels.js';
+import { attemptText, clockText, factKeys, historiesToShow, historyText, label } from './labels.js';
 
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(s: string): string {
@@ -94,7 +94,13 @@ export function renderHtml(d: Diagnosis, opts: { lang: Lang }): string {
     )
     .join('\n');
   const sources = d.sources
-    .map((s) => `<li><code>${e(s.file)}</code> — ${e(s.kind)}, ${s.lines} lines, ${e(s.encoding)}</li>`)
+    .map((s) => {
+      const clock = clockText(s, lang);
+      return `<li><code>${e(s.file)}</code> — ${e(s.kind)}, ${s.lines} lines, ${e(s.encoding)}${clock ? `; ${e(label('clock', lang))}: ${e(clock)}` : ''}</li>`;
+    })
+    .join('');
+  const histories = historiesToShow(d.updates)
+    .map((h) => `<li>${e(historyText(h, lang))}</li>`)
     .join('');
   const diags = d.diagnostics
     .map(
@@ -119,6 +125,7 @@ ${ops ? `<h2>${e(label('operations', lang))}</h2><table><tr><th>${e(label('time'
 ${findings ? `<h2>${e(label('findings', lang))}</h2>${findings}` : ''}
 ${plans ? `<h2>${e(label('plan', lang))}</h2>${plans}` : ''}
 ${scripts ? `<h2>${e(label('scripts', lang))}</h2><p>${e(label('review', lang))}</p>${scripts}` : ''}
+${histories ? `<h2>${e(label('updates', lang))}</h2><ul>${histories}</ul>` : ''}
 <h2>${e(label('sources', lang))}</h2><ul>${sources}</ul>
 ${diags ? `<h2>${e(label('diagnostics', lang))}</h2><ul>${diags}</ul>` : ''}
 <p class="meta">${e(label('generated', lang))} ${e(d.tool.version)}</p>

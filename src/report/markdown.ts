@@ -3,7 +3,7 @@
 // and fenced blocks, so Markdown in a log line is shown, not interpreted.
 
 import type { Diagnosis, Finding, Lang } from '../model/types.js';
-import { attemptText, factKeys, label } from './labels.js';
+import { attemptText, clockText, factKeys, historiesToShow, historyText, label } from './labels.js';
 
 /** Wraps text in a code span that its own backticks cannot close. */
 function code(s: string): string {
@@ -129,11 +129,19 @@ export function renderMarkdown(d: Diagnosis, opts: { lang: Lang }): string {
       out.push(fenced(s.content.split(/\r?\n/), s.shell === 'powershell' ? 'powershell' : 'bat'), '');
     }
   }
+  const hs = historiesToShow(d.updates);
+  if (hs.length > 0) {
+    out.push(`## ${label('updates', lang)}`, '');
+    for (const h of hs) out.push(`- ${text(historyText(h, lang))}`);
+    out.push('');
+  }
   out.push(`## ${label('sources', lang)}`, '');
-  for (const s of d.sources)
+  for (const s of d.sources) {
+    const clock = clockText(s, lang);
     out.push(
-      `- ${code(s.file)} — ${s.kind}, ${s.lines} lines, ${s.encoding}${s.first ? `, ${s.first} … ${s.last ?? ''}` : ''}`,
+      `- ${code(s.file)} — ${s.kind}, ${s.lines} lines, ${s.encoding}${s.first ? `, ${s.first} … ${s.last ?? ''}` : ''}${clock ? `; ${label('clock', lang)}: ${text(clock)}` : ''}`,
     );
+  }
   if (d.diagnostics.length > 0) {
     out.push('', `## ${label('diagnostics', lang)}`, '');
     for (const x of d.diagnostics)

@@ -3,6 +3,7 @@
 // untrusted: control characters are neutralised so a log cannot drive the terminal.
 
 import type { Attempt, Diagnosis, Finding, Lang } from '../model/types.js';
+import { clockText, historiesToShow, historyText, label } from './labels.js';
 
 export interface TextOptions {
   lang: Lang;
@@ -127,6 +128,23 @@ export function renderText(d: Diagnosis, opts: TextOptions): string {
     out.push(bold(`${t('operations')} (${ops.length})`));
     for (const a of ops.slice(0, 40)) out.push('  ' + attemptLine(a, lang, { red, dim }));
     if (ops.length > 40) out.push(dim(`  … ${ops.length - 40}`));
+    out.push('');
+  }
+  const hs = historiesToShow(d.updates);
+  if (hs.length > 0) {
+    out.push(bold(`${label('updates', lang)} (${hs.length})`));
+    for (const h of hs)
+      out.push(`  ${h.lastOutcome === 'failed' ? red('✗') : '•'} ${safeText(historyText(h, lang))}`);
+    out.push('');
+  }
+  if (d.sources.length > 1) {
+    out.push(bold(label('sources', lang)));
+    for (const s of d.sources) {
+      const clock = clockText(s, lang);
+      out.push(
+        `  ${safeText(s.file)} — ${s.kind}${clock ? dim(`; ${label('clock', lang)}: ${safeText(clock)}`) : ''}`,
+      );
+    }
     out.push('');
   }
   if (d.diagnostics.length > 0) {
