@@ -20,6 +20,19 @@ import { detectWindowsUpdateLog, parseWindowsUpdateLog } from '../parse/windows-
 import { detectReportingEvents, parseReportingEvents } from '../parse/reporting-events.js';
 import { reportingStory, wuStory } from '../timeline/wu-story.js';
 import { CbsLineParser, detectCbs } from '../parse/cbs.js';
+import { detectDismConsole, parseDismConsole, type DismRun } from '../parse/dism-console.js';
+import { detectSfcConsole, parseSfcConsole } from '../parse/sfc-console.js';
+import { detectPackageList, parsePackageList, type PackageEntry } from '../parse/package-list.js';
+import { detectOsVersion, parseOsVersions, type OsVersion } from '../parse/os-version.js';
+import { detectRegistryExport, parseRegistryExport, windowsUpdatePolicy } from '../parse/registry-export.js';
+import { detectFileHash, parseFileHashes, type FileHash } from '../parse/file-hash.js';
+import {
+  buildsFromCaptures,
+  dismConsoleFindings,
+  pendingPackages,
+  sfcConsoleFindings,
+  type ReportedBuild,
+} from '../timeline/outputs-story.js';
 import { OverlapFilter } from '../ingest/overlap.js';
 import { Engine, type TrackedFinding } from '../rules/engine.js';
 import type { TrackedAttempt } from '../timeline/cbs-attempts.js';
@@ -59,6 +72,11 @@ type Kind =
   | 'setup'
   | 'windowsupdate'
   | 'reportingevents'
+  | 'console'
+  | 'osversion'
+  | 'registry'
+  | 'packages'
+  | 'filehash'
   | 'unknown'
   | 'binary'
   | 'empty';
@@ -88,6 +106,12 @@ function sniffKind(head: Buffer, bytes: number): Kind {
   ).length;
   if (detectCbs(stripped) > 0.2) return dismLines > stripped.length * 0.3 ? 'dism' : 'cbs';
   if (dismLines > 10) return 'dism';
+  // Captured command outputs. A `reg query` of CurrentVersion is a version capture before a registry one.
+  if (detectDismConsole(decoded) || detectSfcConsole(decoded)) return 'console';
+  if (detectPackageList(decoded)) return 'packages';
+  if (detectOsVersion(decoded)) return 'osversion';
+  if (detectRegistryExport(decoded)) return 'registry';
+  if (detectFileHash(decoded)) return 'filehash';
   return 'unknown';
 }
 
@@ -132,6 +156,10 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
   // The bundle's one clock: what each source says of its own offset, and moments two sources both record.
   const hints: ClockHint[] = [];
   const marks: ClockMark[] = [];
+  // What captured command outputs say.
+  const reportedBuilds: ReportedBuild[] = [];
+  const fileHashes: (FileHash & { file: string })[] = [];
+  let policy: PolicyFacts | null = null;
   let done = 0;
   for (const c of candidates) {
     let kind: Kind;
@@ -229,6 +257,36 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
       hints.push(
         hintOf(sources[sources.length - 1]!, labelledUtc ? 0 : null, labelledUtc ? 'as-labelled' : 'unknown'),
       );
+      done += c.bytes;
+    } else if (
+      (kind === 'console' ||
+        kind === 'osversion' ||
+        kind === 'registry' ||
+        kind === 'packages' ||
+        kind === 'filehash') &&
+      c.bytes <= MAX_TEXT_OUTPUT
+    ) {
+      const text = decodeText(c.readAll(MAX_TEXT_OUTPUT));
+      const nextF = (): string => `fe${++eventFindings}`;
+      let dism: DismRun[] = [];
+      let versions: OsVersion[] = [];
+      let packages: PackageEntry[] = [];
+      if (kind === 'console') {
+        dism = parseDismConsole(text);
+        wuFindings.push(...dismConsoleFindings(c.name, text, dism, nextF));
+        wuFindings.push(...sfcConsoleFindings(c.name, text, parseSfcConsole(text), nextF));
+      } else if (kind === 'osversion') {
+        versions = parseOsVersions(text);
+      } else if (kind === 'packages') {
+        packages = parsePackageList(text);
+        wuFindings.push(...pendingPackages(c.name, text, packages, nextF));
+      } else if (kind === 'registry') {
+        policy = policyFacts(c.name, text, windowsUpdatePolicy(parseRegistryExport(text))) ?? policy;
+      } else {
+        fileHashes.push(...parseFileHashes(text).map((h) => ({ ...h, file: c.name })));
+      }
+      reportedBuilds.push(...buildsFromCaptures(c.name, versions, dism, packages));
+      sources.push(wholeSource(c, kind, text.split(/\r?\n/).length, sniffEncoding(head).encoding));
       done += c.bytes;
     } else if (kind === 'systeminfo' && c.bytes <= MAX_TEXT_OUTPUT) {
       const text = decodeText(c.readAll(MAX_TEXT_OUTPUT));
@@ -392,7 +450,7 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
     sources,
     diagnostics,
     systemInfos,
-    { attempts: extraAttempts, findings: extraFindings, hints, marks, policy: null },
+    { attempts: extraAttempts, findings: extraFindings, hints, marks, policy, fileHashes, reportedBuilds },
     {
       bytes: total,
       lines,
@@ -409,6 +467,33 @@ const TI_SERVICE = /TrustedInstaller|Windows Modules Installer|Windows 模块安
 
 function hintOf(s: SourceInfo, offsetMinutes: number | null, basis: ClockHint['basis']): ClockHint {
   return { file: s.file, offsetMinutes, basis, first: s.first, last: s.last };
+}
+
+/** The Windows Update policy a registry export sets, with the lines that set it; null when it sets none. */
+function policyFacts(
+  file: string,
+  text: string,
+  p: ReturnType<typeof windowsUpdatePolicy>,
+): PolicyFacts | null {
+  if (Object.values(p).every((v) => v === null)) return null;
+  const lines = text.split(/\r?\n/);
+  // The values the WSUS check reasons with are its evidence.
+  const cited = [
+    p.wuServer,
+    p.useWUServer,
+    p.doNotConnectToWindowsUpdateInternetLocations,
+    p.disableWindowsUpdateAccess,
+  ];
+  return {
+    wuServer: p.wuServer?.value ?? null,
+    useWuServer: p.useWUServer ? p.useWUServer.value === 1 : null,
+    noInternetFallback:
+      p.doNotConnectToWindowsUpdateInternetLocations?.value === 1 ||
+      p.disableWindowsUpdateAccess?.value === 1,
+    evidence: cited
+      .filter((v): v is NonNullable<typeof v> => v !== null)
+      .map((v) => ({ file, line: v.line, text: (lines[v.line - 1] ?? '').trim() })),
+  };
 }
 
 /** The offset most lines carry (`+0300` → 180), or null. */
@@ -461,6 +546,8 @@ function assemble(
     hints: ClockHint[];
     marks: ClockMark[];
     policy: PolicyFacts | null;
+    fileHashes: (FileHash & { file: string })[];
+    reportedBuilds: ReportedBuild[];
   },
   stats: Diagnosis['stats'],
 ): Diagnosis {
@@ -502,6 +589,7 @@ function assemble(
     findings: [...engine.findings, ...extra.findings],
     sources,
     policy: extra.policy,
+    fileHashes: extra.fileHashes,
     nextId: () => `x${++crossSeq}`,
   });
   // A cross-source root explains its attempts first.
@@ -596,7 +684,7 @@ function assemble(
   let seq = Math.max(0, ...findings.map((f) => Number(f.id.slice(1)) || 0));
   enrichWithKnowledge(
     d,
-    { installedRollups: engine.tracker.installedRollups, systemInfos },
+    { installedRollups: engine.tracker.installedRollups, systemInfos, reportedBuilds: extra.reportedBuilds },
     () => `f${++seq}`,
   );
   const moving = movingCorruption(d.findings, () => `f${++seq}`);

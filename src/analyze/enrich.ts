@@ -14,6 +14,7 @@ import {
 } from '../knowledge/builds.js';
 import { LCU_PACKAGE } from '../timeline/cbs-attempts.js';
 import type { SystemInfo } from '../parse/systeminfo.js';
+import type { ReportedBuild } from '../timeline/outputs-story.js';
 
 function ref(u: UpdateInfo): UpdateRef {
   return { kb: u.kb, build: u.build, date: u.date, kind: u.kind, confidence: u.confidence };
@@ -38,6 +39,8 @@ function rollupBuild(pkg: string | null): string | null {
 export interface BuildEvidence {
   installedRollups: Map<string, { line: number; file: string }>;
   systemInfos: SystemInfo[];
+  /** Builds captured outputs report (`ver`, winver, DISM image version, package lists). */
+  reportedBuilds?: ReportedBuild[];
 }
 
 /** The newest cumulative update in a systeminfo hotfix list, with the build it brings. */
@@ -70,6 +73,13 @@ export function enrichWithKnowledge(d: Diagnosis, ev: BuildEvidence, nextId: () 
     d.machine.osBuild = listed.build;
     d.machine.osBuildSource = `systeminfo: hotfix list (${listed.kb} is the newest cumulative update listed)`;
     const u = updateByKb(listed.kb);
+    d.machine.lastUpdate = u ? ref(u) : null;
+  }
+  for (const r of ev.reportedBuilds ?? []) {
+    if (d.machine.osBuild && compareBuilds(r.build, d.machine.osBuild) <= 0) continue;
+    d.machine.osBuild = r.build;
+    d.machine.osBuildSource = r.source;
+    const u = updateForBuild(r.build);
     d.machine.lastUpdate = u ? ref(u) : null;
   }
   if (d.machine.servicingStack) {

@@ -3,6 +3,7 @@
 // Windows Update policy when a registry export gave it.
 
 import type { Attempt, Finding, SourceInfo, UpdateHistory } from '../model/types.js';
+import type { FileHash } from '../parse/file-hash.js';
 
 /** Windows Update policy values found in a registry export, with where each was read. */
 export interface PolicyFacts {
@@ -20,6 +21,8 @@ export interface CrossContext {
   findings: Finding[];
   sources: SourceInfo[];
   policy: PolicyFacts | null;
+  /** Hashes from captured Get-FileHash / certutil outputs, with the file they were read from. */
+  fileHashes: (FileHash & { file: string })[];
   nextId: () => string;
 }
 

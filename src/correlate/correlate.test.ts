@@ -121,6 +121,77 @@ test('seed 001: event-log failures of KB5015811 before the CBS.log in the bundle
   );
 });
 
+test('WSUS policy (a .reg export, UTF-16) and failed detections with 0x80072ee2 → the WSUS server first', () => {
+  const reg = readFileSync(join(root, 'fixtures', 'outputs', 'wu-policy.reg'));
+  const re = readFileSync(join(corpus, 're01-dcheva-reportingevents-detect-80072ee2', 'ReportingEvents.log'));
+  bundle(
+    [
+      ['policy.reg', reg],
+      ['ReportingEvents.log', re],
+    ],
+    (d) => {
+      const x = d.findings.find((f) => f.rule === 'x-wsus-download-failed');
+      assert.ok(x, d.findings.map((f) => f.rule).join(', '));
+      assert.equal(x.root, true);
+      assert.equal(x.facts.wuServer, 'http://wsus01.corp.example:8530');
+      assert.equal(x.messageId, 'noFallback');
+      assert.match(x.facts.codes ?? '', /0x80072ee2/);
+      // The policy lines are the evidence: WUServer (line 4) and UseWUServer.
+      const lines = x.evidence.filter((e) => e.file === 'policy.reg').map((e) => e.text);
+      assert.ok(lines.some((l) => l.startsWith('"WUServer"=')));
+      assert.ok(lines.some((l) => l.startsWith('"UseWUServer"=dword:00000001')));
+    },
+  );
+  // Without the policy the same failures say nothing about WSUS.
+  bundle([['ReportingEvents.log', re]], (d) => {
+    assert.ok(!d.findings.some((f) => f.rule === 'x-wsus-download-failed'));
+  });
+});
+
+test('Get-FileHash of a replacement set against the hash CBS expects (seed 003 manifest)', () => {
+  const cbs = readFileSync(join(root, 'fixtures', 'seeds', 'seed-003-manifest-hash.log'));
+  const expected = '72731cc3a869e9b445f466479fdcf44cf694e717e807e3277c229cb960316102';
+  const actual = '1aaa57c006a57122483d08d37341e401fca266c6a93468ae49dde6f3281db5a0';
+  const table = (rows: [string, string][]): string =>
+    [
+      '',
+      'Algorithm       Hash                                                                   Path',
+      '---------       ----                                                                   ----',
+      ...rows.map(([h, p]) => `SHA256          ${h.toUpperCase()}       ${p}`),
+      '',
+    ].join('\r\n');
+  bundle(
+    [
+      ['CBS.log', cbs],
+      [
+        'hashes.txt',
+        table([
+          [expected, 'D:\\fix\\healthy.manifest'],
+          [actual, 'C:\\Windows\\WinSxS\\Manifests\\broken.manifest'],
+        ]),
+      ],
+    ],
+    (d) => {
+      const xs = d.findings
+        .filter((f) => f.rule === 'x-file-hash-check')
+        .sort((a, b) => a.evidence[0]!.line - b.evidence[0]!.line);
+      assert.deepEqual(
+        xs.map((f) => [f.messageId, f.facts.path]),
+        [
+          ['expected', 'D:\\fix\\healthy.manifest'],
+          ['actual', 'C:\\Windows\\WinSxS\\Manifests\\broken.manifest'],
+        ],
+      );
+      assert.match(xs[0]!.message.zh, /此副本可以用于替换/);
+      assert.equal(xs[1]!.severity, 'warning');
+      assert.deepEqual(
+        xs.map((f) => f.evidence[0]!.line),
+        [4, 5],
+      );
+    },
+  );
+});
+
 test('corpus evtx01: KB4025342 fails four times with 0x80248007; no CBS log in the bundle', () => {
   const d = analyzePath(join(corpus, 'evtx01-omerbenamram-w10-1703-kb4025342-80248007'));
   const h = d.updates?.find((u) => u.kb === 'KB4025342');
