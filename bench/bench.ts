@@ -65,9 +65,21 @@ async function build(): Promise<void> {
 }
 
 /**
- * A collector-style bundle: the big log as CBS/CBS.log and again as CBS/CbsPersist_*.log, plus the
- * corpus' other logs (2× the target, uncompressed), deflated by fflate's streaming zip writer.
+ * A collector-style bundle: the big log as CBS/CBS.log and again as CBS/CbsPersist_*.log (its years moved
+ * back a century, so it is an older, rotated log and not a copy: copies are read once), plus the corpus'
+ * other logs (2× the target, uncompressed), deflated by fflate's streaming zip writer.
  */
+/** `2023-05-23 …` at a line start becomes `1923-05-23 …` (a stamp cut by the chunk edge stays). */
+function ageStamps(chunk: Buffer): void {
+  for (let i = 0; i + 1 < chunk.length; i++) {
+    if (i > 0 && chunk[i - 1] !== 0x0a) continue;
+    if (chunk[i] === 0x32 && chunk[i + 1] === 0x30) {
+      chunk[i] = 0x31;
+      chunk[i + 1] = 0x39;
+    }
+  }
+}
+
 function buildBundle(): void {
   if (existsSync(bundle)) return;
   const fd = openSync(bundle, 'w');
@@ -75,17 +87,21 @@ function buildBundle(): void {
     if (err) throw err;
     writeSync(fd, data);
   });
-  const addFile = (name: string, path: string): void => {
+  const addFile = (name: string, path: string, older = false): void => {
     const entry = new ZipDeflate(name, { level: 6 });
     zip.add(entry);
     const src = openSync(path, 'r');
     const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
     let n: number;
-    while ((n = readSync(src, buf, 0, buf.length, null)) > 0) entry.push(new Uint8Array(buf.subarray(0, n)));
+    while ((n = readSync(src, buf, 0, buf.length, null)) > 0) {
+      const chunk = buf.subarray(0, n);
+      if (older) ageStamps(chunk);
+      entry.push(new Uint8Array(chunk));
+    }
     entry.push(new Uint8Array(0), true);
     closeSync(src);
   };
-  addFile('CBS/CbsPersist_20230101000000.log', bigLog);
+  addFile('CBS/CbsPersist_20230101000000.log', bigLog, true);
   addFile('CBS/CBS.log', bigLog);
   addFile('DISM/dism.log', join(corpus, 'dism03-appostarsi-w10-multi', 'dism_5_23.log'));
   addFile(

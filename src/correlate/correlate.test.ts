@@ -250,11 +250,19 @@ test('appostarsi: ten logs of one machine read as one bundle tell one story', ()
         ['download', '0x8007000d'],
       ],
     );
-    // The Windows 11 upgrade fails three times in the event log.
-    const up = d.findings.find(
-      (f) => f.rule === 'x-update-failed-repeatedly' && /Windows 11/.test(f.message.en),
+    // The Windows 11 upgrade fails four times: once from media (setupact.log, 0x8007000D in Safe OS), then
+    // three times through Windows Update (events 20): one history for both names of the upgrade.
+    const up = d.updates?.find((u) => u.update === 'Windows feature upgrade / setup (10.0.22621.1)');
+    assert.deepEqual(
+      up?.occurrences.map((o) => [o.files[0], o.codes[0]]),
+      [
+        ['setup01-setupact.log', '0x8007000d'],
+        ['evt01-system-events.txt', '0xc1900131'],
+        ['evt01-system-events.txt', '0x80070002'],
+        ['evt01-system-events.txt', '0x80070570'],
+      ],
     );
-    assert.equal(up?.facts.failures, '3');
+    assert.ok(d.findings.some((f) => f.rule === 'x-update-failed-repeatedly' && f.facts.failures === '4'));
     // The reports show the histories and each source's clock.
     const zh = renderText(d, { lang: 'zh', color: false });
     assert.match(zh, /各日志中的更新历史 \(\d+\)/);

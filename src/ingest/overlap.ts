@@ -15,6 +15,15 @@ function stamped(b: Buffer, s: number, e: number): boolean {
   return e - s >= TS_LEN && isDigit(b[s]) && b[s + 4] === 0x2d && b[s + 10] === 0x20 && b[s + 13] === 0x3a;
 }
 
+/** Compares the stamp at `b[s…]` with a stamp buffer, byte by byte (no Buffer made per line). */
+function compareStamp(b: Buffer, s: number, stamp: Buffer): number {
+  for (let i = 0; i < TS_LEN; i++) {
+    const d = b[s + i]! - stamp[i]!;
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
 /** 32-bit FNV-1a of the bytes plus the length above bit 32: a 52-bit line key. */
 function lineKey(b: Buffer, s: number, e: number): number {
   let h = 0x811c9dc5;
@@ -46,7 +55,8 @@ export class OverlapFilter {
   } {
     const from = windowStart ? Buffer.from(windowStart.slice(0, TS_LEN), 'latin1') : null;
     const upTo = this.highWater;
-    let last: Buffer | null = null;
+    const last = Buffer.alloc(TS_LEN);
+    let seen = false;
     let skipped = 0;
     // A continuation line goes with its stamped line.
     let skipping = false;
@@ -55,11 +65,13 @@ export class OverlapFilter {
         if (skipping) skipped++;
         return skipping;
       }
-      const ts = b.subarray(s, s + TS_LEN);
-      if (!last || Buffer.compare(ts, last) > 0) last = Buffer.from(ts);
+      if (!seen || compareStamp(b, s, last) > 0) {
+        b.copy(last, 0, s, s + TS_LEN);
+        seen = true;
+      }
       skipping = false;
       let key: number | null = null;
-      if (upTo && Buffer.compare(ts, upTo) <= 0) {
+      if (upTo && compareStamp(b, s, upTo) <= 0) {
         key = lineKey(b, s, e);
         if (this.keys.has(key)) {
           skipped++;
@@ -67,7 +79,7 @@ export class OverlapFilter {
           return true;
         }
       }
-      if (from && Buffer.compare(ts, from) >= 0) {
+      if (from && compareStamp(b, s, from) >= 0) {
         if (this.keys.size < MAX_KEYS) this.keys.add(key ?? lineKey(b, s, e));
         else this.full = true;
       }
@@ -76,7 +88,7 @@ export class OverlapFilter {
     return {
       skip,
       end: () => {
-        if (last && (!this.highWater || Buffer.compare(last, this.highWater) > 0)) this.highWater = last;
+        if (seen && (!this.highWater || Buffer.compare(last, this.highWater) > 0)) this.highWater = last;
         return skipped;
       },
     };

@@ -18,9 +18,13 @@ const OUTCOME_RANK: Record<Attempt['outcome'], number> = {
   interrupted: 4,
 };
 
-/** Which update an attempt is about: its KB, else its title or package identity. */
+/** Feature upgrades, however each log names them (Panther setup, `Windows 11, version 22H2` in events). */
+const FEATURE_UPDATE = /feature (?:upgrade|update)|^Windows 1\d,? version \w+$/i;
+
+/** Which update an attempt is about: its KB, else one key for feature upgrades, else its title or package. */
 export function updateKey(a: Attempt): string | null {
   if (a.kb) return a.kb.toUpperCase();
+  if (a.package && FEATURE_UPDATE.test(a.package.trim())) return 'feature-update';
   const p = a.package?.trim();
   return p ? p.toLowerCase() : null;
 }
