@@ -61,6 +61,13 @@ test('seed 004: a failed download of KB5032196, then CBS 0x80070490 installing i
         h?.occurrences.map((o) => o.phases),
         [['download'], ['package']],
       );
+      // Its plan: fetch again first, the standalone package if the download fails again.
+      const plan = d.plans?.find((p) => p.findingId === x.id);
+      assert.deepEqual(
+        plan?.steps.map((s) => s.id),
+        ['clear-wu-cache', 'install-kb-offline'],
+      );
+      assert.ok(plan?.steps[1]!.commands.some((c) => /KB5032196/.test(c.line)));
       // The CBS attempt lists the cross-source root first.
       const cbsAttempt = d.attempts.find((a) => a.kb === 'KB5032196' && a.session);
       assert.equal(cbsAttempt?.findings[0], x.id);
@@ -140,6 +147,16 @@ test('WSUS policy (a .reg export, UTF-16) and failed detections with 0x80072ee2 
       const lines = x.evidence.filter((e) => e.file === 'policy.reg').map((e) => e.text);
       assert.ok(lines.some((l) => l.startsWith('"WUServer"=')));
       assert.ok(lines.some((l) => l.startsWith('"UseWUServer"=dword:00000001')));
+      const plan = d.plans?.find((p) => p.findingId === x.id);
+      assert.deepEqual(
+        plan?.steps.map((s) => s.id),
+        ['check-wsus', 'clear-wu-cache'],
+      );
+      assert.ok(
+        plan?.steps[0]!.commands.some(
+          (c) => c.line === "Test-NetConnection -ComputerName 'wsus01.corp.example' -Port 8530",
+        ),
+      );
     },
   );
   // Without the policy the same failures say nothing about WSUS.

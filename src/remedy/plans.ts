@@ -36,6 +36,7 @@ import {
   restoreHealthStep,
   scanHealthStep,
   t,
+  wsusChecksStep,
   type HealthySource,
   type UpdateToInstall,
 } from './steps.js';
@@ -1337,6 +1338,130 @@ function unexplained(c: Ctx): Draft {
   };
 }
 
+/** A download failed, then the install of the same update failed from the partial cache. */
+function downloadThenInstall(c: Ctx): Draft {
+  const kb = c.facts.kb ?? null;
+  const steps: PlanStep[] = [
+    clearWuCacheStep({
+      why: t(
+        `${kb ?? 'The update'} failed to download (${c.facts.downloadCode ?? ''}) and the install that followed failed (${c.facts.installCode ?? ''}): the install read an incomplete download. Clearing the cache makes Windows Update fetch it again from the start.`,
+        `${kb ?? '该更新'} 下载失败（${c.facts.downloadCode ?? ''}），随后的安装也失败（${c.facts.installCode ?? ''}）：安装读取的是不完整的下载内容。清除缓存后 Windows 更新会从头重新下载。`,
+      ),
+    }),
+  ];
+  if (kb)
+    steps.push(
+      installUpdatesStep({
+        id: 'install-kb-offline',
+        title: t(`If the download fails again, install ${kb} offline`, `如再次下载失败，离线安装 ${kb}`),
+        why: t(
+          'The standalone package does not depend on the Windows Update download: a second download failure is no longer in the way.',
+          '独立安装包不依赖 Windows 更新的下载过程：即使再次下载失败也不影响安装。',
+        ),
+        ssus: [],
+        updates: [toInstall(kb)],
+        arch: c.arch,
+        osBuild: c.osBuild,
+        cabPrefix: c.cabPrefix,
+        note: null,
+        retryTarget: c.targetText,
+      }),
+    );
+  return {
+    title: t('Fetch the update again, then install it', '重新获取更新，再安装'),
+    steps,
+    collect: t(
+      'the Windows Update log (Get-WindowsUpdateLog) and C:\\Windows\\Logs\\CBS\\ of the new attempt',
+      '新一次尝试的 Windows 更新日志（Get-WindowsUpdateLog）和 C:\\Windows\\Logs\\CBS\\',
+    ),
+  };
+}
+
+/** WSUS policy with download or detection failures: the server first, then the cache. */
+function wsusDownload(c: Ctx): Draft {
+  const server = c.facts.wuServer ?? '';
+  return {
+    title: t('Get the update through WSUS', '通过 WSUS 获取更新'),
+    steps: [
+      wsusChecksStep({
+        server,
+        why: t(
+          `Windows Update asks ${server} only${c.facts.noInternetFallback === 'true' ? ' (the policy forbids Microsoft Update as a fallback)' : ''}, and the failures are download or detection errors (${c.facts.codes ?? ''}).`,
+          `Windows 更新只向 ${server} 请求更新${c.facts.noInternetFallback === 'true' ? '（策略禁止回退到 Microsoft Update）' : ''}，而失败均为下载或检测错误（${c.facts.codes ?? ''}）。`,
+        ),
+      }),
+      clearWuCacheStep({
+        why: t(
+          'Once the server is reachable and the update approved, a clean cache makes the client download it again.',
+          '在服务器可以访问且更新已审批后，清除缓存可让客户端重新下载。',
+        ),
+      }),
+    ],
+    collect: t(
+      'the Windows Update log (Get-WindowsUpdateLog), ReportingEvents.log and the output of the check commands',
+      'Windows 更新日志（Get-WindowsUpdateLog）、ReportingEvents.log 以及检查命令的输出',
+    ),
+  };
+}
+
+/** A captured DISM error: the plan of the CBS rule that gives the same code. */
+function dismOutput(c: Ctx): Draft | null {
+  const code = c.f.code ?? '';
+  const source = c.facts.source ?? '';
+  const image = /\.(wim|esd)\b/i.exec(source);
+  if (image && !/^(wim|esd):/i.test(source))
+    return dismSourceInvalid({ ...c, facts: { ...c.facts, prefix: image[1]!.toUpperCase() } });
+  if (['0x800f081f', '0x800f0906', '0x800f0907', '0x800f0950', '0x800f0954'].includes(code))
+    return sourceMissing(c);
+  if (code === '0x80070bc9') return rebootPending(c);
+  return {
+    title: t('Repair the component store', '修复组件存储'),
+    steps: [
+      restoreHealth(
+        c,
+        t(`DISM ended with ${code} ${c.f.codeName ?? ''}.`, `DISM 以 ${code} ${c.f.codeName ?? ''} 结束。`),
+      ),
+      restoreFromSource(c, null),
+    ],
+    collect: t(
+      'C:\\Windows\\Logs\\CBS\\ and C:\\Windows\\Logs\\DISM\\dism.log',
+      'C:\\Windows\\Logs\\CBS\\ 和 C:\\Windows\\Logs\\DISM\\dism.log',
+    ),
+  };
+}
+
+/** A captured sfc verdict: repair the store, then run sfc again. */
+function sfcOutput(c: Ctx): Draft {
+  const steps: PlanStep[] = [];
+  if (c.f.messageId === 'couldNotPerform' || c.f.messageId === 'service')
+    steps.push(
+      rebootStep({
+        why: t(
+          'sfc could not run: a pending repair or a stopped Windows Modules Installer is the usual reason; a restart clears both.',
+          'sfc 无法运行：常见原因是有待完成的修复或 Windows Modules Installer 服务未运行；重启可同时解决这两种情况。',
+        ),
+      }),
+    );
+  steps.push(
+    restoreHealth(
+      c,
+      t(
+        'sfc takes its good copies from the component store: repair the store first.',
+        'sfc 从组件存储获取正常副本：需先修复组件存储。',
+      ),
+    ),
+    restoreFromSource(c, null),
+  );
+  return {
+    title: t('Repair the store, then run sfc again', '先修复组件存储，再运行 sfc'),
+    steps,
+    collect: t(
+      'C:\\Windows\\Logs\\CBS\\CBS.log (it names the files sfc could not repair)',
+      'C:\\Windows\\Logs\\CBS\\CBS.log（其中列出 sfc 无法修复的文件）',
+    ),
+  };
+}
+
 const BUILDERS: Record<string, Builder> = {
   'cbs-delta-hydration-failed': deltaHydration,
   'cbs-file-corrupt': fileCorrupt,
@@ -1356,6 +1481,10 @@ const BUILDERS: Record<string, Builder> = {
   'dism-source-invalid': dismSourceInvalid,
   'unexplained-failure': unexplained,
   'x-update-gap': updateGap,
+  'x-download-then-install-failed': downloadThenInstall,
+  'x-wsus-download-failed': wsusDownload,
+  'dism-output-failed': dismOutput,
+  'sfc-output': sfcOutput,
 };
 
 /** Rules that have a plan builder (the others, such as cbs-not-applicable, are informational). */

@@ -193,6 +193,38 @@ export function clearWuCacheStep(o: { why: I18nText }): PlanStep {
   });
 }
 
+/** A WSUS-managed machine: can it reach its server, and is the update there for it? */
+export function wsusChecksStep(o: { why: I18nText; server: string }): PlanStep {
+  let host = o.server;
+  let port = '80';
+  try {
+    const u = new URL(o.server);
+    host = u.hostname;
+    port = u.port || (u.protocol === 'https:' ? '443' : '80');
+  } catch {
+    // Not a URL as written: test the name as it stands.
+  }
+  const policy = 'HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate';
+  return step({
+    id: 'check-wsus',
+    title: t(`Check the WSUS server ${o.server}`, `检查 WSUS 服务器 ${o.server}`),
+    why: o.why,
+    how: t(
+      'On the machine, confirm the policy and that the server answers on its port; on the WSUS server, confirm the machine reports to it, the update is approved for its computer group and its files are downloaded (Updates view: "needed", approved, file status). Then search for updates again.',
+      '在本机确认策略设置，并确认服务器端口可以连通；在 WSUS 服务器上确认本机有上报、该更新已对其所在计算机组审批、且更新文件已下载完成（“更新”视图：需要、已审批、文件状态）。然后重新检查更新。',
+    ),
+    commands: [
+      cmd(`reg query "${policy}" /s`),
+      ps(`Test-NetConnection -ComputerName '${host.replace(/'/g, "''")}' -Port ${port}`),
+    ],
+    verify: t(
+      'Test-NetConnection shows TcpTestSucceeded : True; the WSUS console lists the machine with a recent report; the next search finds the update and the download completes.',
+      'Test-NetConnection 显示 TcpTestSucceeded : True；WSUS 控制台中本机有最近的上报记录；重新检查更新可以找到该更新且下载完成。',
+    ),
+    invasiveness: 1,
+  });
+}
+
 /** Memory diagnostic, read-only disk scan and SMART: before any repair when corruption keeps moving. */
 export function hardwareChecksStep(o: { why: I18nText; memory: boolean; drive: string }): PlanStep {
   const commands = [

@@ -43,6 +43,11 @@ test('DISM and sfc verdicts become findings with the verdict lines; the build co
   assert.equal(byMsg('sfc-output', 'unrepairable')[0]?.evidence.at(-1)?.line, 7);
   assert.equal(byMsg('sfc-output', 'clean')[0]?.severity, 'info');
   assert.equal(byMsg('packages-pending', 'pending').length, 1);
+  // Plans: the DISM source without its WIM: prefix gets the CBS rule's plan for it; sfc's verdict a store repair.
+  const srcPlan = d.plans?.find((p) => p.findingId === src.id);
+  assert.ok(srcPlan?.steps.some((s) => s.commands.some((c) => /\/Source:WIM:/.test(c.line))));
+  const sfcPlan = d.plans?.find((p) => p.rule === 'sfc-output');
+  assert.ok(sfcPlan?.steps.some((s) => s.id === 'restore-health'));
   assert.equal(d.machine.osBuild, '17763.1879');
   assert.match(d.machine.osBuildSource ?? '', /dism-zh-runs\.gbk\.txt:9/);
 });
