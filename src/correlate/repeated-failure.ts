@@ -9,9 +9,13 @@ export const MIN_FAILURES = 2;
 
 export function repeatedFailures(ctx: CrossContext): Finding[] {
   const out: Finding[] = [];
+  const byId = new Map(ctx.attempts.map((a) => [a.id, a]));
   for (const h of ctx.histories) {
     if (h.failures < MIN_FAILURES) continue;
     const failed = h.occurrences.filter((o) => o.outcome === 'failed' || o.outcome === 'retried');
+    // One source's finding that already counts every try (an event log's "failed 4 times") says it all.
+    const perTry = failed.map((o) => new Set(o.attempts.flatMap((id) => byId.get(id)?.findings ?? [])));
+    if ([...perTry[0]!].some((f) => perTry.every((s) => s.has(f)))) continue;
     const codes = [...new Set(failed.flatMap((o) => o.codes.slice(0, 1)))];
     const same = codes.length === 1;
     const installedLater = h.lastOutcome === 'succeeded' || h.lastOutcome === 'pending';

@@ -1,56 +1,19 @@
-// DISM console format: the samples parse to their fields, detection by content (never on logs, systeminfo
-// or a package listing), several runs in one capture, and the GBK zh-CN session fixture.
+// DISM console format: the samples parse to their fields, no runs from CBS.log, several runs in one
+// capture, and the GBK zh-CN session fixture. Detection across the capture formats: captures.test.ts.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeText } from '../ingest/encoding.js';
 import { packageRoot } from '../knowledge/paths.js';
+import { assertSamplesParse, fixture, lines } from './capture-test-support.js';
 import { detectDismConsole, parseDismConsole, samples } from './dism-console.js';
-import { samples as hashSamples } from './file-hash.js';
-import { samples as packageSamples } from './package-list.js';
-import { samples as registrySamples } from './registry-export.js';
-import { samples as systemInfoSamples } from './systeminfo.js';
 
-/** First lines of real logs (read as latin1) that no captured-output detector may take. */
-function logHeads(): { name: string; lines: string[] }[] {
-  const corpus = join(packageRoot(), '..', 'shared', 'corpus');
-  const files = [
-    join(packageRoot(), 'examples', 'CBS.log'),
-    join(corpus, 'dism01-appostarsi-w10-esd-source', 'dism win 10.log'),
-    join(corpus, 'dism04-iideerii-netfx3-0x800f081f', 'dism.log'),
-    join(corpus, 'wu01-appostarsi-driver-800f024b', 'WindowsUpdate.log'),
-    join(corpus, 'setup03-copyleft21-w11-mct-user-cancel', 'setupact.log'),
-    join(corpus, 'evt01-appostarsi-system-events-txt', 'system-events.txt'),
-    join(corpus, 'sfc01-appostarsi-sfc-extract-w10', 'SFCfromFile.log'),
-  ];
-  return files.map((f) => ({
-    name: f,
-    lines: readFileSync(f)
-      .subarray(0, 256 * 1024)
-      .toString('latin1')
-      .split(/\r?\n/),
-  }));
-}
-
-const lines = (t: string): string[] => t.split(/\r?\n/);
-
-test('DISM console samples parse to their fields and are detected', () => {
-  for (const s of samples) {
-    const runs = parseDismConsole(s.text);
-    assert.equal(runs.length, 1, s.text);
-    for (const [k, v] of Object.entries(s.fields))
-      assert.deepEqual(runs[0]![k as keyof (typeof runs)[0]], v, k);
-    assert.ok(detectDismConsole(lines(s.text)));
-  }
+test('DISM console samples parse to their fields', () => {
+  assertSamplesParse(samples, parseDismConsole, (s) => [s.fields]);
 });
 
-test('DISM console detection: not on logs, systeminfo, a package listing or other captures', () => {
-  for (const h of logHeads()) assert.equal(detectDismConsole(h.lines), false, h.name);
-  for (const s of systemInfoSamples) assert.equal(detectDismConsole(lines(s.text)), false);
-  for (const s of [...packageSamples, ...hashSamples, ...registrySamples])
-    assert.equal(detectDismConsole(lines(s.text)), false, s.text.slice(0, 80));
+test('CBS.log gives no DISM runs', () => {
   assert.equal(
     parseDismConsole(readFileSync(join(packageRoot(), 'examples', 'CBS.log'), 'latin1')).length,
     0,
@@ -174,7 +137,7 @@ test('a decimal Win32 error becomes its HRESULT; full-width colons and trailing 
 });
 
 test('GBK zh-CN session (fixtures/outputs): five runs, the failing restore names its source and error', () => {
-  const text = decodeText(readFileSync(join(packageRoot(), 'fixtures', 'outputs', 'dism-zh-runs.gbk.txt')));
+  const text = fixture('dism-zh-runs.gbk.txt');
   assert.ok(detectDismConsole(lines(text).slice(0, 40)));
   const runs = parseDismConsole(text);
   assert.deepEqual(

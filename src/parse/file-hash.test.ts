@@ -1,59 +1,16 @@
-// File hash format: the samples parse to their hashes, detection by content, the cut and wrapped forms of
-// Get-FileHash, the certutil variants (Windows 7 spacing, zh-CN word orders), and the GBK zh-CN fixture.
+// File hash format: the samples parse to their hashes, the cut and wrapped forms of Get-FileHash, the
+// certutil variants (Windows 7 spacing, zh-CN word orders), and the GBK zh-CN fixture. Detection across the
+// capture formats (never on logs, which quote hashes): captures.test.ts.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { decodeText } from '../ingest/encoding.js';
-import { packageRoot } from '../knowledge/paths.js';
-import { samples as dismSamples } from './dism-console.js';
+import { assertSamplesParse, fixture, lines } from './capture-test-support.js';
 import { detectFileHash, parseFileHashes, samples } from './file-hash.js';
-import { samples as packageSamples } from './package-list.js';
-import { samples as registrySamples } from './registry-export.js';
-import { samples as sfcSamples } from './sfc-console.js';
-import { samples as systemInfoSamples } from './systeminfo.js';
 
-/** First lines of real logs (read as latin1) that no captured-output detector may take. */
-function logHeads(): { name: string; lines: string[] }[] {
-  const corpus = join(packageRoot(), '..', 'shared', 'corpus');
-  const files = [
-    join(packageRoot(), 'examples', 'CBS.log'),
-    join(corpus, 'cbs01-appostarsi-w11', 'CBS.log'),
-    join(corpus, 'dism03-appostarsi-w10-multi', 'dism_5_23.log'),
-    join(corpus, 'wu01-appostarsi-driver-800f024b', 'WindowsUpdate.log'),
-    join(corpus, 'setup01-appostarsi-upgrade-80070570', 'setupact.log'),
-    join(corpus, 'sfc01-appostarsi-sfc-extract-w10', 'SFCfromFile.log'),
-  ];
-  return files.map((f) => ({
-    name: f,
-    lines: readFileSync(f)
-      .subarray(0, 256 * 1024)
-      .toString('latin1')
-      .split(/\r?\n/),
-  }));
-}
-
-const lines = (t: string): string[] => t.split(/\r?\n/);
 const H64 = '5c0a9a6f2f4e1a6e0d3a8f1b7c2e9d4a6b8c0e2f4a6b8c0d2e4f6a8b0c2d4e6f';
 
-test('file hash samples parse to their hashes and are detected', () => {
-  for (const s of samples) {
-    const got = parseFileHashes(s.text);
-    assert.equal(got.length, s.hashes.length, s.text);
-    s.hashes.forEach((want, i) => {
-      for (const [k, v] of Object.entries(want))
-        assert.deepEqual(got[i]![k as keyof (typeof got)[0]], v, `${k} #${i}`);
-    });
-    assert.ok(detectFileHash(lines(s.text)));
-  }
-});
-
-test('file hash detection: not on logs (which quote hashes), systeminfo or other captures', () => {
-  for (const h of logHeads()) assert.equal(detectFileHash(h.lines), false, h.name);
-  for (const s of systemInfoSamples) assert.equal(detectFileHash(lines(s.text)), false);
-  for (const s of [...dismSamples, ...sfcSamples, ...packageSamples, ...registrySamples])
-    assert.equal(detectFileHash(lines(s.text)), false, s.text.slice(0, 80));
+test('file hash samples parse to their hashes', () => {
+  assertSamplesParse(samples, parseFileHashes, (s) => s.hashes);
 });
 
 test('Get-FileHash table: a digest cut by the console is flagged, a wrapped path is joined', () => {
@@ -111,7 +68,7 @@ test('certutil variants: Windows 7 spaced bytes and "hash of file", zh-CN path-f
 });
 
 test('GBK zh-CN fixture: table, list and certutil of one session; the list and certutil agree', () => {
-  const text = decodeText(readFileSync(join(packageRoot(), 'fixtures', 'outputs', 'filehash-zh.gbk.txt')));
+  const text = fixture('filehash-zh.gbk.txt');
   assert.ok(detectFileHash(lines(text).slice(0, 20)));
   const hashes = parseFileHashes(text);
   assert.deepEqual(

@@ -1,57 +1,23 @@
-// OS version format: the samples parse to their build, detection by content (never on CBS.log, systeminfo,
-// logs or a DISM/sfc session that starts with the cmd banner), the version from the build when it is not
-// written, and the GBK zh-CN fixture (`ver` then `reg query` of the CurrentVersion key).
+// OS version format: the samples parse to their build, a DISM session that starts with the cmd banner is not
+// detected as an OS version capture, the version from the build when it is not written, and the GBK zh-CN
+// fixture (`ver` then `reg query` of the CurrentVersion key). Detection across the capture formats (never
+// on CBS.log, systeminfo or logs): captures.test.ts.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { decodeText } from '../ingest/encoding.js';
-import { packageRoot } from '../knowledge/paths.js';
+import { assertSamplesParse, fixture, lines } from './capture-test-support.js';
 import { samples as dismSamples } from './dism-console.js';
-import { samples as hashSamples } from './file-hash.js';
 import { detectOsVersion, parseOsVersion, parseOsVersions, samples } from './os-version.js';
-import { samples as packageSamples } from './package-list.js';
-import { samples as sfcSamples } from './sfc-console.js';
-import { samples as systemInfoSamples } from './systeminfo.js';
 
-/** First lines of real logs (read as latin1) that no captured-output detector may take. */
-function logHeads(): { name: string; lines: string[] }[] {
-  const corpus = join(packageRoot(), '..', 'shared', 'corpus');
-  const files = [
-    join(packageRoot(), 'examples', 'CBS.log'),
-    join(corpus, 'cbs13-eyeofparadox-w11-oobe-ok', 'CBS.log'),
-    join(corpus, 'dism11-eyeofparadox-w11-oobe-ok', 'dism.log'),
-    join(corpus, 'wu02-reeceketley-kb5034441-80070643', 'WindowsUpdate.log'),
-    join(corpus, 'setup05-bitbtrust-clean-install-ok', 'setupact.log'),
-    join(corpus, 'evt01-appostarsi-system-events-txt', 'system-events.txt'),
-  ];
-  return files.map((f) => ({
-    name: f,
-    lines: readFileSync(f)
-      .subarray(0, 256 * 1024)
-      .toString('latin1')
-      .split(/\r?\n/),
-  }));
-}
-
-const lines = (t: string): string[] => t.split(/\r?\n/);
-
-test('OS version samples parse to their fields and are detected', () => {
-  for (const s of samples) {
-    const v = parseOsVersion(s.text);
-    assert.ok(v, s.text);
-    for (const [k, want] of Object.entries(s.fields)) assert.deepEqual(v[k as keyof typeof v], want, k);
-    assert.ok(detectOsVersion(lines(s.text)), s.text);
-  }
+test('OS version samples parse to their fields', () => {
+  assertSamplesParse(
+    samples,
+    (text) => [parseOsVersion(text)].filter((v) => v !== null),
+    (s) => [s.fields],
+  );
 });
 
-test('OS version detection: not on CBS.log, systeminfo, logs, a DISM/sfc session or other captures', () => {
-  for (const h of logHeads()) assert.equal(detectOsVersion(h.lines), false, h.name);
-  for (const s of systemInfoSamples) assert.equal(detectOsVersion(lines(s.text)), false, s.text);
-  for (const s of [...dismSamples, ...sfcSamples, ...packageSamples, ...hashSamples])
-    assert.equal(detectOsVersion(lines(s.text)), false, s.text.slice(0, 80));
-  // A DISM session copied with the cmd banner above it is DISM output, not an OS version capture.
+test('a DISM session copied with the cmd banner above it is DISM output, not an OS version capture', () => {
   const session = ['Microsoft Windows [Version 10.0.17763.1879]', '', dismSamples[0]!.text].join('\r\n');
   assert.equal(detectOsVersion(lines(session)), false);
   assert.equal(parseOsVersion(session)?.ubr, 1879);
@@ -97,7 +63,7 @@ test('a .reg export of the CurrentVersion key and a `reg query /v UBR` are read 
 });
 
 test('GBK zh-CN fixture: `ver` and the registry agree on 17763.1879, each value with its line', () => {
-  const text = decodeText(readFileSync(join(packageRoot(), 'fixtures', 'outputs', 'osversion-zh.gbk.txt')));
+  const text = fixture('osversion-zh.gbk.txt');
   assert.ok(detectOsVersion(lines(text).slice(0, 20)));
   const all = parseOsVersions(text);
   assert.deepEqual(

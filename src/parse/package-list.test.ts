@@ -1,62 +1,15 @@
-// Package listing format: the samples parse to their entries, detection by content (never on logs that name
-// packages, systeminfo, or a DISM health run), the table layouts and Get-HotFix lists, and the GBK zh-CN
-// `dism /get-packages` and UTF-16LE `wmic qfe` fixtures.
+// Package listing format: the samples parse to their entries, the table layouts and Get-HotFix lists, and
+// the GBK zh-CN `dism /get-packages` and UTF-16LE `wmic qfe` fixtures. Detection across the capture formats
+// (never on logs that name packages, systeminfo, which lists hotfixes too, or a DISM health run):
+// captures.test.ts.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { decodeText } from '../ingest/encoding.js';
-import { packageRoot } from '../knowledge/paths.js';
-import { samples as dismSamples } from './dism-console.js';
-import { samples as hashSamples } from './file-hash.js';
+import { assertSamplesParse, fixture, lines } from './capture-test-support.js';
 import { detectPackageList, parsePackageList, samples } from './package-list.js';
-import { samples as registrySamples } from './registry-export.js';
-import { samples as sfcSamples } from './sfc-console.js';
-import { samples as systemInfoSamples } from './systeminfo.js';
 
-/** First lines of real logs (read as latin1) that no captured-output detector may take. */
-function logHeads(): { name: string; lines: string[] }[] {
-  const corpus = join(packageRoot(), '..', 'shared', 'corpus');
-  const files = [
-    join(packageRoot(), 'examples', 'CBS.log'),
-    join(corpus, 'cbs08-jose-1903-healthy', 'CBS.log'),
-    join(corpus, 'dism07-krynddi-1903-noisy-negative', 'dism.log'),
-    join(corpus, 'wu01-appostarsi-driver-800f024b', 'WindowsUpdate.log'),
-    join(corpus, 'wu04-rkudache-win7-legacy-au-disabled', 'WindowsUpdate.log'),
-    join(corpus, 'evt01-appostarsi-system-events-txt', 'system-events.txt'),
-  ];
-  return files.map((f) => ({
-    name: f,
-    lines: readFileSync(f)
-      .subarray(0, 256 * 1024)
-      .toString('latin1')
-      .split(/\r?\n/),
-  }));
-}
-
-const lines = (t: string): string[] => t.split(/\r?\n/);
-const fixture = (name: string): string =>
-  decodeText(readFileSync(join(packageRoot(), 'fixtures', 'outputs', name)));
-
-test('package listing samples parse to their entries and are detected', () => {
-  for (const s of samples) {
-    const got = parsePackageList(s.text);
-    assert.equal(got.length, s.entries.length, s.text);
-    s.entries.forEach((want, i) => {
-      for (const [k, v] of Object.entries(want))
-        assert.deepEqual(got[i]![k as keyof (typeof got)[0]], v, `${k} #${i}`);
-    });
-    assert.ok(detectPackageList(lines(s.text)));
-  }
-});
-
-test('package listing detection: not on logs naming packages, systeminfo, DISM health runs or other captures', () => {
-  for (const h of logHeads()) assert.equal(detectPackageList(h.lines), false, h.name);
-  // systeminfo lists hotfixes too, but it is systeminfo.ts's.
-  for (const s of systemInfoSamples) assert.equal(detectPackageList(lines(s.text)), false);
-  for (const s of [...dismSamples, ...sfcSamples, ...hashSamples, ...registrySamples])
-    assert.equal(detectPackageList(lines(s.text)), false, s.text.slice(0, 80));
+test('package listing samples parse to their entries', () => {
+  assertSamplesParse(samples, parsePackageList, (s) => s.entries);
 });
 
 test('dism /get-packages /format:table and Get-WindowsPackage as a table', () => {

@@ -1,66 +1,22 @@
-// Registry capture format: the samples parse to their keys, detection by content, every value encoding of
-// a .reg export (wrapped hex, UTF-16LE strings, REGEDIT4's ANSI bytes), `reg query` output, the Windows
-// Update policy reader, and the UTF-16LE .reg and GBK `reg query` fixtures.
+// Registry capture format: the samples parse to their keys, every value encoding of a .reg export (wrapped
+// hex, UTF-16LE strings, REGEDIT4's ANSI bytes), `reg query` output, the Windows Update policy reader, and
+// the UTF-16LE .reg and GBK `reg query` fixtures. Detection across the capture formats (never on logs that
+// name registry keys): captures.test.ts.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { decodeText } from '../ingest/encoding.js';
-import { packageRoot } from '../knowledge/paths.js';
-import { samples as dismSamples } from './dism-console.js';
-import { samples as hashSamples } from './file-hash.js';
-import { samples as packageSamples } from './package-list.js';
+import { assertSamplesParse, fixture, lines } from './capture-test-support.js';
 import {
   detectRegistryExport,
   parseRegistryExport,
   samples,
   windowsUpdatePolicy,
 } from './registry-export.js';
-import { samples as sfcSamples } from './sfc-console.js';
-import { samples as systemInfoSamples } from './systeminfo.js';
 
-/** First lines of real logs (read as latin1) that no captured-output detector may take. */
-function logHeads(): { name: string; lines: string[] }[] {
-  const corpus = join(packageRoot(), '..', 'shared', 'corpus');
-  const files = [
-    join(packageRoot(), 'examples', 'CBS.log'),
-    join(corpus, 'dism01-appostarsi-w10-esd-source', 'dism win 10.log'),
-    join(corpus, 'wu04-rkudache-win7-legacy-au-disabled', 'WindowsUpdate.log'),
-    join(corpus, 'setup01-appostarsi-upgrade-80070570', 'setupact.log'),
-    join(corpus, 'evt01-appostarsi-system-events-txt', 'system-events.txt'),
-  ];
-  return files.map((f) => ({
-    name: f,
-    lines: readFileSync(f)
-      .subarray(0, 256 * 1024)
-      .toString('latin1')
-      .split(/\r?\n/),
-  }));
-}
-
-const lines = (t: string): string[] => t.split(/\r?\n/);
-const fixture = (name: string): string =>
-  decodeText(readFileSync(join(packageRoot(), 'fixtures', 'outputs', name)));
 const WU = 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate';
 
-test('registry samples parse to their keys and are detected', () => {
-  for (const s of samples) {
-    const keys = parseRegistryExport(s.text);
-    assert.equal(keys.length, s.keys.length, s.text);
-    s.keys.forEach((want, i) => {
-      for (const [k, v] of Object.entries(want))
-        assert.deepEqual(keys[i]![k as keyof (typeof keys)[0]], v, `${k} #${i}`);
-    });
-    assert.ok(detectRegistryExport(lines(s.text)));
-  }
-});
-
-test('registry detection: not on logs that name registry keys, systeminfo or other captures', () => {
-  for (const h of logHeads()) assert.equal(detectRegistryExport(h.lines), false, h.name);
-  for (const s of systemInfoSamples) assert.equal(detectRegistryExport(lines(s.text)), false);
-  for (const s of [...dismSamples, ...sfcSamples, ...packageSamples, ...hashSamples])
-    assert.equal(detectRegistryExport(lines(s.text)), false, s.text.slice(0, 80));
+test('registry samples parse to their keys', () => {
+  assertSamplesParse(samples, parseRegistryExport, (s) => s.keys);
 });
 
 test('REGEDIT4: hex(2) strings are ANSI bytes (GBK on a Chinese machine), escapes are undone', () => {

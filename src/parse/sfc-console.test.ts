@@ -1,60 +1,22 @@
-// sfc console format: the samples parse to their verdicts, detection by content (never on CBS.log or its
-// [SR] extracts), runs split on their opening sentence, wrapped verdicts, CR progress redraws, NUL-padded
-// pipes, and the UTF-16LE captures of fixtures/outputs (with and without a BOM).
+// sfc console format: the samples parse to their verdicts, no runs from CBS.log, runs split on their opening
+// sentence, wrapped verdicts, CR progress redraws, NUL-padded pipes, and the UTF-16LE captures of
+// fixtures/outputs (with and without a BOM). Detection across the capture formats (never on CBS.log or its
+// [SR] extracts): captures.test.ts.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeText } from '../ingest/encoding.js';
 import { packageRoot } from '../knowledge/paths.js';
+import { assertSamplesParse, fixture, lines } from './capture-test-support.js';
 import { samples as dismSamples } from './dism-console.js';
-import { samples as hashSamples } from './file-hash.js';
-import { samples as packageSamples } from './package-list.js';
-import { samples as registrySamples } from './registry-export.js';
 import { detectSfcConsole, parseSfcConsole, samples } from './sfc-console.js';
-import { samples as systemInfoSamples } from './systeminfo.js';
 
-/** First lines of real logs (read as latin1) that no captured-output detector may take. */
-function logHeads(): { name: string; lines: string[] }[] {
-  const corpus = join(packageRoot(), '..', 'shared', 'corpus');
-  const files = [
-    join(packageRoot(), 'examples', 'CBS.log'),
-    join(corpus, 'sfc01-appostarsi-sfc-extract-w10', 'SFCfromFile.log'),
-    join(corpus, 'sfc02-emmanuel-sfcdetails-clean', 'sfcdetails.txt'),
-    join(corpus, 'cbs02-appostarsi-w10-pendingrepair', 'CBS_5_23.log'),
-    join(corpus, 'dism02-appostarsi-w11-wim-source', 'dism.log'),
-    join(corpus, 'wu01-appostarsi-driver-800f024b', 'WindowsUpdate.log'),
-    join(corpus, 'evt01-appostarsi-system-events-txt', 'system-events.txt'),
-  ];
-  return files.map((f) => ({
-    name: f,
-    lines: readFileSync(f)
-      .subarray(0, 256 * 1024)
-      .toString('latin1')
-      .split(/\r?\n/),
-  }));
-}
-
-const lines = (t: string): string[] => t.split(/\r?\n/);
-const fixture = (name: string): string =>
-  decodeText(readFileSync(join(packageRoot(), 'fixtures', 'outputs', name)));
-
-test('sfc samples parse to their fields and are detected', () => {
-  for (const s of samples) {
-    const runs = parseSfcConsole(s.text);
-    assert.equal(runs.length, 1, s.text);
-    for (const [k, v] of Object.entries(s.fields))
-      assert.deepEqual(runs[0]![k as keyof (typeof runs)[0]], v, k);
-    assert.ok(detectSfcConsole(lines(s.text)));
-  }
+test('sfc samples parse to their fields', () => {
+  assertSamplesParse(samples, parseSfcConsole, (s) => [s.fields]);
 });
 
-test('sfc detection: not on CBS.log, its [SR] extracts, other logs, systeminfo or other captures', () => {
-  for (const h of logHeads()) assert.equal(detectSfcConsole(h.lines), false, h.name);
-  for (const s of systemInfoSamples) assert.equal(detectSfcConsole(lines(s.text)), false);
-  for (const s of [...dismSamples, ...packageSamples, ...hashSamples, ...registrySamples])
-    assert.equal(detectSfcConsole(lines(s.text)), false, s.text.slice(0, 80));
+test('CBS.log gives no sfc runs', () => {
   assert.equal(parseSfcConsole(readFileSync(join(packageRoot(), 'examples', 'CBS.log'), 'latin1')).length, 0);
 });
 
