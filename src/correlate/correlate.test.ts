@@ -228,6 +228,16 @@ test('corpus evtx01: KB4025342 fails four times with 0x80248007; no CBS log in t
   assert.equal(miss?.messageId, 'none');
 });
 
+test('corpus evtx03: one install of KB5016138 told by the System and Setup logs is one occurrence', () => {
+  const d = analyzePath(join(corpus, 'evtx03-fukusuket-w11-22000-healthy-set'));
+  assert.equal(d.verdict, 'healthy');
+  const h = d.updates?.find((u) => u.kb === 'KB5016138');
+  assert.equal(h?.occurrences.length, 1);
+  assert.deepEqual(h?.occurrences[0]!.files.sort(), ['Setup.evtx', 'System.evtx']);
+  assert.equal(h?.lastOutcome, 'pending');
+  assert.equal(h?.failures, 0);
+});
+
 test('appostarsi: ten logs of one machine read as one bundle tell one story', () => {
   const dir = mkdtempSync(join(tmpdir(), 'patchdx-app-'));
   try {

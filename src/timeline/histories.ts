@@ -102,7 +102,8 @@ export function updateHistories(attempts: Attempt[]): UpdateHistory[] {
     });
     if (occurrences.length === 0) continue;
     const failures = occurrences.filter((o) => o.outcome === 'failed' || o.outcome === 'retried').length;
-    if (failures === 0 && occurrences.length < 2) continue;
+    // Worth listing: failures, several tries, or one try several logs tell (the merge is then visible).
+    if (failures === 0 && occurrences.length < 2 && occurrences[0]!.files.length < 2) continue;
     const first = sorted[0]!.a;
     out.push({
       update: first.kb ?? first.package ?? '?',
