@@ -296,7 +296,10 @@ test('appostarsi: ten logs of one machine read as one bundle tell one story', ()
     // The reports show the histories and each source's clock.
     const zh = renderText(d, { lang: 'zh', color: false });
     assert.match(zh, /各日志中的更新历史 \(\d+\)/);
-    assert.match(zh, /KB5026361\)：尝试 2 次，失败 2 次 — 2023-05-22T14:33:44Z 下载 失败 0x80070003/);
+    assert.match(
+      zh,
+      /KB5026361\)：尝试 2 次，失败 2 次 — 2023-05-22T14:33:44Z 下载 失败后重试成功 0x80070003; 2023-05-22T19:02:03Z 下载 失败 0x8007000d/,
+    );
     assert.match(
       zh,
       /evt01-system-events\.txt — events; 时钟: UTC−6：与 cbs02-CBS_5_23\.log 中 2 个相同时刻对齐/,

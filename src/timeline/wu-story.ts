@@ -81,6 +81,9 @@ const RE = {
   found: /Found (\d+) updates and \d+ categories in search|Updates found = (\d+)/,
   wsus: /WSUS server: (.+)$/,
   // The download manager's verdict on one update; its other `*FAILED*` lines are retries and lookups.
+  // The whole update is downloaded (a `DO job … completed` line is one file of it): a failure before was transient.
+  downloadDone:
+    /All files for update \{?([0-9A-Fa-f-]{36})\}?\.\d+ were already downloaded|Preparing update for install, updateId = \{?([0-9A-Fa-f-]{36})/,
   downloadFailed:
     /^\*FAILED\*\s*\[([0-9A-Fa-f]{1,8})\] Error occurred while downloading update|^Error (0x[0-9A-Fa-f]{8}) occurred while downloading update/,
   osVersion: /OS Version = ([\d.]+)/,
@@ -318,12 +321,29 @@ function logScans(file: string, records: WuRecord[]): Scan[] {
   return out;
 }
 
-/** Win10: `DownloadManager *FAILED* [code] …` lines naming an update whose title the log gives. */
+/**
+ * Win10: the download manager's verdict lines (`*FAILED* [code] Error occurred while downloading update …`,
+ * `All files … already downloaded and are valid`, `Preparing update for install`) for updates whose title the
+ * log gives.
+ */
 function logDownloads(file: string, records: WuRecord[]): Download[] {
   const names = titles(file, records);
   const out: Download[] = [];
   for (const r of records) {
     if (r.component !== 'DownloadManager' && r.component !== 'DnldMgr') continue;
+    const done = RE.downloadDone.exec(r.message);
+    if (done) {
+      const id = (done[1] ?? done[2])!.toUpperCase();
+      if (names.has(id))
+        out.push({
+          updateId: id,
+          title: names.get(id)!.title,
+          time: shortTime(r.time),
+          code: OK,
+          evidence: ev(file, r),
+        });
+      continue;
+    }
     const f = RE.downloadFailed.exec(r.message);
     if (!f) continue;
     const code = hex((f[1] ?? f[2])!);
