@@ -38,7 +38,6 @@ import { Engine, type TrackedFinding } from '../rules/engine.js';
 import type { TrackedAttempt } from '../timeline/cbs-attempts.js';
 import { VERSION } from '../version.js';
 import { enrichWithKnowledge } from './enrich.js';
-import { movingCorruption } from '../correlate/corruption-moving.js';
 import { linkScripts, plansFor } from '../remedy/plans.js';
 import { scriptsFor } from '../remedy/scripts.js';
 import { type ClockHint, type ClockMark, settleClocks, toUtc } from '../timeline/clock.js';
@@ -687,8 +686,6 @@ function assemble(
     { installedRollups: engine.tracker.installedRollups, systemInfos, reportedBuilds: extra.reportedBuilds },
     () => `f${++seq}`,
   );
-  const moving = movingCorruption(d.findings, () => `f${++seq}`);
-  if (moving) d.findings.push(moving);
   // A hardware suspicion comes before every repair: rank it first, and say so first in the summary.
   for (const f of d.findings.filter((x) => HARDWARE_FIRST.includes(x.rule)).reverse()) {
     d.findings.splice(d.findings.indexOf(f), 1);

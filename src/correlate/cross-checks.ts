@@ -1,20 +1,23 @@
-// The checks that need more than one source, in the order their findings are reported. Each lives in its
-// own file with the mechanism it recognises described at its top.
+// The checks that need more than one source, in the order their findings are reported: one file each, id
+// equal to the file name, with its mechanism and its own cases (checks.test.ts runs them).
 
 import type { Finding } from '../model/types.js';
 import type { CrossContext } from './context.js';
-import { cbsLinesMissing } from './cbs-lines-missing.js';
-import { downloadThenInstall } from './download-then-install.js';
-import { fileHashCheck } from './file-hash-check.js';
-import { repeatedFailures } from './repeated-failure.js';
-import { wsusPolicy } from './wsus-policy.js';
+import type { CrossCheck } from './define-check.js';
+import cbsLinesMissing from './x-cbs-lines-missing.js';
+import corruptionMoving from './x-corruption-moving.js';
+import downloadThenInstall from './x-download-then-install-failed.js';
+import fileHashCheck from './x-file-hash-check.js';
+import repeatedFailures from './x-update-failed-repeatedly.js';
+import wsusPolicy from './x-wsus-download-failed.js';
 
-export const CROSS_CHECKS: { id: string; run: (ctx: CrossContext) => Finding[] }[] = [
-  { id: 'x-download-then-install-failed', run: downloadThenInstall },
-  { id: 'x-wsus-download-failed', run: wsusPolicy },
-  { id: 'x-update-failed-repeatedly', run: repeatedFailures },
-  { id: 'x-cbs-lines-missing', run: cbsLinesMissing },
-  { id: 'x-file-hash-check', run: fileHashCheck },
+export const CROSS_CHECKS: readonly CrossCheck[] = [
+  downloadThenInstall,
+  wsusPolicy,
+  corruptionMoving,
+  repeatedFailures,
+  cbsLinesMissing,
+  fileHashCheck,
 ];
 
 export function crossChecks(ctx: CrossContext): Finding[] {

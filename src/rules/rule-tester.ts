@@ -33,7 +33,8 @@ export function runRules(rules: readonly Rule[], text: string, file = 'CBS.log')
   return engine.findings;
 }
 
-function subsetProblems(
+/** `what.key: expected …, got …` for every key of `want` that `got` does not match. */
+export function subsetProblems(
   what: string,
   want: Record<string, unknown> | undefined,
   got: Record<string, unknown>,

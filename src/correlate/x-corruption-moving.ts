@@ -3,6 +3,8 @@
 // hardware (memory, disk) is suspect before any repair (corpus cbs01, cbs02, sfc01).
 
 import type { Finding } from '../model/types.js';
+import type { CrossContext } from './context.js';
+import { defineCheck } from './define-check.js';
 
 interface Scan {
   finding: Finding;
@@ -28,7 +30,7 @@ function overlap(a: Set<string>, b: Set<string>): number {
 }
 
 /** A warning finding when the corrupt set changes between scans of the same kind, else null. */
-export function movingCorruption(findings: Finding[], nextId: () => string): Finding | null {
+function movingCorruption(findings: Finding[], nextId: () => string): Finding | null {
   // DISM reports and SFC runs both name the damaged files: a stable corruption shows up in each of them.
   const list: Scan[] = findings
     .filter(
@@ -77,3 +79,42 @@ export function movingCorruption(findings: Finding[], nextId: () => string): Fin
     time: a.finding.time,
   };
 }
+
+export default defineCheck({
+  id: 'x-corruption-moving',
+  meta: {
+    severity: 'warning',
+    root: true,
+    summary: {
+      en: 'Corruption moves between scans: suspect hardware',
+      zh: '损坏位置在扫描间变化：怀疑硬件问题',
+    },
+    mechanism:
+      'Back-to-back DISM health reports or SFC runs name mostly different corrupt files: data is damaged in flight or at rest, so memory and disk come before any repair.',
+    references: ['corpus cbs01, cbs02, sfc01'],
+  },
+  messageIds: ['moving'],
+  run: (ctx: CrossContext) => {
+    const f = movingCorruption(ctx.findings, ctx.nextId);
+    return f ? [f] : [];
+  },
+  cases: {
+    valid: [
+      {
+        name: 'one clean SFC run',
+        files: { 'sfcdetails.txt': { corpus: 'sfc02-emmanuel-sfcdetails-clean/sfcdetails.txt' } },
+      },
+      {
+        name: 'one stable corruption (seed 003)',
+        files: { 'CBS.log': { fixture: 'fixtures/seeds/seed-003-manifest-hash.log' } },
+      },
+    ],
+    invalid: [
+      {
+        name: 'corpus cbs01: ScanHealth finds 8, then 9 mostly different payloads',
+        files: { 'CBS.log': { corpus: 'cbs01-appostarsi-w11/CBS.log' } },
+        findings: [{ messageId: 'moving' }],
+      },
+    ],
+  },
+});

@@ -8,11 +8,12 @@ import { isContentBroken, isDownloadSide } from '../knowledge/code-classes.js';
 import { codeInfo } from '../knowledge/codes.js';
 import { writtenMs } from '../timeline/clock.js';
 import { type CrossContext, crossFinding, showTime } from './context.js';
+import { defineCheck } from './define-check.js';
 
 /** A later install counts when it starts within this long after the failed download. */
 const WINDOW_MS = 14 * 24 * 3600_000;
 
-export function downloadThenInstall(ctx: CrossContext): Finding[] {
+function run(ctx: CrossContext): Finding[] {
   const out: Finding[] = [];
   const byId = new Map(ctx.attempts.map((a) => [a.id, a]));
   for (const h of ctx.histories) {
@@ -99,3 +100,66 @@ export function downloadThenInstall(ctx: CrossContext): Finding[] {
   }
   return out;
 }
+
+// seed 004's Windows Update side, in the Get-WindowsUpdateLog shapes of corpus wu01/wu02 (GUID made up).
+const WU_SEED_004 = `
+2024/01/16 09:12:03.4411021 6720  5352  Agent           * START * Finding updates CallerId = UpdateOrchestrator  Id = 12
+2024/01/16 09:12:40.1180417 6720  5352  Agent           Title = 2023-11 Cumulative Update for Windows 10 Version 1809 for x64-based Systems (KB5032196)
+2024/01/16 09:12:40.1180533 6720  5352  Agent           UpdateId = {6B5F2B6A-0E23-4C4D-9E8E-2B6E1E0C5F11}.200
+2024/01/16 09:12:40.2203310 6720  5352  Agent           * END * Finding updates CallerId = UpdateOrchestrator  Id = 12, Exit code = 0x00000000
+2024/01/16 09:13:02.5512203 6720  7364  DownloadManager Preparing update for download: updateId = 6B5F2B6A-0E23-4C4D-9E8E-2B6E1E0C5F11.200
+2024/01/16 09:41:17.0034471 6720  7364  DownloadManager *FAILED* [80248007] Failed to get the update's metadata for update 6B5F2B6A-0E23-4C4D-9E8E-2B6E1E0C5F11.200
+> 2024/01/16 09:41:17.0051932 6720  7364  DownloadManager *FAILED* [80248007] Error occurred while downloading update 6B5F2B6A-0E23-4C4D-9E8E-2B6E1E0C5F11.200; notifying dependent calls.
+2024/01/16 09:41:17.0102284 6720  5352  Agent           WU client calls back to download call {53490DFC-5A44-4060-B5BC-6873AAAE6215} with code Call complete and error 0x80248007`;
+
+export default defineCheck({
+  id: 'x-download-then-install-failed',
+  meta: {
+    severity: 'error',
+    root: true,
+    summary: {
+      en: 'Failed download, then a failed install from the partial cache',
+      zh: '下载失败后使用不完整缓存安装失败',
+    },
+    mechanism:
+      'A Windows Update download of a KB fails; a later install of the same KB fails with a missing or damaged-content code (0x80070490, 0x80073712, 0x800f0986 …): the install read an incomplete cache.',
+    references: ['seed 004'],
+  },
+  messageIds: ['partialCache'],
+  run,
+  cases: {
+    valid: [
+      {
+        name: 'the download failed once, then the whole update was downloaded: the install failure has another cause',
+        files: {
+          'WindowsUpdate.log': `${WU_SEED_004.replace(/^> /m, '')}
+2024/01/16 10:02:55.3170000 6720  7364  DownloadManager All files for update 6B5F2B6A-0E23-4C4D-9E8E-2B6E1E0C5F11.200 were already downloaded and are valid.`,
+          'CBS.log': { fixture: 'fixtures/seeds/seed-004-not-found.log' },
+        },
+      },
+      {
+        name: 'the failed install is another update',
+        files: {
+          'WindowsUpdate.log': WU_SEED_004.replace(/^> /m, ''),
+          'CBS.log': { fixture: 'fixtures/seeds/seed-003-manifest-hash.log' },
+        },
+      },
+    ],
+    invalid: [
+      {
+        name: 'seed 004: KB5032196 fails to download (0x80248007), the next day CBS cannot find its component (0x80070490)',
+        files: {
+          'WindowsUpdate.log': WU_SEED_004,
+          'CBS.log': { fixture: 'fixtures/seeds/seed-004-not-found.log' },
+        },
+        findings: [
+          {
+            messageId: 'partialCache',
+            code: '0x80248007',
+            facts: { kb: 'KB5032196', installCode: '0x80070490' },
+          },
+        ],
+      },
+    ],
+  },
+});

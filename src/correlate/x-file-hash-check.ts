@@ -5,12 +5,13 @@
 
 import type { Finding } from '../model/types.js';
 import { type CrossContext, crossFinding } from './context.js';
+import { defineCheck } from './define-check.js';
 
 function baseName(p: string): string {
   return (p.split(/[\\/]/).pop() ?? p).toLowerCase();
 }
 
-export function fileHashCheck(ctx: CrossContext): Finding[] {
+function run(ctx: CrossContext): Finding[] {
   const out: Finding[] = [];
   const mismatches = ctx.findings.filter((f) => f.facts.expectedHash);
   if (mismatches.length === 0) return out;
@@ -66,3 +67,74 @@ export function fileHashCheck(ctx: CrossContext): Finding[] {
   }
   return out;
 }
+
+/** Seed 003's manifest hashes (fixtures/seeds/seed-003-manifest-hash.log). */
+const EXPECTED = '72731CC3A869E9B445F466479FDCF44CF694E717E807E3277C229CB960316102';
+const ACTUAL = '1AAA57C006A57122483D08D37341E401FCA266C6A93468AE49DDE6F3281DB5A0';
+const OTHER = '0F1E2D3C4B5A69788796A5B4C3D2E1F00F1E2D3C4B5A69788796A5B4C3D2E1F0';
+
+/** A `Get-FileHash` table (rows may carry a leading `> ` case marker). */
+function table(rows: string[]): string {
+  return [
+    '',
+    'Algorithm       Hash                                                                   Path',
+    '---------       ----                                                                   ----',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+export default defineCheck({
+  id: 'x-file-hash-check',
+  meta: {
+    severity: 'warning',
+    root: false,
+    summary: {
+      en: 'Captured file hash against the expected hash',
+      zh: '捕获的文件哈希与期望哈希比对',
+    },
+    mechanism:
+      'Get-FileHash / certutil SHA-256 of a file, set against the hashes CBS logged for it: the right replacement (the expected hash), still the damaged file (the actual hash), or another version.',
+    references: ['seed 003'],
+  },
+  messageIds: ['expected', 'actual', 'other'],
+  run,
+  cases: {
+    valid: [
+      {
+        name: 'hashes of files CBS says nothing about',
+        files: {
+          'CBS.log': { fixture: 'fixtures/seeds/seed-003-manifest-hash.log' },
+          'hashes.txt': table([`SHA256          ${OTHER}       C:\\Windows\\System32\\notepad.exe`]),
+        },
+      },
+    ],
+    invalid: [
+      {
+        name: 'seed 003: the replacement from a healthy machine has the expected hash; the broken copy the actual one',
+        files: {
+          'CBS.log': { fixture: 'fixtures/seeds/seed-003-manifest-hash.log' },
+          'hashes.txt': table([
+            `> SHA256          ${EXPECTED}       D:\\fix\\healthy.manifest`,
+            `> SHA256          ${ACTUAL}       C:\\Windows\\WinSxS\\Manifests\\broken.manifest`,
+          ]),
+        },
+        // Warnings before information.
+        findings: [
+          { messageId: 'actual', facts: { path: 'C:\\Windows\\WinSxS\\Manifests\\broken.manifest' } },
+          { messageId: 'expected', facts: { path: 'D:\\fix\\healthy.manifest' } },
+        ],
+      },
+      {
+        name: 'a copy of a damaged store file (corpus cbs01) with neither hash: another version',
+        files: {
+          'CBS.log': { corpus: 'cbs01-appostarsi-w11/CBS.log' },
+          'hashes.txt': table([
+            `> SHA256          ${OTHER}       E:\\copy\\FaceRecognitionEngineAdapterResources_v4.dll`,
+          ]),
+        },
+        findings: [{ messageId: 'other', facts: { file: 'FaceRecognitionEngineAdapterResources_v4.dll' } }],
+      },
+    ],
+  },
+});

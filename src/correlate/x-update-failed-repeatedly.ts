@@ -4,10 +4,12 @@
 
 import type { Finding } from '../model/types.js';
 import { type CrossContext, crossFinding, showTime } from './context.js';
+import { defineCheck } from './define-check.js';
+import { eventExport } from './case-logs.js';
 
 export const MIN_FAILURES = 2;
 
-export function repeatedFailures(ctx: CrossContext): Finding[] {
+function run(ctx: CrossContext): Finding[] {
   const out: Finding[] = [];
   const byId = new Map(ctx.attempts.map((a) => [a.id, a]));
   for (const h of ctx.histories) {
@@ -74,3 +76,69 @@ export function repeatedFailures(ctx: CrossContext): Finding[] {
   }
   return out;
 }
+
+const KB5032196 = '2023-11 Cumulative Update for Windows 10 Version 1809 for x64-based Systems (KB5032196)';
+
+/** WindowsUpdate.log: KB5032196's download fails with 0x80248007. */
+const WU_DOWNLOAD = `
+2024/01/16 09:12:40.1180417 6720  5352  Agent           Title = 2023-11 Cumulative Update for Windows 10 Version 1809 for x64-based Systems (KB5032196)
+2024/01/16 09:12:40.1180533 6720  5352  Agent           UpdateId = {6B5F2B6A-0E23-4C4D-9E8E-2B6E1E0C5F11}.200
+> 2024/01/16 09:41:17.0051932 6720  7364  DownloadManager *FAILED* [80248007] Error occurred while downloading update 6B5F2B6A-0E23-4C4D-9E8E-2B6E1E0C5F11.200; notifying dependent calls.`;
+
+export default defineCheck({
+  id: 'x-update-failed-repeatedly',
+  meta: {
+    severity: 'warning',
+    root: false,
+    summary: { en: 'The same update fails repeatedly', zh: '同一更新反复安装失败' },
+    mechanism:
+      'Tries at one update counted across logs (a try several logs tell counts once), with first and last time and whether the code is the same each time; said only when no single source already counts them.',
+  },
+  messageIds: ['sameCode', 'codes', 'thenInstalled'],
+  run,
+  cases: {
+    valid: [
+      {
+        name: 'one event log counts its own four failures (corpus evtx01): nothing more to say',
+        files: { 'System.evtx': { corpus: 'evtx01-omerbenamram-w10-1703-kb4025342-80248007/system.evtx' } },
+      },
+      {
+        name: 'one failure only',
+        files: { 'WindowsUpdate.log': WU_DOWNLOAD.replace(/^> /m, '') },
+      },
+    ],
+    invalid: [
+      {
+        name: 'KB5032196: the download fails (WindowsUpdate.log), the next day the install fails with the same code (event 20)',
+        files: {
+          'WindowsUpdate.log': WU_DOWNLOAD,
+          'System.txt': eventExport([
+            { date: '2024-01-17T02:00:00.0000000Z', code: '0x80248007', title: KB5032196, mark: true },
+          ]),
+        },
+        findings: [{ messageId: 'sameCode', code: '0x80248007', facts: { kb: 'KB5032196', failures: '2' } }],
+      },
+      {
+        name: 'different codes on each try',
+        files: {
+          'WindowsUpdate.log': WU_DOWNLOAD,
+          'System.txt': eventExport([
+            { date: '2024-01-17T02:00:00.0000000Z', code: '0x80070570', title: KB5032196, mark: true },
+          ]),
+        },
+        findings: [{ messageId: 'codes', facts: { codes: '0x80248007, 0x80070570' } }],
+      },
+      {
+        name: 'two failures, then the update installs (event 19)',
+        files: {
+          'WindowsUpdate.log': WU_DOWNLOAD,
+          'System.txt': eventExport([
+            { date: '2024-01-17T02:00:00.0000000Z', code: '0x80248007', title: KB5032196, mark: true },
+            { date: '2024-01-18T02:00:00.0000000Z', code: null, title: KB5032196 },
+          ]),
+        },
+        findings: [{ messageId: 'thenInstalled', facts: { failures: '2' } }],
+      },
+    ],
+  },
+});

@@ -6,6 +6,8 @@
 import type { Finding } from '../model/types.js';
 import { toUtc, writtenMs } from '../timeline/clock.js';
 import { type CrossContext, CBS_KINDS, crossFinding, showTime } from './context.js';
+import { defineCheck } from './define-check.js';
+import { eventExport } from './case-logs.js';
 
 const COLLECT =
   '%windir%\\Logs\\CBS\\ (CBS.log and every CbsPersist_*.log/.cab), %windir%\\Logs\\DISM\\dism.log, ' +
@@ -14,7 +16,7 @@ const COLLECT =
 /** A failure this close to a CBS log's first or last line counts as covered by it. */
 const SLACK_MS = 60_000;
 
-export function cbsLinesMissing(ctx: CrossContext): Finding[] {
+function run(ctx: CrossContext): Finding[] {
   // dism.log does not carry the CBS lines of an update install: only CBS logs count.
   const cbs = ctx.sources
     .filter((s) => s.kind === 'cbs')
@@ -108,3 +110,75 @@ export function cbsLinesMissing(ctx: CrossContext): Finding[] {
     }),
   ];
 }
+
+/** seed 001: the event log holds KB5015811 failing twice with 0x80070570. */
+const KB5015811 = '2022-07 Cumulative Update for Windows 10 Version 1809 for x64-based Systems (KB5015811)';
+const EVENTS_SEED_001 = eventExport([
+  { date: '2022-07-20T02:11:09.1230000Z', code: '0x80070570', title: KB5015811, mark: true },
+  { date: '2022-07-21T02:40:51.0000000Z', code: '0x80070570', title: KB5015811, mark: true },
+]);
+
+/** A CBS.log of one TrustedInstaller run from `start` to `end` (`YYYY-MM-DD HH:MM:SS`). */
+function cbsLog(start: string, end: string): string {
+  return `
+${start}, Info                  CBS    Starting TrustedInstaller initialization.
+${start}, Info                  CBS    TrustedInstaller service starts successfully.
+${end}, Info                  CBS    Ending TrustedInstaller finalization.`;
+}
+
+export default defineCheck({
+  id: 'x-cbs-lines-missing',
+  meta: {
+    severity: 'warning',
+    root: false,
+    summary: { en: 'CBS lines of the failure are not in the bundle', zh: '日志包缺少失败时的 CBS 记录' },
+    mechanism:
+      'Install failures of KB updates recorded in event logs or Windows Update logs at a time no CBS log of the bundle covers (no CBS log, rotated away, a gap, copied before the failure): the component behind the code cannot be named; say what to collect.',
+    references: ['seed 001'],
+  },
+  messageIds: ['none', 'before', 'after', 'gap'],
+  run,
+  cases: {
+    valid: [
+      {
+        name: 'the CBS log covers the failures',
+        files: {
+          'System.txt': EVENTS_SEED_001.replace(/^> /gm, ''),
+          'CBS.log': cbsLog('2022-07-20 00:00:01', '2022-07-21 09:05:02'),
+        },
+      },
+    ],
+    invalid: [
+      {
+        name: 'seed 001: the CBS.log in the bundle starts after the failures (rotated away)',
+        files: {
+          'System.txt': EVENTS_SEED_001,
+          'CBS.log': cbsLog('2022-07-25 09:00:01', '2022-07-25 09:05:02'),
+        },
+        findings: [{ messageId: 'before', code: '0x80070570', facts: { failures: '2' } }],
+      },
+      {
+        name: 'the failures fall between a rotated log and the live log: the CbsPersist of that time is missing',
+        files: {
+          'System.txt': EVENTS_SEED_001,
+          'CbsPersist_20220701090502.log': cbsLog('2022-07-01 09:00:01', '2022-07-01 09:05:02'),
+          'CBS.log': cbsLog('2022-07-25 09:00:01', '2022-07-25 09:05:02'),
+        },
+        findings: [{ messageId: 'gap' }],
+      },
+      {
+        name: 'no CBS log at all',
+        files: { 'System.txt': EVENTS_SEED_001 },
+        findings: [{ messageId: 'none', facts: { failures: '2' } }],
+      },
+      {
+        name: 'the CBS log was copied before the failures',
+        files: {
+          'System.txt': EVENTS_SEED_001,
+          'CBS.log': cbsLog('2022-07-01 09:00:01', '2022-07-01 09:05:02'),
+        },
+        findings: [{ messageId: 'after' }],
+      },
+    ],
+  },
+});
