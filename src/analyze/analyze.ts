@@ -624,7 +624,13 @@ function assemble(
 
   const byId = new Map(findings.map((f) => [f.id, f]));
   const summary: I18nText[] = [];
-  for (const a of attempts) {
+  // One timeline: failed operations of every source in the order they happened (UTC where known).
+  const inTime = [...attempts].sort((x, y) =>
+    (x.startUtc ?? x.start ?? '')
+      .replace(' ', 'T')
+      .localeCompare((y.startUtc ?? y.start ?? '').replace(' ', 'T')),
+  );
+  for (const a of inTime) {
     if (!failedAttempts.has(a.id)) continue;
     const root = a.findings.map((id) => byId.get(id)).find((f) => f?.root);
     const what = a.kb ? `${a.kb} ${a.package ?? ''}`.trim() : (a.package ?? 'operation');
@@ -635,7 +641,7 @@ function assemble(
       zh: `${a.start ?? '?'} ${what}${states}：失败${code}${root ? ` — ${root.message.zh}` : ''}`,
     });
   }
-  for (const a of attempts) {
+  for (const a of inTime) {
     // Event logs often hold only the start of an install: that alone is no interruption worth a line.
     if (a.outcome !== 'interrupted' || a.kind === 'sfc' || a.id.startsWith('e')) continue;
     const what = a.kb ? `${a.kb} ${a.package ?? ''}`.trim() : (a.package ?? 'operation');
