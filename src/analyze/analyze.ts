@@ -5,8 +5,11 @@ import type { Attempt, Diagnosis, Diagnostic, Finding, I18nText, SourceInfo } fr
 import { listInputs, type Input } from '../ingest/inputs.js';
 import { decodeText, sniffEncoding } from '../ingest/encoding.js';
 import { detectSystemInfo, parseSystemInfo, type SystemInfo } from '../parse/systeminfo.js';
-import { detectEventText, parseEventText } from '../parse/event-text.js';
-import { updateStory, type UpdateEvent } from '../timeline/update-events.js';
+import { detectEventText, parseEventText, type TextEvent } from '../parse/event-text.js';
+import { detectEventCsv, parseEventCsv } from '../parse/event-csv.js';
+import { detectEventList, parseEventList } from '../parse/event-list.js';
+import { detectEventXml, parseEventXml } from '../parse/event-xml.js';
+import { DISTINCT_EVENTS, eventKey, updateStory, type UpdateEvent } from '../timeline/update-events.js';
 import { looksLikeEvtx, readEvtx } from '../ingest/evtx.js';
 import {
   detectSetupDiag,
@@ -92,7 +95,7 @@ function sniffKind(head: Buffer, bytes: number): Kind {
   const lines = headLines(head);
   const decoded = decodeText(head).split(/\r?\n/);
   if (detectSystemInfo(decoded)) return 'systeminfo';
-  if (detectEventText(decoded)) return 'events';
+  if (eventParser(decoded)) return 'events';
   if (detectReportingEvents(decoded)) return 'reportingevents';
   if (detectWindowsUpdateLog(decoded)) return 'windowsupdate';
   // Panther logs share the CBS line grammar: recognise them by their components first.
@@ -112,6 +115,15 @@ function sniffKind(head: Buffer, bytes: number): Kind {
   if (detectRegistryExport(decoded)) return 'registry';
   if (detectFileHash(decoded)) return 'filehash';
   return 'unknown';
+}
+
+/** The parser of an event-log export (wevtutil text, Event Viewer CSV/TXT, Export-Csv, Format-List, XML). */
+function eventParser(lines: string[]): ((text: string) => TextEvent[]) | null {
+  if (detectEventText(lines)) return parseEventText;
+  if (detectEventXml(lines)) return parseEventXml;
+  if (detectEventCsv(lines)) return parseEventCsv;
+  if (detectEventList(lines)) return parseEventList;
+  return null;
 }
 
 /** A source read whole (a captured output, an event log): what it was, and its time span when known. */
@@ -240,7 +252,8 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
       done += c.bytes;
     } else if (kind === 'events' && c.bytes <= MAX_EVENT_TEXT) {
       const text = decodeText(c.readAll(MAX_EVENT_TEXT));
-      const events = parseEventText(text);
+      const parse = eventParser(decodeText(head).split(/\r?\n/)) ?? parseEventText;
+      const events = parse(text);
       allEvents.push(...events.map((e) => ({ ...e, file: c.name, line: e.descLine, text: e.description })));
       sources.push(
         wholeSource(
@@ -251,11 +264,11 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
           events.map((e) => e.time),
         ),
       );
-      // Exports label times as they like (often local time with a `Z`): labelled, not trusted.
+      // Text exports label times as they like (often local time with a `Z`): labelled, not trusted. An XML
+      // export carries the record's own SystemTime, which is UTC.
       const labelledUtc = events.length > 0 && events.every((e) => /Z$|[+-]00:?00$/.test(e.time));
-      hints.push(
-        hintOf(sources[sources.length - 1]!, labelledUtc ? 0 : null, labelledUtc ? 'as-labelled' : 'unknown'),
-      );
+      const basis = !labelledUtc ? 'unknown' : parse === parseEventXml ? 'utc-by-format' : 'as-labelled';
+      hints.push(hintOf(sources[sources.length - 1]!, labelledUtc ? 0 : null, basis));
       done += c.bytes;
     } else if (
       (kind === 'console' ||
@@ -440,6 +453,8 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
     });
   }
   for (const e of allEvents) {
+    // The same install result or crash in two exports of one log: the same moment.
+    if (DISTINCT_EVENTS.has(e.eventId)) marks.push({ file: e.file, key: `evt:${eventKey(e)}`, time: e.time });
     if (e.eventId !== 7040 && e.eventId !== 7036) continue;
     const text = `${e.text ?? ''} ${Object.values(e.data).join(' ')}`;
     if (TI_SERVICE.test(text)) marks.push({ file: e.file, key: 'ti', time: e.time });

@@ -41,6 +41,23 @@ test('corpus evtx03: one install of KB5016138 told by the System and Setup logs 
   assert.equal(h?.failures, 0);
 });
 
+test('one System log exported eight ways (fixtures/events): one story, each export on the UTC+8 clock', () => {
+  const d = analyzePath(join(root, 'fixtures', 'events'));
+  assert.equal(d.verdict, 'failed');
+  assert.equal(d.sources.length, 8);
+  assert.ok(d.sources.every((s) => s.kind === 'events'));
+  // The same events told eight times are counted once.
+  const failed = d.findings.filter((f) => f.rule === 'evt-update-failed');
+  assert.equal(failed.length, 1);
+  assert.match(failed[0]!.message.en, /KB5015811 failed to install once/);
+  assert.equal(d.updates?.find((u) => u.kb === 'KB5015811')?.occurrences.length, 1);
+  // XML exports carry the record's UTC time; every text and CSV export lines up with them at UTC+8.
+  for (const s of d.sources) {
+    if (s.file.endsWith('.xml')) assert.equal(s.clock?.basis, 'utc-by-format', s.file);
+    else assert.deepEqual([s.utcOffsetMinutes, s.clock?.basis], [480, 'anchored'], s.file);
+  }
+});
+
 test('appostarsi: ten logs of one machine read as one bundle tell one story', () => {
   const dir = mkdtempSync(join(tmpdir(), 'patchdx-app-'));
   try {

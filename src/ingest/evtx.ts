@@ -625,7 +625,11 @@ function textOf(el: XElement | undefined): string | null {
   return s;
 }
 
-function put(data: Record<string, string>, key: string, value: string): void {
+/**
+ * Adds an event value under its name: a repeated name becomes `name2`, `name3`… (XML exports of event logs
+ * name their values the same way, so both readers give the story the same keys).
+ */
+export function putEventValue(data: Record<string, string>, key: string, value: string): void {
   const base = key === '__proto__' ? '_proto_' : key;
   let name = base;
   for (let n = 2; Object.hasOwn(data, name); n++) name = `${base}${n}`;
@@ -637,7 +641,7 @@ function flatten(el: XElement, data: Record<string, string>): void {
   for (const k of el.kids) {
     if (typeof k === 'string') continue;
     if (k.kids.some((x) => typeof x !== 'string')) flatten(k, data);
-    else put(data, k.name, textOf(k) ?? '');
+    else putEventValue(data, k.name, textOf(k) ?? '');
   }
 }
 
@@ -663,10 +667,10 @@ function toRecord(nodes: XNode[], headerId: number, lo: number, hi: number, chun
     for (const k of eventData.kids) {
       if (typeof k === 'string') continue;
       const name = k.name === 'Data' ? k.attrs['Name'] : undefined;
-      if (name) put(data, name, textOf(k) ?? '');
-      else if (k.name === 'Data') put(data, `Data${++unnamed}`, textOf(k) ?? '');
+      if (name) putEventValue(data, name, textOf(k) ?? '');
+      else if (k.name === 'Data') putEventValue(data, `Data${++unnamed}`, textOf(k) ?? '');
       else if (k.kids.some((x) => typeof x !== 'string')) flatten(k, data);
-      else put(data, k.name, textOf(k) ?? '');
+      else putEventValue(data, k.name, textOf(k) ?? '');
     }
   }
   const userData = child(event, 'UserData');

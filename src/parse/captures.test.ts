@@ -1,11 +1,16 @@
 // Detection of the captured-output formats, across modules: each module's samples are taken by its own
 // detector, and no capture detector takes the head of a real log, a systeminfo sample or another module's
-// samples, except for the pairs listed in `mayOverlap`.
+// samples, except for the pairs listed in `mayOverlap`. The event export formats (tables, PowerShell lists,
+// XML) are held apart from the wevtutil text export too, both ways.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lines, logHeads } from './capture-test-support.js';
 import { detectDismConsole, samples as dismSamples } from './dism-console.js';
+import { detectEventCsv, samples as eventCsvSamples } from './event-csv.js';
+import { detectEventList, samples as eventListSamples } from './event-list.js';
+import { detectEventText, samples as eventTextSamples } from './event-text.js';
+import { detectEventXml, samples as eventXmlSamples } from './event-xml.js';
 import { detectFileHash, samples as hashSamples } from './file-hash.js';
 import { detectOsVersion, samples as osVersionSamples } from './os-version.js';
 import { detectPackageList, samples as packageSamples } from './package-list.js';
@@ -14,7 +19,15 @@ import { detectSfcConsole, samples as sfcSamples } from './sfc-console.js';
 import { samples as systemInfoSamples } from './systeminfo.js';
 
 type Capture =
-  'dism-console' | 'sfc-console' | 'file-hash' | 'registry-export' | 'os-version' | 'package-list';
+  | 'dism-console'
+  | 'sfc-console'
+  | 'file-hash'
+  | 'registry-export'
+  | 'os-version'
+  | 'package-list'
+  | 'event-csv'
+  | 'event-list'
+  | 'event-xml';
 
 const captures: { name: Capture; detect: (lines: string[]) => boolean; samples: { text: string }[] }[] = [
   { name: 'dism-console', detect: detectDismConsole, samples: dismSamples },
@@ -23,6 +36,9 @@ const captures: { name: Capture; detect: (lines: string[]) => boolean; samples: 
   { name: 'registry-export', detect: detectRegistryExport, samples: registrySamples },
   { name: 'os-version', detect: detectOsVersion, samples: osVersionSamples },
   { name: 'package-list', detect: detectPackageList, samples: packageSamples },
+  { name: 'event-csv', detect: detectEventCsv, samples: eventCsvSamples },
+  { name: 'event-list', detect: detectEventList, samples: eventListSamples },
+  { name: 'event-xml', detect: detectEventXml, samples: eventXmlSamples },
 ];
 
 /**
@@ -39,6 +55,9 @@ const mayOverlap: Record<Capture, Capture[]> = {
   'registry-export': ['os-version'],
   'os-version': [],
   'package-list': [],
+  'event-csv': [],
+  'event-list': [],
+  'event-xml': [],
 };
 
 test('each capture sample is detected by its own detector', () => {
@@ -58,4 +77,13 @@ test('detection matrix: no capture detector takes a log head, systeminfo or anot
       for (const s of o.samples)
         assert.equal(c.detect(lines(s.text)), false, `${c.name} on ${o.name}: ${s.text.slice(0, 80)}`);
   }
+});
+
+test('the event export detectors and the wevtutil text one never take each other’s samples', () => {
+  const exports = captures.filter((c) => c.name.startsWith('event-'));
+  for (const s of eventTextSamples)
+    for (const c of exports) assert.equal(c.detect(lines(s.text)), false, `${c.name} on event-text`);
+  for (const c of exports)
+    for (const s of c.samples)
+      assert.equal(detectEventText(lines(s.text)), false, `event-text on ${c.name}: ${s.text.slice(0, 80)}`);
 });

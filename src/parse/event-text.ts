@@ -1,6 +1,7 @@
 // Event logs exported as text (`wevtutil qe System /f:text`, English or Chinese field names): `Event[N]:`
 // blocks with `Source`, `Date`, `Event ID`, `Description`. The Windows Update client's description carries
-// the error code and the update title, which become the event's data.
+// the error code and the update title, which become the event's data ({@link eventData}, shared by every
+// event export format: event-csv.ts, event-list.ts, event-xml.ts).
 
 /** One exported event. */
 export interface TextEvent {
@@ -64,12 +65,34 @@ export function detectEventText(lines: string[]): boolean {
   );
 }
 
+/** An update title as one line: a wrapped or multi-line description may have broken it. */
+const oneLine = (title: string): string => title.trim().replace(/\s+/g, ' ');
+
 /** Windows Update event text → error code and update title (`…with error 0x80070570: Windows 11, version 22H2.`). */
 function wuData(desc: string): Record<string, string> {
-  const m = /(?:error|错误)\s*(0x[0-9a-fA-F]{8})\s*[:：]\s*(.+?)\.?\s*$/s.exec(desc);
-  if (m) return { errorCode: m[1]!, updateTitle: m[2]!.trim() };
-  const t = /(?:update|更新)\s*[:：]\s*(.+?)\.?\s*$/s.exec(desc);
-  return t ? { updateTitle: t[1]!.trim() } : {};
+  const m = /(?:error|错误)\s*(0x[0-9a-fA-F]{8})\s*[:：]\s*(.+?)[.。]?\s*$/s.exec(desc);
+  if (m) return { errorCode: m[1]!, updateTitle: oneLine(m[2]!) };
+  const t = /(?:update|更新)\s*[:：]\s*(.+?)[.。]?\s*$/s.exec(desc);
+  return t ? { updateTitle: oneLine(t[1]!) } : {};
+}
+
+/**
+ * The data an event's rendered description carries, keyed as the binary .evtx reader keys its EventData so
+ * the story reads every format alike: Windows Update client events → `errorCode` and `updateTitle`, a
+ * bugcheck (WER-SystemErrorReporting 1001) → `BugcheckCode`; other events → none. Used by every event export
+ * parser; an export that also carries EventData (XML) lets its named values win.
+ */
+export function eventData(
+  provider: string | null,
+  eventId: number,
+  description: string,
+): Record<string, string> {
+  if (provider === 'Microsoft-Windows-WindowsUpdateClient') return wuData(description);
+  if (provider === 'Microsoft-Windows-WER-SystemErrorReporting' && eventId === 1001) {
+    const b = /0x[0-9a-fA-F]{8}/.exec(description);
+    if (b) return { BugcheckCode: b[0] };
+  }
+  return {};
 }
 
 /** Parses a text export; blocks that cannot be read are skipped. */
@@ -81,11 +104,7 @@ export function parseEventText(text: string): TextEvent[] {
   const finish = (): void => {
     if (!cur) return;
     cur.description = cur.description.trim();
-    if (cur.provider === 'Microsoft-Windows-WindowsUpdateClient') cur.data = wuData(cur.description);
-    if (cur.provider === 'Microsoft-Windows-WER-SystemErrorReporting') {
-      const b = /0x[0-9a-fA-F]{8}/.exec(cur.description);
-      if (b) cur.data = { BugcheckCode: b[0] };
-    }
+    cur.data = eventData(cur.provider, cur.eventId, cur.description);
     if (cur.eventId > 0 && cur.time) out.push(cur);
     cur = null;
   };

@@ -85,21 +85,28 @@ test('a label nothing contradicts stays, said as such; no known clock at all lea
   );
 });
 
-test('an offset no log of the machine shows is never claimed from matches alone', () => {
-  const clocks = settleClocks(
-    [
-      { file: 'System.evtx', offsetMinutes: 0, basis: 'utc-by-format', first: null, last: null },
-      { file: 'WindowsUpdate.log', offsetMinutes: null, basis: 'unknown', first: null, last: null },
-    ],
-    [
-      { file: 'System.evtx', key: 'install:kb1|0x0', time: '2024-01-16T01:00:00Z' },
-      { file: 'System.evtx', key: 'install:kb2|0x80070490', time: '2024-01-16T02:30:00Z' },
-      { file: 'WindowsUpdate.log', key: 'install:kb1|0x0', time: '2024/01/16 09:00:01.100' },
-      { file: 'WindowsUpdate.log', key: 'install:kb2|0x80070490', time: '2024/01/16 10:30:00.500' },
-    ],
+test('install results anchor any offset; TrustedInstaller moments only the offsets the machine shows', () => {
+  const hints = [
+    { file: 'System.evtx', offsetMinutes: 0, basis: 'utc-by-format' as const, first: null, last: null },
+    { file: 'WindowsUpdate.log', offsetMinutes: null, basis: 'unknown' as const, first: null, last: null },
+  ];
+  // A China machine: WindowsUpdate.log in UTC+8, the event log in UTC.
+  const installs = settleClocks(hints, [
+    { file: 'System.evtx', key: 'install:kb1|0x0', time: '2024-01-16T01:00:00Z' },
+    { file: 'System.evtx', key: 'install:kb2|0x80070490', time: '2024-01-16T02:30:00Z' },
+    { file: 'WindowsUpdate.log', key: 'install:kb1|0x0', time: '2024/01/16 09:00:01.100' },
+    { file: 'WindowsUpdate.log', key: 'install:kb2|0x80070490', time: '2024/01/16 10:30:00.500' },
+  ]);
+  assert.deepEqual(
+    [installs.get('WindowsUpdate.log')!.offsetMinutes, installs.get('WindowsUpdate.log')!.basis],
+    [480, 'anchored'],
   );
-  // Candidates are UTC, the label and known offsets: +8 h is none of them, so nothing is claimed.
-  assert.equal(clocks.get('WindowsUpdate.log')!.basis, 'assumed');
+  const services = settleClocks(hints, [
+    ...ti('System.evtx', ['2024-01-16T01:00:00Z', '2024-01-16T02:30:00Z']),
+    ...ti('WindowsUpdate.log', ['2024/01/16 09:00:01', '2024/01/16 10:30:00']),
+  ]);
+  // Nor is a UTC log's offset borrowed for a local-time one: UTC says nothing about the machine's zone.
+  assert.equal(services.get('WindowsUpdate.log')!.basis, 'unknown');
 });
 
 test('bestOffset needs two matches and a clear winner among the candidates', () => {

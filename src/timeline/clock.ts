@@ -105,9 +105,9 @@ export interface UtcMark {
 
 /**
  * The offset (written = UTC + offset) that best lines up a source's marks with marks already on UTC, with how
- * many of them it matches; null when no offset is clearly best. Only `candidates` are tried: a log of the
- * machine is written in UTC, in what its label says, or in a local time another log of the machine shows —
- * trying every quarter hour would let chance matches of busy logs win.
+ * many of them it matches; null when no offset is clearly best. TrustedInstaller service moments only vote
+ * for `candidates` (UTC, the label, offsets other logs of the machine show): busy logs have such events every
+ * few minutes, and trying every quarter hour would let chance matches win.
  */
 export function bestOffset(
   anchors: UtcMark[],
@@ -129,7 +129,9 @@ export function bestOffset(
       const d = ms - a.ms;
       if (Math.abs(d) > MAX_OFFSET_MS + TOLERANCE_MS) continue;
       const grid = Math.round(d / GRID_MS);
-      if (!allowed.has(grid) || Math.abs(d - grid * GRID_MS) > TOLERANCE_MS) continue;
+      // Busy generic moments (service starts) only vote for offsets the machine is known to use; an install
+      // result of one named update at one second is specific enough to show any offset.
+      if ((m.key === 'ti' && !allowed.has(grid)) || Math.abs(d - grid * GRID_MS) > TOLERANCE_MS) continue;
       files.set(grid, (files.get(grid) ?? new Set()).add(a.file));
       if (seen.has(grid)) continue;
       seen.add(grid);
@@ -200,8 +202,11 @@ export function settleClocks(hints: ClockHint[], marks: ClockMark[]): Map<string
       note: BASIS_NOTE['as-labelled']!(fmt(h.offsetMinutes)),
     });
   }
-  // Local-time logs without anchors: the offset of the log of the machine nearest in time.
-  const firm = [...out].filter(([, c]) => c.basis !== 'as-labelled' && c.offsetMinutes !== null);
+  // Local-time logs without anchors: the offset of the log of the machine nearest in time whose offset is
+  // the machine's local time (a format that stores UTC says nothing about the zone).
+  const firm = [...out].filter(
+    ([, c]) => c.basis !== 'as-labelled' && c.basis !== 'utc-by-format' && c.offsetMinutes !== null,
+  );
   for (const h of hints) {
     if (out.has(h.file)) continue;
     const at = writtenMs(h.first ?? '');

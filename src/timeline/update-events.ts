@@ -57,6 +57,53 @@ function shortTime(iso: string): string {
   return iso.replace('T', ' ').replace(/\.\d+Z?$|Z$/, '');
 }
 
+/** Milliseconds of an event time read as written (the zone does not matter for differences). */
+function writtenMs(t: string): number {
+  return Date.parse(`${t.slice(0, 19).replace(' ', 'T')}Z`);
+}
+
+/**
+ * What an event says, not how an export words it: provider, id, code, KB (or title), bugcheck. An English
+ * and a Chinese export of one log give the same key; so do the .evtx and its CSV.
+ */
+export function eventKey(e: UpdateEvent): string {
+  const title = e.data.updateTitle ?? '';
+  return [
+    e.provider,
+    e.eventId,
+    (e.data.errorCode ?? '').toLowerCase(),
+    kbOf(title) ?? title.toLowerCase(),
+    // Kernel-Power 41 also has a BugcheckCode field, in decimal, in some exports only: not part of the key.
+    e.eventId === 1001 ? (e.data.BugcheckCode ?? '') : '',
+  ].join('|');
+}
+
+/** Events rare and specific enough that the same one in two files is the same moment (clock anchors). */
+export const DISTINCT_EVENTS = new Set([19, 20, 43, 44, 41, 1001, 6008]);
+
+/**
+ * One event told by several exports of the same log (System.evtx and its CSV or XML export) is kept once:
+ * same provider, id and text, at times a whole number of quarter hours apart (exports differ in zone).
+ */
+function onceEach(events: UpdateEvent[]): UpdateEvent[] {
+  const seen = new Map<string, { file: string; ms: number }[]>();
+  const out: UpdateEvent[] = [];
+  for (const e of events) {
+    const key = eventKey(e);
+    const ms = writtenMs(e.time);
+    const prior = seen.get(key) ?? [];
+    const twin = prior.some((p) => {
+      if (p.file === e.file || Number.isNaN(ms)) return false;
+      const d = Math.abs(ms - p.ms) % (15 * 60_000);
+      return d <= 2000 || 15 * 60_000 - d <= 2000;
+    });
+    if (twin) continue;
+    seen.set(key, [...prior, { file: e.file, ms }]);
+    out.push(e);
+  }
+  return out;
+}
+
 export interface EventStory {
   attempts: Attempt[];
   findings: Finding[];
@@ -75,7 +122,7 @@ export function updateStory(
     string,
     { kb: string | null; title: string; code: string; events: UpdateEvent[] }
   >();
-  const sorted = [...events].sort((a, b) => a.time.localeCompare(b.time) || a.recordId - b.recordId);
+  const sorted = onceEach(events).sort((a, b) => a.time.localeCompare(b.time) || a.recordId - b.recordId);
   for (const e of sorted) {
     if (e.provider === WU && (e.eventId === 43 || e.eventId === 19 || e.eventId === 20)) {
       const title = e.data.updateTitle ?? e.data.Data1 ?? '';
@@ -180,6 +227,8 @@ export function updateStory(
     const n = f.events.length;
     const first = shortTime(f.events[0]!.time);
     const last = shortTime(f.events[n - 1]!.time);
+    // Binary logs and XML exports give UTC; text and CSV exports the exporting machine's local time.
+    const zone = f.events.every((e) => /Z$/.test(e.time)) ? ' UTC' : '';
     const what = f.kb ?? f.title;
     const meaningEn = info?.meaning.en ?? 'no meaning on record';
     const meaningZh = info?.meaning.zh ?? info?.meaning.en ?? '暂无释义';
@@ -197,8 +246,8 @@ export function updateStory(
       codeName: info?.name ?? null,
       root: !retried && !store,
       message: {
-        en: `${what} failed to install ${n === 1 ? 'once' : `${n} times`} (${first}${n > 1 ? ` … ${last}` : ''} UTC) with ${f.code} ${info?.name ?? ''}: ${meaningEn}.${retried ? ' A later attempt installed it: transient.' : ''}${store ? ' A Microsoft Store app, not Windows servicing: the Store retries it by itself.' : ''}`,
-        zh: `${what} 安装失败 ${n} 次（UTC ${first}${n > 1 ? ` 至 ${last}` : ''}），错误 ${f.code} ${info?.name ?? ''}：${meaningZh}。${retried ? '之后的重试已安装成功，属于暂时性错误。' : ''}${store ? '这是 Microsoft Store 应用，不属于 Windows 服务更新：Store 会自行重试。' : ''}`,
+        en: `${what} failed to install ${n === 1 ? 'once' : `${n} times`} (${first}${n > 1 ? ` … ${last}` : ''}${zone}) with ${f.code} ${info?.name ?? ''}: ${meaningEn}.${retried ? ' A later attempt installed it: transient.' : ''}${store ? ' A Microsoft Store app, not Windows servicing: the Store retries it by itself.' : ''}`,
+        zh: `${what} 安装失败 ${n} 次（${zone ? 'UTC ' : ''}${first}${n > 1 ? ` 至 ${last}` : ''}），错误 ${f.code} ${info?.name ?? ''}：${meaningZh}。${retried ? '之后的重试已安装成功，属于暂时性错误。' : ''}${store ? '这是 Microsoft Store 应用，不属于 Windows 服务更新：Store 会自行重试。' : ''}`,
       },
       title: { en: 'Update installation failed (event log)', zh: '更新安装失败（事件日志）' },
       facts: { kb: f.kb ?? undefined, title: f.title, attempts: String(n), first, last },
