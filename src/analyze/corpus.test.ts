@@ -147,11 +147,32 @@ test('corpus sfc01: failing SFC runs until the last two, which are clean; the mi
   );
 });
 
-test('corpus dism03: a dism.log is read with the shared line grammar (0x800f081f, 0x80070bc9)', () => {
+test('corpus dism03: a dism.log is read with the shared line grammar; each DISM command an operation', () => {
   const d = run('dism03-appostarsi-w10-multi');
   assert.equal(d.sources[0]!.kind, 'dism');
   assert.ok(d.findings.some((f) => f.code === '0x800f081f'));
   assert.ok(d.findings.some((f) => f.code === '0x80070bc9'));
+  // Each DISM.EXE command is an operation with its handler's result (CASE.md's four codes).
+  const dism = d.attempts.filter((a) => a.client === 'DISM');
+  assert.equal(dism.length, 49);
+  const byLine = (line: number) => dism.find((a) => a.evidence.some((e) => e.line === line));
+  // 0x800704c7 at 02:23:06 (line 6188): the user cancelled RestoreHealth — not a failure.
+  assert.deepEqual([byLine(6188)?.outcome, byLine(6188)?.result], ['cancelled', '0x800704c7']);
+  // 0x800706be at 02:38:46 (lines 7033-7038): ScanHealth lost TiWorker; its own finding explains it.
+  const rpc = byLine(7036)!;
+  assert.deepEqual([rpc.outcome, rpc.result], ['failed', '0x800706be']);
+  const stopped = d.findings.find((f) => f.id === rpc.findings[0]);
+  assert.equal(stopped?.rule, 'dism-worker-stopped');
+  assert.equal(stopped?.evidence[0]?.line, 7033);
+  // A /Source image without ESD: is the cause of "source files not found", which folds under it.
+  const esd = dism.find((a) => /\/source:F:\\sources\\install\.esd/i.test(a.package ?? ''))!;
+  assert.equal(esd.result, '0x800f081f');
+  assert.equal(d.findings.find((f) => f.id === esd.findings[0])?.rule, 'dism-source-invalid');
+  // The provisioned-app command that failed (0x80070003, line 133) is not update servicing.
+  assert.deepEqual([byLine(133)?.kind, byLine(133)?.outcome], ['other', 'failed']);
+  assert.ok(
+    !d.findings.some((f) => f.rule === 'unexplained-failure' && f.evidence.some((e) => e.line === 133)),
+  );
 });
 
 test('corpus cbs01, cbs02, sfc01: the corrupt set moves between scans, so hardware is suspected first', () => {

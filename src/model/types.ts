@@ -89,9 +89,9 @@ export interface Attempt {
   result: string | null;
   /**
    * `failed`, `succeeded`, `interrupted` (no end recorded), `pending` (reboot required), `retried` (failed,
-   * then a later attempt at the same update succeeded).
+   * then a later attempt at the same update succeeded), `cancelled` (stopped by the user).
    */
-  outcome: 'failed' | 'succeeded' | 'interrupted' | 'pending' | 'retried';
+  outcome: 'failed' | 'succeeded' | 'interrupted' | 'pending' | 'retried' | 'cancelled';
   /** Whether a reboot was requested or pending. */
   rebootPending: boolean;
   /** Line that reports the final status. */

@@ -150,6 +150,7 @@ const PREFIXES = [
   'NonStart:',
   // dism.log shares the grammar: the command line tells which source a repair was given.
   'DISM.EXE: Executing command line',
+  'DISM.EXE: Image session has been closed',
 ];
 const PREFIX_BUFS = PREFIXES.map((p) => Buffer.from(p, 'latin1'));
 const PREFIX_BY_FIRST = new Map<number, Buffer[]>();

@@ -58,7 +58,13 @@ const OUTCOME = {
   interrupted: { en: 'interrupted', zh: '中断' },
   pending: { en: 'reboot pending', zh: '待重启' },
   retried: { en: 'failed, then installed on a later try', zh: '失败后重试成功' },
+  cancelled: { en: 'cancelled by the user', zh: '被用户取消' },
 } as const;
+
+/** An operation's outcome in words. */
+export function outcomeText(o: Attempt['outcome'], lang: Lang): string {
+  return OUTCOME[o][lang];
+}
 
 /** One-line description of an operation: what, states, outcome and code. */
 export function attemptText(a: Attempt, lang: Lang): string {

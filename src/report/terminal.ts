@@ -3,7 +3,7 @@
 // untrusted: control characters are neutralised so a log cannot drive the terminal.
 
 import type { Attempt, Diagnosis, Finding, Lang } from '../model/types.js';
-import { clockText, historiesToShow, historyText, label } from './labels.js';
+import { clockText, historiesToShow, historyText, label, outcomeText } from './labels.js';
 
 export interface TextOptions {
   lang: Lang;
@@ -172,16 +172,8 @@ function attemptLine(
   const states = a.startState && a.targetState ? ` ${a.startState}→${a.targetState}` : '';
   const client = a.client ? s.dim(` [${a.client}]`) : '';
   const result = a.result ? ` ${a.result}` : '';
-  const outcome =
-    lang === 'zh'
-      ? {
-          failed: '失败',
-          succeeded: '成功',
-          interrupted: '中断',
-          pending: '待重启',
-          retried: '失败后重试成功',
-        }[a.outcome]
-      : a.outcome;
+  // English keeps the short state words in this dense list; Chinese uses the shared labels.
+  const outcome = lang === 'zh' ? outcomeText(a.outcome, lang) : a.outcome;
   return `${mark} ${a.start ?? '?'} ${safeText(clip(what, 110))}${states} ${outcome}${result}${client}`;
 }
 

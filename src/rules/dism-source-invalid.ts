@@ -19,6 +19,8 @@ export default defineRule({
     confidence: 'high',
     codes: ['0x8007007b', '0x8007010b', '0x800f081f'],
     summary: { en: 'DISM repair source cannot be used', zh: 'DISM 修复源无法使用' },
+    // With the source unusable, "source files not found" is its consequence, not a second cause.
+    folds: ['cbs-source-missing'],
     references: [
       'corpus dism01 lines 485, 507, 613',
       'MS Learn: repair a Windows image (/Source:WIM:…:index)',

@@ -211,6 +211,8 @@ export class Engine {
         (a.result ? roots.find((f) => f.code === a.result) : undefined) ??
         explaining[explaining.length - 1] ??
         roots[0];
+      // Operations that are not update servicing (provisioned apps, image queries) need no explanation.
+      if (!primary && a.kind === 'other') continue;
       if (!primary) {
         primary = this.unexplained(a, run, entries, start, end);
         found.push(primary);

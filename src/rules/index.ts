@@ -18,6 +18,7 @@ import cbsStartupFailed from './cbs-startup-failed.js';
 import cbsStoreCorrupt from './cbs-store-corrupt.js';
 import cbsStoreMumMissing from './cbs-store-mum-missing.js';
 import dismSourceInvalid from './dism-source-invalid.js';
+import dismWorkerStopped from './dism-worker-stopped.js';
 
 export const rules: readonly Rule[] = [
   cbsDeltaHydrationFailed,
@@ -37,4 +38,5 @@ export const rules: readonly Rule[] = [
   cbsStoreCorrupt,
   cbsStoreMumMissing,
   dismSourceInvalid,
+  dismWorkerStopped,
 ];

@@ -8,6 +8,23 @@ import { isFailureCode } from '../parse/error-codes.js';
 import { kbOf } from '../parse/identity.js';
 import { isSfcLine, SfcSegmenter } from './sfc-runs.js';
 
+const ERROR_CANCELLED = '0x800704c7';
+
+/** What a DISM command is, as an operation: a repair, a scan, a package or feature change, or other. */
+function dismKind(command: string): Attempt['kind'] {
+  const c = command.toLowerCase();
+  if (/\/restorehealth\b/.test(c)) return 'repair';
+  if (/\/(?:scanhealth|checkhealth)\b/.test(c)) return 'scan';
+  // Provisioned apps, image queries and component cleanup are not update servicing: listed, never the verdict.
+  if (
+    /\/(?:add-package|remove-package|enable-feature|disable-feature|add-capability|remove-capability)\b/.test(
+      c,
+    )
+  )
+    return 'package';
+  return 'other';
+}
+
 /** One TrustedInstaller/TiWorker process lifetime: the CSI sequence numbers restart with it. */
 export interface Run {
   index: number;
@@ -37,6 +54,10 @@ export function isFailedResult(code: string | null): boolean {
 }
 
 const RE = {
+  // dism.log: one DISM.EXE command from its command line to its image session's close.
+  dismCommand: /^DISM\.EXE: Executing command line: (.+)$/,
+  dismClosed: /^DISM\.EXE: Image session has been closed\. Reboot required=(yes|no)/,
+  dismResult: /::ExecuteCmdLine\(hr:(0x[0-9a-fA-F]{8})\)/,
   tiStart: /^Starting TrustedInstaller initialization/,
   tiworkerStart: /^Starting TiWorker initialization/,
   stack: /^Loaded Servicing Stack v(\d+\.\d+\.\d+\.\d+)/,
@@ -80,8 +101,13 @@ export class AttemptTracker {
   /** Cumulative update builds CBS records as installed (`17763.1879` → first line saying so). */
   readonly installedRollups = new Map<string, { line: number; file: string }>();
 
-  /** True when the entry starts a new TrustedInstaller process (the caller closes the current run). */
+  /**
+   * True when the entry starts a new TrustedInstaller process, or a new DISM.EXE command in dism.log (the
+   * caller closes the current run).
+   */
   static startsRun(e: LogEntry, runHasWorker: boolean): 'run' | 'worker' | null {
+    // In dism.log each DISM.EXE command is its own run: rules report per command.
+    if (e.component === 'DISM') return RE.dismCommand.test(e.message) ? 'run' : null;
     if (e.component !== 'CBS') return null;
     if (RE.tiStart.test(e.message)) return 'run';
     if (RE.tiworkerStart.test(e.message)) return runHasWorker ? 'run' : 'worker';
@@ -158,6 +184,10 @@ export class AttemptTracker {
     let m: RegExpExecArray | null;
     if (e.component === 'CSI' || e.component === '') {
       this.observeCsi(e, run);
+      return;
+    }
+    if (e.component === 'DISM') {
+      this.observeDism(e, run);
       return;
     }
     if (msg.includes('Package_for_')) this.noteRollup(e);
@@ -266,6 +296,37 @@ export class AttemptTracker {
         a.rebootPending ||= reboot;
         this.close(a, e, a.result ?? code);
       }
+    }
+  }
+
+  /** dism.log: each DISM.EXE command is an operation; its handler's `ExecuteCmdLine(hr:…)` is its result. */
+  private observeDism(e: LogEntry, run: Run): void {
+    const msg = e.message;
+    let m: RegExpExecArray | null;
+    const current = (): TrackedAttempt | undefined =>
+      this.findOpen((x) => x.client === 'DISM' && x.run === run.index);
+    if ((m = RE.dismCommand.exec(msg))) {
+      // A command still open when the next starts never closed its session: killed, or a restart.
+      const prev = current();
+      if (prev) {
+        this.open = this.open.filter((x) => x !== prev);
+        prev.outcome = isFailedResult(prev.result) ? 'failed' : 'interrupted';
+      }
+      const command = m[1]!.trim().replace(/\s+/g, ' ');
+      this.create(e, run, { client: 'DISM', package: command, kind: dismKind(command), evidence: [ev(e)] });
+    } else if ((m = RE.dismResult.exec(msg))) {
+      const a = current();
+      if (!a || !isFailureCode(m[1]!)) return;
+      a.result = m[1]!.toLowerCase();
+      a.failLine ??= e.line;
+      a.evidence.push(ev(e));
+    } else if ((m = RE.dismClosed.exec(msg))) {
+      const a = current();
+      if (!a) return;
+      a.rebootPending ||= m[1] === 'yes';
+      this.close(a, e, a.result);
+      // A command the user cancelled did not fail.
+      if (a.result === ERROR_CANCELLED) a.outcome = 'cancelled';
     }
   }
 

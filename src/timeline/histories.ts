@@ -15,7 +15,8 @@ const OUTCOME_RANK: Record<Attempt['outcome'], number> = {
   retried: 1,
   pending: 2,
   succeeded: 3,
-  interrupted: 4,
+  cancelled: 4,
+  interrupted: 5,
 };
 
 /** Feature upgrades, however each log names them (Panther setup, `Windows 11, version 22H2` in events). */
