@@ -26,6 +26,12 @@ const FEATURE_UPDATE = /feature (?:upgrade|update)|^Windows 1\d,? version \w+$/i
 export function updateKey(a: Attempt): string | null {
   if (a.kb) return a.kb.toUpperCase();
   if (a.package && FEATURE_UPDATE.test(a.package.trim())) return 'feature-update';
+  // DISM commands: the feature or package acted on, whatever /Source each try was given.
+  const dism =
+    a.client === 'DISM'
+      ? /\/(?:featurename|packagepath|packagename|capabilityname):("[^"]+"|\S+)/i.exec(a.package ?? '')
+      : null;
+  if (dism) return `dism:${dism[1]!.replace(/"/g, '').toLowerCase()}`;
   const p = a.package?.trim();
   return p ? p.toLowerCase() : null;
 }
