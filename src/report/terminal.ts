@@ -63,6 +63,8 @@ const FACT_ORDER = [
   'installer',
 ];
 
+const MAX_TERMINAL_FINDINGS = 60;
+
 export function renderText(d: Diagnosis, opts: TextOptions): string {
   const { lang } = opts;
   const c = (code: string, s: string): string => (opts.color ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -102,7 +104,19 @@ export function renderText(d: Diagnosis, opts: TextOptions): string {
   const infos = d.findings.filter((f) => !f.root && f.severity === 'info');
   if (findings.length === 0 && d.verdict !== 'unreadable') out.push(t('noFindings'));
   if (findings.length > 0) out.push(bold(`${t('findings')} (${findings.length})`));
-  findings.forEach((f, i) => out.push(...renderFinding(f, i + 1, d.attempts, opts, { bold, red, dim })));
+  // A terminal is read, not searched: past this many, the rest are counted and left to --json / --format md.
+  findings
+    .slice(0, MAX_TERMINAL_FINDINGS)
+    .forEach((f, i) => out.push(...renderFinding(f, i + 1, d.attempts, opts, { bold, red, dim })));
+  if (findings.length > MAX_TERMINAL_FINDINGS)
+    out.push(
+      dim(
+        lang === 'zh'
+          ? `……另有 ${findings.length - MAX_TERMINAL_FINDINGS} 条发现未显示：完整内容请用 --json 或 --format md|html`
+          : `… ${findings.length - MAX_TERMINAL_FINDINGS} more findings not shown: --json or --format md|html has them all`,
+      ),
+      '',
+    );
   if (infos.length > 0) {
     out.push(bold(t('info')));
     for (const f of infos)
