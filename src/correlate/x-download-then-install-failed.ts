@@ -147,6 +147,14 @@ export default defineCheck({
     ],
     invalid: [
       {
+        name: 'the download failure told by the WindowsUpdateClient Operational log (event 31, XML export)',
+        files: {
+          'Operational.xml': `> <Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-WindowsUpdateClient' Guid='{945a8954-c147-4acd-923f-40c45405a658}'/><EventID>31</EventID><Version>1</Version><Level>2</Level><Task>1</Task><Opcode>13</Opcode><Keywords>0x8000000000000000</Keywords><TimeCreated SystemTime='2024-01-16T01:41:17.0051932Z'/><EventRecordID>812</EventRecordID><Correlation/><Execution ProcessID='6720' ThreadID='7364'/><Channel>Microsoft-Windows-WindowsUpdateClient/Operational</Channel><Computer>PC-0042</Computer><Security UserID='S-1-5-18'/></System><EventData><Data Name='errorCode'>0x80248007</Data><Data Name='updateTitle'>2023-11 Cumulative Update for Windows 10 Version 1809 for x64-based Systems (KB5032196)</Data><Data Name='updateGuid'>{6b5f2b6a-0e23-4c4d-9e8e-2b6e1e0c5f11}</Data><Data Name='updateRevisionNumber'>200</Data></EventData></Event>`,
+          'CBS.log': { fixture: 'fixtures/seeds/seed-004-not-found.log' },
+        },
+        findings: [{ messageId: 'partialCache', code: '0x80248007', facts: { kb: 'KB5032196' } }],
+      },
+      {
         name: 'seed 004: KB5032196 fails to download (0x80248007), the next day CBS cannot find its component (0x80070490)',
         files: {
           'WindowsUpdate.log': WU_SEED_004,

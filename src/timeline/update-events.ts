@@ -120,7 +120,7 @@ export function updateStory(
   const openServicing = new Map<string, Attempt>();
   const failures = new Map<
     string,
-    { kb: string | null; title: string; code: string; events: UpdateEvent[] }
+    { kb: string | null; title: string; code: string; phase: 'install' | 'download'; events: UpdateEvent[] }
   >();
   const sorted = onceEach(events).sort((a, b) => a.time.localeCompare(b.time) || a.recordId - b.recordId);
   for (const e of sorted) {
@@ -165,10 +165,38 @@ export function updateStory(
         open.delete(key);
         if (code) {
           const fk = `${key}|${code}`;
-          const f = failures.get(fk) ?? { kb, title, code, events: [] };
+          const f = failures.get(fk) ?? { kb, title, code, phase: 'install', events: [] };
           f.events.push(e);
           failures.set(fk, f);
         }
+      }
+    } else if (e.provider === WU && (e.eventId === 31 || e.eventId === 41)) {
+      // Operational channel: 31 a download failed, 41 an update downloaded.
+      const title = e.data.updateTitle ?? e.data.Data1 ?? '';
+      const kb = kbOf(title);
+      if (e.eventId === 41) {
+        for (const b of attempts)
+          if (b.kind === 'download' && b.outcome === 'failed' && (b.kb ?? b.package) === (kb ?? title))
+            b.outcome = 'retried';
+        continue;
+      }
+      const code = canonicalize(e.data.errorCode ?? '') ?? null;
+      const a = newAttempt(nextAttempt(), shortTime(e.time), {
+        package: title || null,
+        kb,
+        kind: isStoreApp(title) ? 'other' : 'download',
+        client: 'Windows Update (event log)',
+        end: shortTime(e.time),
+        result: code,
+        outcome: 'failed',
+        evidence: [evidence(e, `download failed: ${title}`)],
+      });
+      attempts.push(a);
+      if (code) {
+        const fk = `${kb ?? title}|${code}|download`;
+        const f = failures.get(fk) ?? { kb, title, code, phase: 'download', events: [] };
+        f.events.push(e);
+        failures.set(fk, f);
       }
     } else if (e.provider === SERVICING && [1, 2, 3, 4, 6].includes(e.eventId)) {
       const pkg = e.data.PackageIdentifier ?? e.data.Data1 ?? '';
@@ -233,27 +261,37 @@ export function updateStory(
     const meaningEn = info?.meaning.en ?? 'no meaning on record';
     const meaningZh = info?.meaning.zh ?? info?.meaning.en ?? '暂无释义';
     const id = nextFinding();
-    const mine = attempts.filter((a) => a.result === f.code && (a.kb ?? a.package) === (f.kb ?? f.title));
+    const download = f.phase === 'download';
+    const mine = attempts.filter(
+      (a) =>
+        a.result === f.code &&
+        (a.kb ?? a.package) === (f.kb ?? f.title) &&
+        (a.kind === 'download') === download,
+    );
     const retried = mine.length > 0 && mine.every((a) => a.outcome === 'retried');
     const store = isStoreApp(f.title);
     findings.push({
       id,
       rule: 'evt-update-failed',
-      messageId: 'failed',
+      messageId: download ? 'downloadFailed' : 'failed',
       severity: retried || store ? 'info' : 'error',
       confidence: 'high',
       code: f.code,
       codeName: info?.name ?? null,
       root: !retried && !store,
       message: {
-        en: `${what} failed to install ${n === 1 ? 'once' : `${n} times`} (${first}${n > 1 ? ` … ${last}` : ''}${zone}) with ${f.code} ${info?.name ?? ''}: ${meaningEn}.${retried ? ' A later attempt installed it: transient.' : ''}${store ? ' A Microsoft Store app, not Windows servicing: the Store retries it by itself.' : ''}`,
-        zh: `${what} 安装失败 ${n} 次（${zone ? 'UTC ' : ''}${first}${n > 1 ? ` 至 ${last}` : ''}），错误 ${f.code} ${info?.name ?? ''}：${meaningZh}。${retried ? '之后的重试已安装成功，属于暂时性错误。' : ''}${store ? '这是 Microsoft Store 应用，不属于 Windows 服务更新：Store 会自行重试。' : ''}`,
+        en: `${what} failed to ${download ? 'download' : 'install'} ${n === 1 ? 'once' : `${n} times`} (${first}${n > 1 ? ` … ${last}` : ''}${zone}) with ${f.code} ${info?.name ?? ''}: ${meaningEn}.${retried ? ' A later attempt installed it: transient.' : ''}${store ? ' A Microsoft Store app, not Windows servicing: the Store retries it by itself.' : ''}`,
+        zh: `${what} ${download ? '下载' : '安装'}失败 ${n} 次（${zone ? 'UTC ' : ''}${first}${n > 1 ? ` 至 ${last}` : ''}），错误 ${f.code} ${info?.name ?? ''}：${meaningZh}。${retried ? '之后的重试已安装成功，属于暂时性错误。' : ''}${store ? '这是 Microsoft Store 应用，不属于 Windows 服务更新：Store 会自行重试。' : ''}`,
       },
-      title: { en: 'Update installation failed (event log)', zh: '更新安装失败（事件日志）' },
+      title: download
+        ? { en: 'Update download failed (event log)', zh: '更新下载失败（事件日志）' }
+        : { en: 'Update installation failed (event log)', zh: '更新安装失败（事件日志）' },
       facts: { kb: f.kb ?? undefined, title: f.title, attempts: String(n), first, last },
       evidence: f.events
         .slice(0, 10)
-        .map((e) => evidence(e, `installation failed with ${f.code}: ${f.title}`)),
+        .map((e) =>
+          evidence(e, `${download ? 'download' : 'installation'} failed with ${f.code}: ${f.title}`),
+        ),
       chain: [],
       attempts: mine.map((a) => a.id),
       time: first,
