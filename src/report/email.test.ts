@@ -48,6 +48,18 @@ test('analysis: the decisive log lines and the diagnosis facts (seed 000)', () =
   assert.match(d.subject, /KB5020685/);
 });
 
+test('analysis without a plan (only an event log): asks for the logs that name the component', () => {
+  const d = analyzePath(join(packageRoot(), 'fixtures', 'events'));
+  const zh = renderDraft('analysis', d, {}, 'zh').body;
+  assert.match(zh, /日志包中缺少失败时段的 CBS 记录/);
+  assert.match(zh, /CbsPersist_\*\.log\/\.cab/);
+  assert.doesNotMatch(zh, /附件中的步骤/, 'no attached steps are promised when there is no plan');
+  assert.match(
+    renderDraft('analysis', d, {}, 'en').body,
+    /reproduce the failure \(install the update once more\)/,
+  );
+});
+
 test('closure: 问题描述 / 问题分析 / 问题总结', () => {
   const d = renderDraft(
     'closure',

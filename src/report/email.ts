@@ -120,11 +120,21 @@ function nextSteps(d: Diagnosis, lang: Lang): string[] {
     out.push('', plan.collectAgain[lang]);
     return out;
   }
+  // No plan yet: the logs cannot name the cause. Ask for the logs that can, naming what is missing.
+  const missing = d.findings.find((f) => f.rule === 'x-cbs-lines-missing');
+  const collect =
+    missing?.facts.collect ??
+    '%windir%\\Logs\\CBS\\ (CBS.log and every CbsPersist_*.log/.cab), %windir%\\Logs\\DISM\\dism.log, System and Setup .evtx';
   return lang === 'zh'
-    ? ['1. 请先按附件中的步骤处理，并记录每一步的结果和时间。', '2. 如问题依旧，请重新收集日志发给我们。']
+    ? [
+        `1. ${missing ? '日志包中缺少失败时段的 CBS 记录，' : ''}目前无法定位具体的损坏组件。请复现问题（重新安装一次该更新）后立即收集以下日志并发给我们：`,
+        `   ${collect}`,
+        '2. 收集时请注明复现的时间。',
+      ]
     : [
-        '1. Please follow the attached steps and note the result and time of each.',
-        '2. If the problem persists, please collect the logs again and send them to us.',
+        `1. ${missing ? 'The bundle lacks the CBS lines of the failure, so ' : ''}the damaged component cannot be named yet. Please reproduce the failure (install the update once more) and right after it collect:`,
+        `   ${collect}`,
+        '2. Please note the time of the retry.',
       ];
 }
 
