@@ -1,6 +1,7 @@
 // The analysis pipeline: input path → sources (sniffed by content) → streaming parse → engine →
 // one Diagnosis. Bad input never throws out of here: it becomes a diagnostic and the rest is analysed.
 
+import { pushTo } from '../timeline/group.js';
 import type { Attempt, Diagnosis, Diagnostic, Finding, I18nText, SourceInfo } from '../model/types.js';
 import { listInputs, type Input } from '../ingest/inputs.js';
 import { decodeText, sniffEncoding } from '../ingest/encoding.js';
@@ -85,7 +86,8 @@ type Kind =
 
 const MAX_EVENT_TEXT = 256 * 1024 * 1024;
 
-const MAX_TEXT_OUTPUT = 4 * 1024 * 1024;
+/** Captured outputs are read whole: a full `reg export` of HKLM\\SOFTWARE runs to tens of MB. */
+const MAX_TEXT_OUTPUT = 64 * 1024 * 1024;
 
 function sniffKind(head: Buffer, bytes: number): Kind {
   if (bytes === 0 || head.length === 0) return 'empty';
@@ -307,12 +309,22 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
       done += c.bytes;
     } else {
       done += c.bytes;
+      const limit =
+        kind === 'evtx' ||
+        kind === 'events' ||
+        kind === 'windowsupdate' ||
+        kind === 'reportingevents' ||
+        kind === 'setup'
+          ? MAX_EVENT_TEXT
+          : MAX_TEXT_OUTPUT;
       const why =
         kind === 'empty'
           ? 'the file is empty'
           : kind === 'binary'
             ? 'binary data, not a text log'
-            : 'not a CBS log (no line of the first 64 KB follows the CBS.log grammar with CBS/CSI entries)';
+            : kind === 'unknown'
+              ? 'not a log or capture patchdx reads (no line of the first 64 KB follows a known format)'
+              : `recognised as ${kind}, but ${(c.bytes / 1048576).toFixed(0)} MB is more than the ${limit / 1048576} MB read whole for this kind; not analysed`;
       diagnostics.push({
         level: candidates.length === 1 ? 'error' : 'info',
         file: c.name,
@@ -333,7 +345,7 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
   const byFolder = new Map<string, { name: string; records: SetupRecord[] }[]>();
   for (const l of setupLogs) {
     const folder = /[\\/]/.test(l.name) ? l.name.replace(/[\\/][^\\/]*$/, '') : '';
-    byFolder.set(folder, [...(byFolder.get(folder) ?? []), l]);
+    pushTo(byFolder, folder, l);
   }
   const rank = (n: string): number =>
     /setupact\.log$/i.test(n) ? 0 : /rollback/i.test(n) ? 1 : /setupdiag/i.test(n) ? 2 : 3;
@@ -358,17 +370,20 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
   logs.sort(
     (a, b) => (a.first ?? '').localeCompare(b.first ?? '') || a.input.name.localeCompare(b.input.name),
   );
-  // CBS logs overlap when a bundle holds copies or logs copied at different times: repeated lines read once.
-  const cbsLogs = logs.filter((l) => l.kind === 'cbs');
-  const overlap = cbsLogs.length > 1 ? new OverlapFilter() : null;
+  // Logs of one kind (CBS, dism) overlap when a bundle holds copies or logs copied at different times
+  // (corpus dism03 begins with all of dism01): repeated lines are read once.
+  const overlaps = new Map<string, OverlapFilter>();
+  for (const k of ['cbs', 'dism'] as const)
+    if (logs.filter((l) => l.kind === k).length > 1) overlaps.set(k, new OverlapFilter());
   for (const { input: c, kind, first } of logs) {
     const base = done;
     try {
-      const later = cbsLogs
-        .filter((l) => l.input !== c && (l.first ?? '') >= (first ?? ''))
-        .map((l) => l.first);
-      const repeats =
-        kind === 'cbs' ? overlap?.begin(later.filter((f): f is string => !!f).sort()[0] ?? null) : undefined;
+      const later = logs
+        .filter((l) => l.kind === kind && l.input !== c && (l.first ?? '') >= (first ?? ''))
+        .map((l) => l.first)
+        .filter((f): f is string => !!f)
+        .sort();
+      const repeats = overlaps.get(kind)?.begin(later[0] ?? null);
       const sniff = sniffEncoding(c.head().subarray(0, 4096));
       const parser = new CbsLineParser(c.name, sniff.encoding === '8bit' ? '8bit' : 'utf8-bom', (e) => {
         if (e.time && TI_MARK.test(e.message)) marks.push({ file: c.name, key: 'ti', time: e.time });
@@ -384,15 +399,16 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
         onProgress: (r) => opts.onProgress?.(base + r, total),
       });
       parser.finish();
-      const skipped = repeats?.end() ?? 0;
+      const seen = repeats?.end() ?? { skipped: 0, last: null };
+      const skipped = seen.skipped;
       if (skipped > 0) {
         diagnostics.push({
           level: 'info',
           file: c.name,
           message:
             skipped >= stats.lines
-              ? `every line is also in an earlier CBS log of the bundle: read once`
-              : `${skipped} lines are also in an earlier CBS log of the bundle (same time, same text): read once`,
+              ? `every line is also in an earlier ${kind === 'dism' ? 'dism' : 'CBS'} log of the bundle: read once`
+              : `${skipped} lines are also in an earlier ${kind === 'dism' ? 'dism' : 'CBS'} log of the bundle (same time, same text): read once`,
         });
       }
       lines += stats.lines;
@@ -415,7 +431,7 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
           message: 'the file ends mid-line (truncated copy?)',
         });
       }
-      if (parser.stats.timestamped === 0) {
+      if (parser.stats.timestamped === 0 && skipped === 0) {
         diagnostics.push({ level: 'error', file: c.name, message: 'no CBS log line could be read' });
       }
       sources.push({
@@ -424,8 +440,9 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
         bytes: stats.bytes,
         lines: stats.lines,
         encoding: stats.fileEncoding,
-        first: parser.stats.first,
-        last: parser.stats.last,
+        // A copy read once still spans its own time.
+        first: parser.stats.first ?? (skipped > 0 ? first : null),
+        last: parser.stats.last ?? seen.last,
         utcOffsetMinutes: parser.stats.utcOffsetMinutes,
       });
       const off = parser.stats.utcOffsetMinutes;
@@ -435,12 +452,12 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
     }
     done += c.bytes;
   }
-  if (overlap?.full) {
+  for (const [kind, overlap] of overlaps) {
+    if (!overlap.full) continue;
     diagnostics.push({
       level: 'warning',
       file: input,
-      message:
-        'the CBS logs overlap by more than 2,000,000 lines: later overlaps were not looked for and may be read twice',
+      message: `the ${kind} logs overlap by more than 2,000,000 lines: later overlaps were not looked for and may be read twice`,
     });
   }
   listed.close();
@@ -669,7 +686,7 @@ function assemble(
   const loose = new Map<string, TrackedFinding[]>();
   for (const f of rootErrors) {
     if (explainsFailure(f)) continue;
-    loose.set(f.rule, [...(loose.get(f.rule) ?? []), f]);
+    pushTo(loose, f.rule, f);
   }
   for (const list of loose.values()) {
     const f = list[0]!;

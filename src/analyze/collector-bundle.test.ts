@@ -67,7 +67,7 @@ test('a collector-layout bundle: CBS, DISM, systeminfo, event and Windows Update
     assert.ok(d.findings.some((f) => f.rule === 'evt-update-failed' && f.facts.kb === 'KB4025342'));
     assert.equal(kinds['WindowsUpdate/ReportingEvents.log'], 'reportingevents');
     assert.ok(d.findings.some((f) => f.rule === 'wu-detection-failed' && f.code === '0x80072ee2'));
-    assert.match(skipped('manifest.json') ?? '', /not a CBS log/);
+    assert.match(skipped('manifest.json') ?? '', /not a log or capture patchdx reads/);
     // systeminfo's hotfix list gives the build: KB5019966 is 17763.3650.
     assert.equal(d.machine.osBuild, '17763.3650');
     assert.ok(d.findings.some((f) => f.rule === 'cbs-manifest-corrupt'));

@@ -95,7 +95,7 @@ test('analyze: usage errors and unreadable input exit 2 with a message naming th
     writeFileSync(join(dir, 'notes.txt'), 'hello\nthis is not a log\n');
     const text = cli(['analyze', join(dir, 'notes.txt')]);
     assert.equal(text.code, 2);
-    assert.match(text.err, /notes\.txt: skipped: not a CBS log/);
+    assert.match(text.err, /notes\.txt: skipped: not a log or capture patchdx reads/);
     for (const r of [empty, bin, text]) assert.doesNotMatch(r.err, /\n\s+at /, 'no stack trace');
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -118,7 +118,7 @@ test('appostarsi: ten logs of one machine read as one bundle tell one story', ()
     assert.match(zh, /各日志中的更新历史 \(\d+\)/);
     assert.match(
       zh,
-      /KB5026361\)：尝试 2 次，失败 2 次 — 2023-05-22T14:33:44Z 下载 失败后重试成功 0x80070003; 2023-05-22T19:02:03Z 下载 失败 0x8007000d/,
+      /KB5026361\)：尝试 2 次，失败 2 次 — 2023-05-22T14:33:44Z 下载 失败后重新下载成功 0x80070003; 2023-05-22T19:02:03Z 下载 失败 0x8007000d/,
     );
     assert.match(
       zh,

@@ -25,6 +25,7 @@ function run(ctx: CrossContext): Finding[] {
       from: writtenMs(toUtc(s.first, s.utcOffsetMinutes) ?? s.first ?? ''),
       to: writtenMs(toUtc(s.last, s.utcOffsetMinutes) ?? s.last ?? ''),
     }))
+    .filter((c) => !Number.isNaN(c.from) && !Number.isNaN(c.to))
     .map((c) => (c.to < c.from ? { ...c, from: c.to, to: c.from } : c));
   const byId = new Map(ctx.attempts.map((a) => [a.id, a]));
   type Why = 'none' | 'before' | 'after' | 'gap';

@@ -18,23 +18,32 @@ function run(ctx: CrossContext): Finding[] {
   const byId = new Map(ctx.attempts.map((a) => [a.id, a]));
   for (const h of ctx.histories) {
     const members = h.occurrences.flatMap((o) => o.attempts.map((id) => ({ o, a: byId.get(id)! })));
-    const download = members.find(
+    const when = (a: (typeof members)[number]['a']): number => writtenMs(a.startUtc ?? a.start ?? '');
+    const downloads = members.filter(
       ({ a }) =>
         a.outcome === 'failed' &&
         (a.kind === 'download' || (a.kind === 'package' && !a.session && isDownloadSide(a.result))),
     );
-    if (!download) continue;
-    const t0 = writtenMs(download.a.startUtc ?? download.a.start ?? '');
-    const install = members.find(
+    const installs = members.filter(
       ({ a }) =>
-        a !== download.a &&
         a.kind === 'package' &&
         (a.outcome === 'failed' || a.outcome === 'retried') &&
-        isContentBroken(a.result) &&
-        writtenMs(a.startUtc ?? a.start ?? '') >= t0 &&
-        writtenMs(a.startUtc ?? a.start ?? '') - t0 <= WINDOW_MS,
+        isContentBroken(a.result),
     );
-    if (!install) continue;
+    // Every failed download is paired with the first content-broken install after it, within the window.
+    let pair: { download: (typeof members)[number]; install: (typeof members)[number] } | null = null;
+    for (const download of downloads) {
+      const t0 = when(download.a);
+      const install = installs.find(
+        ({ a }) => a !== download.a && when(a) >= t0 && when(a) - t0 <= WINDOW_MS,
+      );
+      if (install) {
+        pair = { download, install };
+        break;
+      }
+    }
+    if (!pair) continue;
+    const { download, install } = pair;
     const d = download.a;
     const i = install.a;
     const dn = codeInfo(d.result ?? '')?.name ?? '';
@@ -146,6 +155,14 @@ export default defineCheck({
       },
     ],
     invalid: [
+      {
+        name: 'an earlier, unrelated download failure does not hide the pair',
+        files: {
+          'WindowsUpdate.log': `2023/10/01 09:00:00.0000000 6720  7364  DownloadManager *FAILED* [80246008] Error occurred while downloading update 6B5F2B6A-0E23-4C4D-9E8E-2B6E1E0C5F11.200; notifying dependent calls.\n${WU_SEED_004}`,
+          'CBS.log': { fixture: 'fixtures/seeds/seed-004-not-found.log' },
+        },
+        findings: [{ messageId: 'partialCache', code: '0x80248007' }],
+      },
       {
         name: 'the download failure told by the WindowsUpdateClient Operational log (event 31, XML export)',
         files: {

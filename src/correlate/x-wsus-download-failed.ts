@@ -19,7 +19,8 @@ function run(ctx: CrossContext): Finding[] {
   if (failed.length === 0 && detection.length === 0) return [];
   const codes = [...new Set([...failed.map((a) => a.result!), ...detection.map((f) => f.code!)])];
   const named = codes.map((c) => `${c} ${codeInfo(c)?.name ?? ''}`.trim()).join(', ');
-  const n = failed.length + detection.length;
+  // A detection finding sums up its failed scans: count those, not the finding.
+  const n = failed.length + detection.reduce((k, f) => k + (Number(f.facts.failures) || 1), 0);
   return [
     crossFinding({
       id: ctx.nextId(),
@@ -49,6 +50,7 @@ function run(ctx: CrossContext): Finding[] {
         wuServer: p.wuServer,
         codes: codes.join(', '),
         noInternetFallback: String(p.noInternetFallback),
+        failures: String(n),
       },
       evidence: [
         ...p.evidence.slice(0, 4),
@@ -129,7 +131,7 @@ export default defineCheck({
           {
             messageId: 'noFallback',
             code: '0x80072ee2',
-            facts: { wuServer: 'http://wsus01.corp.example:8530', noInternetFallback: 'true' },
+            facts: { wuServer: 'http://wsus01.corp.example:8530', noInternetFallback: 'true', failures: '3' },
           },
         ],
       },

@@ -51,7 +51,7 @@ test('the filter skips repeated stamped lines and their continuation lines, only
     lines.map((b) => a.skip(b, 0, b.length)),
     [false, false, false, false],
   );
-  assert.equal(a.end(), 0);
+  assert.deepEqual(a.end(), { skipped: 0, last: '2023-05-23 10:06:00' });
   const next = [
     '2023-05-23 10:05:00, Info CBS b',
     '  continuation of b',
@@ -64,7 +64,7 @@ test('the filter skips repeated stamped lines and their continuation lines, only
     next.map((x) => b.skip(x, 0, x.length)),
     [true, true, false, true, false],
   );
-  assert.equal(b.end(), 3);
+  assert.deepEqual(b.end(), { skipped: 3, last: '2023-05-23 10:07:00' });
 });
 
 test('a CBS log and its copy give the diagnosis of the log alone', () => {
@@ -80,6 +80,10 @@ test('a CBS log and its copy give the diagnosis of the log alone', () => {
       assert.deepEqual(shape(d), alone);
       const note = d.diagnostics.find((x) => /read once/.test(x.message));
       assert.match(note?.message ?? '', /every line is also in an earlier CBS log/);
+      // The copy is no error, and it still spans its time.
+      assert.ok(!d.diagnostics.some((x) => x.level === 'error'), JSON.stringify(d.diagnostics));
+      const copy = d.sources.find((x) => x.file === 'CBS (2).log');
+      assert.ok(copy?.first && copy.last, JSON.stringify(copy));
     },
   );
 });

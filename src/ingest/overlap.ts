@@ -38,20 +38,20 @@ function lineKey(b: Buffer, s: number, e: number): number {
 const MAX_KEYS = 2_000_000;
 
 export class OverlapFilter {
-  private readonly keys = new Set<number>();
+  /** How many times each remembered line occurs (identical lines within one second are common). */
+  private readonly keys = new Map<number, number>();
   /** Latest timestamp of the logs read so far (raw bytes), or null. */
   private highWater: Buffer | null = null;
   full = false;
 
   /**
    * Line hook for one log: `windowStart` is the first timestamp of any later log (lines from it on are
-   * remembered); returns a function telling whether a line repeats an earlier log (skip it), and the count
-   * of lines skipped so far.
+   * remembered); returns a function telling whether a line repeats an earlier log (skip it), and `end`.
    */
   begin(windowStart: string | null): {
     skip: (b: Buffer, s: number, e: number) => boolean;
-    /** Call after the log's last line: returns how many lines were skipped as repeats. */
-    end: () => number;
+    /** Call after the log's last line: how many lines were skipped as repeats, and the log's last stamp. */
+    end: () => { skipped: number; last: string | null };
   } {
     const from = windowStart ? Buffer.from(windowStart.slice(0, TS_LEN), 'latin1') : null;
     const upTo = this.highWater;
@@ -73,14 +73,19 @@ export class OverlapFilter {
       let key: number | null = null;
       if (upTo && compareStamp(b, s, upTo) <= 0) {
         key = lineKey(b, s, e);
-        if (this.keys.has(key)) {
+        const n = this.keys.get(key) ?? 0;
+        if (n > 0) {
+          // Each remembered occurrence absorbs one repeat: a line written twice in the later log stays once.
+          if (n === 1) this.keys.delete(key);
+          else this.keys.set(key, n - 1);
           skipped++;
           skipping = true;
           return true;
         }
       }
       if (from && compareStamp(b, s, from) >= 0) {
-        if (this.keys.size < MAX_KEYS) this.keys.add(key ?? lineKey(b, s, e));
+        const k = key ?? lineKey(b, s, e);
+        if (this.keys.size < MAX_KEYS) this.keys.set(k, (this.keys.get(k) ?? 0) + 1);
         else this.full = true;
       }
       return false;
@@ -89,7 +94,7 @@ export class OverlapFilter {
       skip,
       end: () => {
         if (seen && (!this.highWater || Buffer.compare(last, this.highWater) > 0)) this.highWater = last;
-        return skipped;
+        return { skipped, last: seen ? last.toString('latin1') : null };
       },
     };
   }

@@ -12,6 +12,7 @@ import { seedExcerpts } from '../analyze/seed-excerpts.js';
 import { packageRoot } from '../knowledge/paths.js';
 import type { Diagnosis, PlanStep, RemediationPlan } from '../model/types.js';
 import { rules } from '../rules/index.js';
+import { wsusChecksStep } from './steps.js';
 import { PLANNED_RULES, planFor, plansFor } from './plans.js';
 
 const root = packageRoot();
@@ -500,4 +501,17 @@ test('informational findings have no plan of their own', () => {
   const f = d.findings.find((x) => x.rule === 'cbs-not-applicable');
   assert.ok(f);
   assert.equal(planFor(f, d), null);
+});
+
+test('the WSUS check makes a command only of a plain host name from the untrusted policy value', () => {
+  const why = { en: 'w', zh: 'w' };
+  const ok = wsusChecksStep({ why, server: 'http://wsus01.corp.example:8530' });
+  assert.ok(
+    ok.commands.some((c) => c.line === "Test-NetConnection -ComputerName 'wsus01.corp.example' -Port 8530"),
+  );
+  for (const server of ['wsus’; Start-Process calc; ’', "http://a'b:80", 'wsus01 -Port 1; calc']) {
+    const s = wsusChecksStep({ why, server });
+    assert.ok(!s.commands.some((c) => c.line.includes('Test-NetConnection')), server);
+    assert.match(s.how.en, /not a plain host name/);
+  }
 });

@@ -2,6 +2,7 @@
 // finding and returns one PlanStep in both languages, with exact commands, how to check it worked, and its
 // invasiveness. plans.ts composes them per rule. Where a Windows fact is not established, the text says so.
 
+import { psQuote } from './scripts.js';
 import type { I18nText, PlanStep } from '../model/types.js';
 
 type Command = PlanStep['commands'][number];
@@ -195,27 +196,34 @@ export function clearWuCacheStep(o: { why: I18nText }): PlanStep {
 
 /** A WSUS-managed machine: can it reach its server, and is the update there for it? */
 export function wsusChecksStep(o: { why: I18nText; server: string }): PlanStep {
-  let host = o.server;
+  // The server comes from a registry export: untrusted text. Only a plain host name or address becomes a
+  // command; anything else is shown in words only.
+  let host: string | null;
   let port = '80';
   try {
     const u = new URL(o.server);
     host = u.hostname;
     port = u.port || (u.protocol === 'https:' ? '443' : '80');
   } catch {
-    // Not a URL as written: test the name as it stands.
+    host = o.server;
   }
+  if (
+    !/^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*|\[[0-9A-Fa-f:.]+\])$/.test(host) ||
+    !/^\d{1,5}$/.test(port)
+  )
+    host = null;
   const policy = 'HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate';
   return step({
     id: 'check-wsus',
     title: t(`Check the WSUS server ${o.server}`, `检查 WSUS 服务器 ${o.server}`),
     why: o.why,
     how: t(
-      'On the machine, confirm the policy and that the server answers on its port; on the WSUS server, confirm the machine reports to it, the update is approved for its computer group and its files are downloaded (Updates view: "needed", approved, file status). Then search for updates again.',
-      '在本机确认策略设置，并确认服务器端口可以连通；在 WSUS 服务器上确认本机有上报、该更新已对其所在计算机组审批、且更新文件已下载完成（“更新”视图：需要、已审批、文件状态）。然后重新检查更新。',
+      `On the machine, confirm the policy and that the server answers on its port${host ? '' : ' (the server name as written is not a plain host name: check it by hand)'}; on the WSUS server, confirm the machine reports to it, the update is approved for its computer group and its files are downloaded (Updates view: "needed", approved, file status). Then search for updates again.`,
+      `在本机确认策略设置，并确认服务器端口可以连通${host ? '' : '（策略中的服务器名称不是普通主机名，请人工核对）'}；在 WSUS 服务器上确认本机有上报、该更新已对其所在计算机组审批、且更新文件已下载完成（“更新”视图：需要、已审批、文件状态）。然后重新检查更新。`,
     ),
     commands: [
       cmd(`reg query "${policy}" /s`),
-      ps(`Test-NetConnection -ComputerName '${host.replace(/'/g, "''")}' -Port ${port}`),
+      ...(host ? [ps(`Test-NetConnection -ComputerName ${psQuote(host)} -Port ${port}`)] : []),
     ],
     verify: t(
       'Test-NetConnection shows TcpTestSucceeded : True; the WSUS console lists the machine with a recent report; the next search finds the update and the download completes.',

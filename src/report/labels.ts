@@ -105,7 +105,12 @@ export function historyText(h: UpdateHistory, lang: Lang): string {
     .slice(-6)
     .map((o) => {
       const phases = o.phases.map((p) => (p in PHASE ? PHASE[p as keyof typeof PHASE][lang] : p)).join('+');
-      return `${o.start ?? '?'} ${phases} ${OUTCOME[o.outcome][lang]}${o.codes[0] ? ` ${o.codes[0]}` : ''}${o.files.length > 1 ? ` (${o.files.length} ${lang === 'zh' ? '个日志' : 'logs'})` : ''}`;
+      // A download that went through later is not an install.
+      const outcome =
+        o.outcome === 'retried' && o.phases.every((p) => p === 'download')
+          ? { en: 'failed, then downloaded on a later try', zh: '失败后重新下载成功' }[lang]
+          : OUTCOME[o.outcome][lang];
+      return `${o.start ?? '?'} ${phases} ${outcome}${o.codes[0] ? ` ${o.codes[0]}` : ''}${o.files.length > 1 ? ` (${o.files.length} ${lang === 'zh' ? '个日志' : 'logs'})` : ''}`;
     })
     .join('; ');
   const more = h.occurrences.length > 6 ? (lang === 'zh' ? '…；' : '…; ') : '';

@@ -6,6 +6,7 @@
 // WindowsUpdate.log and its event 19/20), the difference of their written times fixes one offset from the
 // other. What cannot be anchored is assumed from another log of the machine, and said so.
 
+import { pushTo } from './group.js';
 import type { Confidence, I18nText, SourceClock } from '../model/types.js';
 
 /** A moment two sources may both record: same key, same instant. */
@@ -114,34 +115,62 @@ export function bestOffset(
   marks: ClockMark[],
   candidates: number[],
 ): { offsetMinutes: number; matches: number; files: string[] } | null {
-  const allowed = new Set(candidates.map((c) => Math.round((c * 60_000) / GRID_MS)));
+  const allowed = [...new Set(candidates.map((c) => Math.round((c * 60_000) / GRID_MS)))];
   const byKey = new Map<string, UtcMark[]>();
-  for (const m of anchors) byKey.set(m.key, [...(byKey.get(m.key) ?? []), m]);
+  for (const m of anchors) if (!Number.isNaN(m.ms)) pushTo(byKey, m.key, m);
+  for (const list of byKey.values()) list.sort((x, y) => x.ms - y.ms);
   const votes = new Map<number, number>();
   const files = new Map<number, Set<string>>();
+  // Each mark votes once per offset it can match: anchors looked up by binary search, never scanned whole.
+  const vote = (grid: number, a: UtcMark, seen: Set<number>): void => {
+    files.set(grid, (files.get(grid) ?? new Set()).add(a.file));
+    if (seen.has(grid)) return;
+    seen.add(grid);
+    votes.set(grid, (votes.get(grid) ?? 0) + 1);
+  };
   for (const m of marks) {
     const list = byKey.get(m.key);
     const ms = writtenMs(m.time);
     if (!list || Number.isNaN(ms)) continue;
-    // Each mark votes once per offset it can match.
     const seen = new Set<number>();
-    for (const a of list) {
+    if (m.key === 'ti') {
+      // Busy generic moments (service starts) only vote for offsets the machine is known to use.
+      for (const grid of allowed) {
+        const target = ms - grid * GRID_MS;
+        for (
+          let i = lowerBound(list, target - TOLERANCE_MS);
+          i < list.length && list[i]!.ms <= target + TOLERANCE_MS;
+          i++
+        )
+          vote(grid, list[i]!, seen);
+      }
+      continue;
+    }
+    // An install result of one named update at one second is specific enough to show any offset.
+    for (let i = lowerBound(list, ms - MAX_OFFSET_MS - TOLERANCE_MS); i < list.length; i++) {
+      const a = list[i]!;
       const d = ms - a.ms;
-      if (Math.abs(d) > MAX_OFFSET_MS + TOLERANCE_MS) continue;
+      if (d < -MAX_OFFSET_MS - TOLERANCE_MS) break;
       const grid = Math.round(d / GRID_MS);
-      // Busy generic moments (service starts) only vote for offsets the machine is known to use; an install
-      // result of one named update at one second is specific enough to show any offset.
-      if ((m.key === 'ti' && !allowed.has(grid)) || Math.abs(d - grid * GRID_MS) > TOLERANCE_MS) continue;
-      files.set(grid, (files.get(grid) ?? new Set()).add(a.file));
-      if (seen.has(grid)) continue;
-      seen.add(grid);
-      votes.set(grid, (votes.get(grid) ?? 0) + 1);
+      if (Math.abs(d - grid * GRID_MS) <= TOLERANCE_MS) vote(grid, a, seen);
     }
   }
   const ranked = [...votes].sort((x, y) => y[1] - x[1] || Math.abs(x[0]) - Math.abs(y[0]));
   const [top, second] = ranked;
   if (!top || top[1] < 2 || (second && second[1] * 2 > top[1])) return null;
   return { offsetMinutes: (top[0] * GRID_MS) / 60_000, matches: top[1], files: [...files.get(top[0])!] };
+}
+
+/** Index of the first mark at or after `ms` in a list sorted by time. */
+function lowerBound(list: UtcMark[], ms: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.ms < ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
@@ -151,7 +180,7 @@ export function bestOffset(
 export function settleClocks(hints: ClockHint[], marks: ClockMark[]): Map<string, SettledClock> {
   const out = new Map<string, SettledClock>();
   const marksOf = new Map<string, ClockMark[]>();
-  for (const m of marks) marksOf.set(m.file, [...(marksOf.get(m.file) ?? []), m]);
+  for (const m of marks) pushTo(marksOf, m.file, m);
   const known = (h: ClockHint): boolean => h.offsetMinutes !== null && RANK[h.basis] === 0;
   for (const h of hints) {
     if (!known(h)) continue;

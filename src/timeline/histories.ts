@@ -3,6 +3,7 @@
 // its history (how many, first and last, with which codes). Times are the bundle's one clock (UTC) where the
 // sources' offsets are known.
 
+import { pushTo } from './group.js';
 import type { Attempt, UpdateHistory, UpdateOccurrence } from '../model/types.js';
 import { writtenMs } from './clock.js';
 
@@ -57,7 +58,7 @@ export function updateHistories(attempts: Attempt[]): UpdateHistory[] {
     if (a.kind !== 'package' && a.kind !== 'download') continue;
     const key = updateKey(a);
     if (!key) continue;
-    byKey.set(key, [...(byKey.get(key) ?? []), a]);
+    pushTo(byKey, key, a);
   }
   const out: UpdateHistory[] = [];
   for (const list of byKey.values()) {

@@ -3,6 +3,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzePath } from '../analyze/analyze.js';
 import { packageRoot } from '../knowledge/paths.js';
@@ -50,4 +52,29 @@ test('DISM and sfc verdicts become findings with the verdict lines; the build co
   assert.ok(sfcPlan?.steps.some((s) => s.id === 'restore-health'));
   assert.equal(d.machine.osBuild, '17763.1879');
   assert.match(d.machine.osBuildSource ?? '', /dism-zh-runs\.gbk\.txt:9/);
+});
+
+test('a full registry export of several MB is still read (the WSUS policy at its top is found)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'patchdx-bigreg-'));
+  try {
+    const filler = Array.from(
+      { length: 60000 },
+      (_, i) => `[HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor\\Key${i}]\r\n"Value"="${'x'.repeat(60)}"\r\n`,
+    ).join('\r\n');
+    const reg = [
+      'Windows Registry Editor Version 5.00',
+      '',
+      '[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate\\AU]',
+      '"UseWUServer"=dword:00000001',
+      '',
+      filler,
+    ].join('\r\n');
+    assert.ok(reg.length > 6_000_000);
+    writeFileSync(join(dir, 'software.reg'), reg);
+    const d = analyzePath(dir);
+    assert.equal(d.sources[0]?.kind, 'registry');
+    assert.ok(!d.diagnostics.some((x) => /skipped/.test(x.message)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -9,6 +9,7 @@ import type { SfcRun } from '../parse/sfc-console.js';
 import type { OsVersion } from '../parse/os-version.js';
 import type { PackageEntry } from '../parse/package-list.js';
 import { codeInfo } from '../knowledge/codes.js';
+import { isFailureCode } from '../parse/error-codes.js';
 import { LCU_PACKAGE } from './cbs-attempts.js';
 
 /** A build the captures report, with where it was read. */
@@ -62,7 +63,8 @@ export function dismConsoleFindings(
       time: null,
       title: { en: 'Captured DISM output', zh: '捕获的 DISM 输出' },
     };
-    if (r.error) {
+    // `Error: 0` is DISM reporting success in its own words: no failure.
+    if (r.error && r.error.code && isFailureCode(r.error.code)) {
       const code = r.error.code;
       const info = code ? codeInfo(code) : null;
       const said = r.error.message ? ` (“${r.error.message}”)` : '';

@@ -63,42 +63,58 @@ function writtenMs(t: string): number {
 }
 
 /**
- * What an event says, not how an export words it: provider, id, code, KB (or title), bugcheck. An English
- * and a Chinese export of one log give the same key; so do the .evtx and its CSV.
+ * What an event says, not how an export words it: provider, id, code, KB (or title), package, bugcheck. An
+ * English and a Chinese export of one log give the same key; so do the .evtx and its CSV.
  */
 export function eventKey(e: UpdateEvent): string {
   const title = e.data.updateTitle ?? '';
   return [
     e.provider,
     e.eventId,
-    (e.data.errorCode ?? '').toLowerCase(),
+    (e.data.errorCode ?? e.data.ErrorCode ?? '').toLowerCase(),
     kbOf(title) ?? title.toLowerCase(),
+    (e.data.PackageIdentifier ?? '').toLowerCase(),
     // Kernel-Power 41 also has a BugcheckCode field, in decimal, in some exports only: not part of the key.
     e.eventId === 1001 ? (e.data.BugcheckCode ?? '') : '',
   ].join('|');
 }
 
 /** Events rare and specific enough that the same one in two files is the same moment (clock anchors). */
-export const DISTINCT_EVENTS = new Set([19, 20, 43, 44, 41, 1001, 6008]);
+export const DISTINCT_EVENTS = new Set([19, 20, 31, 41, 43, 44, 1001, 6008]);
+
+/** The events the story reads: the ones a twin of would be counted twice. */
+function storyEvent(e: UpdateEvent): boolean {
+  return e.provider === SERVICING || DISTINCT_EVENTS.has(e.eventId);
+}
+
+const QUARTER_S = 15 * 60;
 
 /**
  * One event told by several exports of the same log (System.evtx and its CSV or XML export) is kept once:
- * same provider, id and text, at times a whole number of quarter hours apart (exports differ in zone).
+ * same key, from another file, at a time a whole number of quarter hours away (±2 s; exports differ in
+ * zone). Looked up by key and second-of-the-quarter-hour, so each event costs a few map reads.
  */
 function onceEach(events: UpdateEvent[]): UpdateEvent[] {
-  const seen = new Map<string, { file: string; ms: number }[]>();
+  const seen = new Map<string, Set<string>>();
   const out: UpdateEvent[] = [];
   for (const e of events) {
-    const key = eventKey(e);
     const ms = writtenMs(e.time);
-    const prior = seen.get(key) ?? [];
-    const twin = prior.some((p) => {
-      if (p.file === e.file || Number.isNaN(ms)) return false;
-      const d = Math.abs(ms - p.ms) % (15 * 60_000);
-      return d <= 2000 || 15 * 60_000 - d <= 2000;
-    });
+    if (!storyEvent(e) || Number.isNaN(ms)) {
+      out.push(e);
+      continue;
+    }
+    const key = eventKey(e);
+    const r = Math.round(ms / 1000) % QUARTER_S;
+    let twin = false;
+    for (let d = -2; d <= 2 && !twin; d++) {
+      const files = seen.get(`${key}|${(r + d + QUARTER_S) % QUARTER_S}`);
+      twin = !!files && [...files].some((f) => f !== e.file);
+    }
     if (twin) continue;
-    seen.set(key, [...prior, { file: e.file, ms }]);
+    const slot = `${key}|${r}`;
+    const files = seen.get(slot) ?? new Set<string>();
+    files.add(e.file);
+    seen.set(slot, files);
     out.push(e);
   }
   return out;
@@ -280,8 +296,8 @@ export function updateStory(
       codeName: info?.name ?? null,
       root: !retried && !store,
       message: {
-        en: `${what} failed to ${download ? 'download' : 'install'} ${n === 1 ? 'once' : `${n} times`} (${first}${n > 1 ? ` … ${last}` : ''}${zone}) with ${f.code} ${info?.name ?? ''}: ${meaningEn}.${retried ? ' A later attempt installed it: transient.' : ''}${store ? ' A Microsoft Store app, not Windows servicing: the Store retries it by itself.' : ''}`,
-        zh: `${what} ${download ? '下载' : '安装'}失败 ${n} 次（${zone ? 'UTC ' : ''}${first}${n > 1 ? ` 至 ${last}` : ''}），错误 ${f.code} ${info?.name ?? ''}：${meaningZh}。${retried ? '之后的重试已安装成功，属于暂时性错误。' : ''}${store ? '这是 Microsoft Store 应用，不属于 Windows 服务更新：Store 会自行重试。' : ''}`,
+        en: `${what} failed to ${download ? 'download' : 'install'} ${n === 1 ? 'once' : `${n} times`} (${first}${n > 1 ? ` … ${last}` : ''}${zone}) with ${f.code} ${info?.name ?? ''}: ${meaningEn}.${retried ? (download ? ' A later download of it went through: transient.' : ' A later attempt installed it: transient.') : ''}${store ? ' A Microsoft Store app, not Windows servicing: the Store retries it by itself.' : ''}`,
+        zh: `${what} ${download ? '下载' : '安装'}失败 ${n} 次（${zone ? 'UTC ' : ''}${first}${n > 1 ? ` 至 ${last}` : ''}），错误 ${f.code} ${info?.name ?? ''}：${meaningZh}。${retried ? (download ? '之后的下载已成功，属于暂时性错误。' : '之后的重试已安装成功，属于暂时性错误。') : ''}${store ? '这是 Microsoft Store 应用，不属于 Windows 服务更新：Store 会自行重试。' : ''}`,
       },
       title: download
         ? { en: 'Update download failed (event log)', zh: '更新下载失败（事件日志）' }

@@ -3,6 +3,7 @@
 // why (the handler's inner code behind the code Windows Update shows), and whether scans for updates fail.
 // Rules produced here: `wu-install-failed`, `wu-detection-failed`, `wu-auto-update-disabled` (info).
 
+import { pushTo } from './group.js';
 import { newAttempt } from './attempt.js';
 import type { Attempt, Evidence, Finding } from '../model/types.js';
 import { codeInfo } from '../knowledge/codes.js';
@@ -394,14 +395,23 @@ function downloadStory(
   const attempts: Attempt[] = [];
   const findings: Finding[] = [];
   const groups = new Map<string, { d: Download; a: Attempt }[]>();
+  // Per update: the last finished download (by position), the last installed time, a title.
+  const lastOk = new Map<string, number>();
+  const lastInstalled = new Map<string, string>();
+  const titleOf = new Map<string, string>();
+  downloads.forEach((d, i) => {
+    if (d.code === OK) lastOk.set(d.updateId, i);
+    if (d.title && !titleOf.has(d.updateId)) titleOf.set(d.updateId, d.title);
+  });
+  for (const a of installs) {
+    const id = installIds.get(a);
+    if (id && a.outcome === 'succeeded' && (a.end ?? '') > (lastInstalled.get(id) ?? ''))
+      lastInstalled.set(id, a.end ?? '');
+  }
   downloads.forEach((d, i) => {
     if (d.code === OK) return;
-    const laterOk =
-      downloads.slice(i + 1).some((x) => x.updateId === d.updateId && x.code === OK) ||
-      installs.some(
-        (a) => installIds.get(a) === d.updateId && a.outcome === 'succeeded' && (a.end ?? '') >= d.time,
-      );
-    const title = d.title ?? downloads.find((x) => x.updateId === d.updateId && x.title)?.title ?? null;
+    const laterOk = (lastOk.get(d.updateId) ?? -1) > i || (lastInstalled.get(d.updateId) ?? '') >= d.time;
+    const title = d.title ?? titleOf.get(d.updateId) ?? null;
     const a = newAttempt(nextAttempt(), d.time, {
       package: title ?? `update {${d.updateId}}`,
       kb: kbOf(title ?? ''),
@@ -414,7 +424,7 @@ function downloadStory(
     });
     attempts.push(a);
     const key = `${d.updateId}|${d.code}`;
-    groups.set(key, [...(groups.get(key) ?? []), { d, a }]);
+    pushTo(groups, key, { d, a });
   });
   for (const list of groups.values()) {
     const { d, a } = list[list.length - 1]!;
@@ -509,7 +519,7 @@ function installStory(
   for (const a of attempts) {
     if (a.outcome !== 'failed' && a.outcome !== 'retried') continue;
     const key = `${byAttempt.get(a)!.updateId}|${a.result}`;
-    groups.set(key, [...(groups.get(key) ?? []), a]);
+    pushTo(groups, key, a);
   }
   const findings: Finding[] = [];
   for (const list of groups.values()) {
