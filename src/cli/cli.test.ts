@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, copyFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, copyFileSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../knowledge/paths.js';
@@ -225,4 +225,9 @@ test('explain: KBs, builds, component and package identities, with confidence an
   assert.match(comp.out, /Version shipped by: KB5014692/);
   const pkg = cli(['explain', 'Package_for_RollupFix~31bf3856ad364e35~amd64~~17763.3165.1.10', '--json']);
   assert.equal(JSON.parse(pkg.out).update.kb, 'KB5015811');
+});
+
+test('the built bin is executable, so `npx patchdx` works on a fresh clone', () => {
+  assert.ok((statSync(bin).mode & 0o111) !== 0, `${bin} is not executable`);
+  assert.match(readFileSync(bin, 'utf8').split('\n')[0]!, /^#!\/usr\/bin\/env node/);
 });
