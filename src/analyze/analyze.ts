@@ -197,6 +197,7 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
           file: c.name,
           recordId: r.recordId,
           time: r.time,
+          utc: true,
           eventId: r.eventId,
           provider: r.provider,
           data: r.data,
@@ -256,7 +257,10 @@ export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis
       const text = decodeText(c.readAll(MAX_EVENT_TEXT));
       const parse = eventParser(decodeText(head).split(/\r?\n/)) ?? parseEventText;
       const events = parse(text);
-      allEvents.push(...events.map((e) => ({ ...e, file: c.name, line: e.descLine, text: e.description })));
+      const utc = parse === parseEventXml;
+      allEvents.push(
+        ...events.map((e) => ({ ...e, file: c.name, line: e.descLine, text: e.description, utc })),
+      );
       sources.push(
         wholeSource(
           c,

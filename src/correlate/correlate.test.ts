@@ -82,6 +82,9 @@ test('appostarsi: ten logs of one machine read as one bundle tell one story', ()
     const evt = d.sources.find((s) => s.file === 'evt01-system-events.txt')!;
     assert.deepEqual([evt.utcOffsetMinutes, evt.clock?.basis], [-360, 'anchored']);
     assert.match(evt.clock!.note.en, /the label is wrong/);
+    // …so its events are not called UTC in the findings.
+    for (const f of d.findings.filter((x) => x.rule === 'evt-update-failed'))
+      assert.doesNotMatch(f.message.en, / UTC\)/, f.message.en);
     const wu = d.sources.find((s) => s.file === 'wu01-WindowsUpdate.log')!;
     assert.deepEqual([wu.utcOffsetMinutes, wu.clock?.basis], [-360, 'anchored']);
     assert.match(wu.clock!.note.en, /evt01-system-events\.txt/);

@@ -65,11 +65,13 @@ function run(ctx: CrossContext): Finding[] {
   }
   if (uncovered.length === 0) return [];
   const first = uncovered[0]!;
-  const earliest =
+  // On the same clock as the failures: UTC when the CBS log's offset is known.
+  const earliest = showTime(
     cbs
-      .map((c) => c.s.first)
-      .filter(Boolean)
-      .sort()[0] ?? null;
+      .map((c) => toUtc(c.s.first, c.s.utcOffsetMinutes) ?? c.s.first)
+      .filter((t): t is string => !!t)
+      .sort()[0] ?? null,
+  );
   const why: Why = first.why;
   const list = uncovered
     .slice(0, 5)

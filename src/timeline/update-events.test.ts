@@ -15,7 +15,7 @@ function xmlEvent(id: number, time: string, record: number, code: string | null)
 function story(files: Record<string, string>): ReturnType<typeof updateStory> {
   const events: UpdateEvent[] = [];
   for (const [file, text] of Object.entries(files))
-    for (const e of parseEventXml(text)) events.push({ ...e, file, text: e.description });
+    for (const e of parseEventXml(text)) events.push({ ...e, file, text: e.description, utc: true });
   let a = 0;
   let f = 0;
   return updateStory(
@@ -31,7 +31,10 @@ test('event 31 is a failed download; a later 41 makes it transient, said as a do
     failed.attempts.map((a) => [a.kind, a.outcome, a.result, a.kb]),
     [['download', 'failed', '0x80248007', 'KB5032196']],
   );
-  assert.match(failed.findings[0]!.message.en, /KB5032196 failed to download once/);
+  assert.match(
+    failed.findings[0]!.message.en,
+    /KB5032196 failed to download once \(2024-01-16 01:41:17 UTC\)/,
+  );
   assert.equal(failed.findings[0]!.root, true);
   const later = story({
     'Op.xml': [

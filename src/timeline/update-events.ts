@@ -18,8 +18,10 @@ export interface UpdateEvent {
   line?: number;
   /** The event's own text (a text export's description), quoted as evidence when present. */
   text?: string;
-  /** ISO UTC. */
+  /** As the source gives it: ISO UTC for .evtx and XML exports, the exporting machine's time for text exports. */
   time: string;
+  /** True when the source stores UTC (binary .evtx, XML exports): only then are times called UTC. */
+  utc?: boolean;
   eventId: number;
   provider: string | null;
   data: Record<string, string>;
@@ -271,8 +273,9 @@ export function updateStory(
     const n = f.events.length;
     const first = shortTime(f.events[0]!.time);
     const last = shortTime(f.events[n - 1]!.time);
-    // Binary logs and XML exports give UTC; text and CSV exports the exporting machine's local time.
-    const zone = f.events.every((e) => /Z$/.test(e.time)) ? ' UTC' : '';
+    // Binary logs and XML exports give UTC; text and CSV exports whatever the exporter wrote (evt01's `Z`
+    // times are local), so only the former are called UTC.
+    const zone = f.events.every((e) => e.utc) ? ' UTC' : '';
     const what = f.kb ?? f.title;
     const meaningEn = info?.meaning.en ?? 'no meaning on record';
     const meaningZh = info?.meaning.zh ?? info?.meaning.en ?? '暂无释义';
