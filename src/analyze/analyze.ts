@@ -550,6 +550,15 @@ function installMarks(attempts: Attempt[]): ClockMark[] {
   return out;
 }
 
+/**
+ * How closely a finding names the cause: cross-source checks and CBS/DISM rules name the chain, the
+ * component or the file; update-level findings (event logs, Windows Update, setup, captured outputs) only
+ * the update and its code. Among root causes the closer one comes first.
+ */
+function specificity(f: Finding): number {
+  return /^(?:x-|cbs-|dism-(?:source|worker))/.test(f.rule) ? 0 : 1;
+}
+
 /** Findings that say the hardware is suspect: shown before everything else. */
 const HARDWARE_FIRST = ['x-corruption-moving', 'evt-system-instability'];
 
@@ -645,6 +654,7 @@ function assemble(
     (a, b) =>
       Number(b.root) - Number(a.root) ||
       Number(explainsFailure(b)) - Number(explainsFailure(a)) ||
+      specificity(a) - specificity(b) ||
       SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
       (a.time ?? '').localeCompare(b.time ?? '') ||
       a.anchor - b.anchor,
