@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkInvalidCase, checkValidCase } from './check-tester.js';
+import { checkInvalidCase, checkValidCase } from '../analyze/check-tester.js';
 import { CROSS_CHECKS } from './cross-checks.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

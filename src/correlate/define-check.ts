@@ -1,6 +1,6 @@
 // The shape of a cross-source check: metadata, the message ids it reports, the logic over the whole bundle
 // (a CrossContext), and its own cases — small bundles, each file inline (lines marked `>` must come back as
-// evidence, as in rule cases) or taken from the project's fixtures or the shared corpus. check-tester.ts
+// evidence, as in rule cases) or taken from the project's fixtures or the shared corpus. analyze/check-tester.ts
 // runs the cases through the real analysis.
 
 import type { Facts, Finding, I18nText, Severity } from '../model/types.js';

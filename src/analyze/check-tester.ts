@@ -1,15 +1,15 @@
-// Runs a cross-source check's own cases: writes each case bundle to a temporary folder, analyses it with
+// Runs a cross-source check's own cases (it lives with the analysis because it needs all of it): writes each case bundle to a temporary folder, analyses it with
 // the real pipeline, and compares the check's findings (message ids, facts, code) and, for inline files,
 // exactly the evidence lines marked with `>`.
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzePath } from '../analyze/analyze.js';
+import { analyzePath } from './analyze.js';
 import { packageRoot } from '../knowledge/paths.js';
 import type { Finding } from '../model/types.js';
 import { parseCaseLog, subsetProblems } from '../rules/rule-tester.js';
-import type { CaseFile, CheckCase, CrossCheck, InvalidCheckCase } from './define-check.js';
+import type { CaseFile, CheckCase, CrossCheck, InvalidCheckCase } from '../correlate/define-check.js';
 
 function content(f: CaseFile): { bytes: Buffer; marked: number[] | null } {
   if (typeof f === 'string') {
