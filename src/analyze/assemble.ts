@@ -1,0 +1,230 @@
+// The last step of the analysis: every source's attempts and findings put on one clock, merged into update
+// histories, checked across sources, ranked (hardware first, then the closest cause), summed up in one
+// timeline, enriched with the knowledge tables, and given their plans and scripts.
+
+import type { Attempt, Diagnosis, Diagnostic, Finding, I18nText, SourceInfo } from '../model/types.js';
+import type { PolicyFacts } from '../correlate/context.js';
+import { crossChecks } from '../correlate/cross-checks.js';
+import type { FileHash } from '../parse/file-hash.js';
+import type { SystemInfo } from '../parse/systeminfo.js';
+import { linkScripts, plansFor } from '../remedy/plans.js';
+import { scriptsFor } from '../remedy/scripts.js';
+import type { Engine, TrackedFinding } from '../rules/engine.js';
+import type { TrackedAttempt } from '../timeline/cbs-attempts.js';
+import { type ClockHint, type ClockMark, settleClocks, toUtc } from '../timeline/clock.js';
+import { pushTo } from '../timeline/group.js';
+import { updateHistories } from '../timeline/histories.js';
+import type { ReportedBuild } from '../timeline/outputs-story.js';
+import { VERSION } from '../version.js';
+import { enrichWithKnowledge } from './enrich.js';
+
+/** Moments an install result is recorded in two logs (WindowsUpdate.log or ReportingEvents, event 19/20). */
+function installMarks(attempts: Attempt[]): ClockMark[] {
+  const out: ClockMark[] = [];
+  for (const a of attempts) {
+    if (a.kind !== 'package' || !a.package || !a.file || !a.end || a.session) continue;
+    out.push({ file: a.file, key: `install:${a.package.toLowerCase()}|${a.result ?? ''}`, time: a.end });
+  }
+  return out;
+}
+
+/**
+ * How closely a finding names the cause: cross-source checks and CBS/DISM rules name the chain, the
+ * component or the file; update-level findings (event logs, Windows Update, setup, captured outputs) only
+ * the update and its code. Among root causes the closer one comes first.
+ */
+function specificity(f: Finding): number {
+  return /^(?:x-|cbs-|dism-(?:source|worker))/.test(f.rule) ? 0 : 1;
+}
+
+/** Findings that say the hardware is suspect: shown before everything else. */
+const HARDWARE_FIRST = ['x-corruption-moving', 'evt-system-instability'];
+
+const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
+
+/** A copy of `o` without the given keys (drops the engine's bookkeeping from the public model). */
+function omit<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Omit<T, K> {
+  const copy = { ...o };
+  for (const k of keys) delete copy[k];
+  return copy;
+}
+
+function stripAttempt(a: TrackedAttempt): Attempt {
+  return omit(a, ['run', 'startLine', 'endLine', 'failLine'] as const);
+}
+
+function stripFinding(f: TrackedFinding): Finding {
+  return omit(f, ['file', 'run', 'anchor'] as const);
+}
+
+export function assemble(
+  engine: Engine,
+  sources: SourceInfo[],
+  diagnostics: Diagnostic[],
+  systemInfos: SystemInfo[],
+  extra: {
+    attempts: Attempt[];
+    findings: Finding[];
+    hints: ClockHint[];
+    marks: ClockMark[];
+    policy: PolicyFacts | null;
+    fileHashes: (FileHash & { file: string })[];
+    reportedBuilds: ReportedBuild[];
+  },
+  stats: Diagnosis['stats'],
+): Diagnosis {
+  // Event-log attempts and findings join the engine's, with an empty location (they have no CBS run).
+  const located = (f: Finding): TrackedFinding => ({
+    ...f,
+    file: f.evidence[0]?.file ?? '',
+    run: 0,
+    anchor: f.evidence[0]?.line ?? 0,
+  });
+  const tracked = (a: Attempt): TrackedAttempt => ({
+    ...a,
+    file: '',
+    run: 0,
+    startLine: 0,
+    endLine: 0,
+    failLine: null,
+  });
+  const attempts = [...engine.tracker.attempts, ...extra.attempts.map(tracked)];
+  for (const a of attempts) if (!a.file) a.file = a.evidence[0]?.file ?? '';
+  // One clock: each source's offset settled, every attempt placed on UTC.
+  const clocks = settleClocks(extra.hints, [...extra.marks, ...installMarks(attempts)]);
+  for (const s of sources) {
+    const c = clocks.get(s.file);
+    if (!c) continue;
+    s.utcOffsetMinutes = c.offsetMinutes;
+    s.clock = { basis: c.basis, confidence: c.confidence, note: c.note };
+  }
+  for (const a of attempts) {
+    const off = clocks.get(a.file)?.offsetMinutes ?? null;
+    a.startUtc = toUtc(a.start, off);
+    a.endUtc = toUtc(a.end, off);
+  }
+  const histories = updateHistories(attempts);
+  let crossSeq = 0;
+  const cross = crossChecks({
+    attempts,
+    histories,
+    findings: [...engine.findings, ...extra.findings],
+    sources,
+    policy: extra.policy,
+    fileHashes: extra.fileHashes,
+    nextId: () => `x${++crossSeq}`,
+  });
+  // A cross-source root explains its attempts first.
+  for (const f of cross) {
+    for (const a of attempts) {
+      if (!f.attempts.includes(a.id)) continue;
+      if (f.root) a.findings.unshift(f.id);
+      else a.findings.push(f.id);
+    }
+  }
+  const findings = [...engine.findings, ...extra.findings.map(located), ...cross.map(located)];
+  // Store app updates (kind `other`) are listed but never make the verdict.
+  const failedAttempts = new Set(
+    attempts.filter((a) => a.outcome === 'failed' && a.kind !== 'other').map((a) => a.id),
+  );
+  const explainsFailure = (f: TrackedFinding): boolean => f.attempts.some((id) => failedAttempts.has(id));
+  findings.sort(
+    (a, b) =>
+      Number(b.root) - Number(a.root) ||
+      Number(explainsFailure(b)) - Number(explainsFailure(a)) ||
+      specificity(a) - specificity(b) ||
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+      (a.time ?? '').localeCompare(b.time ?? '') ||
+      a.anchor - b.anchor,
+  );
+  const rootErrors = findings.filter((f) => f.root && f.severity === 'error');
+  const unreadable = sources.length === 0 || sources.every((s) => s.lines === 0);
+  let verdict: Diagnosis['verdict'];
+  if (unreadable) verdict = 'unreadable';
+  else if (failedAttempts.size > 0 || rootErrors.length > 0) verdict = 'failed';
+  else if (findings.some((f) => f.rule.endsWith('repaired') || f.messageId === 'repaired'))
+    verdict = 'repaired';
+  else verdict = 'healthy';
+
+  const byId = new Map(findings.map((f) => [f.id, f]));
+  const summary: I18nText[] = [];
+  // One timeline: failed operations of every source in the order they happened (UTC where known).
+  const inTime = [...attempts].sort((x, y) =>
+    (x.startUtc ?? x.start ?? '')
+      .replace(' ', 'T')
+      .localeCompare((y.startUtc ?? y.start ?? '').replace(' ', 'T')),
+  );
+  for (const a of inTime) {
+    if (!failedAttempts.has(a.id)) continue;
+    const root = a.findings.map((id) => byId.get(id)).find((f) => f?.root);
+    const what = a.kb ? `${a.kb} ${a.package ?? ''}`.trim() : (a.package ?? 'operation');
+    const states = a.startState && a.targetState ? `, ${a.startState}→${a.targetState}` : '';
+    const code = a.result ? ` ${a.result}` : '';
+    summary.push({
+      en: `${a.start ?? '?'} ${what}${states}: failed${code}${root ? ` — ${root.message.en}` : ''}`,
+      zh: `${a.start ?? '?'} ${what}${states}：失败${code}${root ? ` — ${root.message.zh}` : ''}`,
+    });
+  }
+  for (const a of inTime) {
+    // Event logs often hold only the start of an install: that alone is no interruption worth a line.
+    if (a.outcome !== 'interrupted' || a.kind === 'sfc' || a.id.startsWith('e')) continue;
+    const what = a.kb ? `${a.kb} ${a.package ?? ''}`.trim() : (a.package ?? 'operation');
+    summary.push({
+      en: `${a.start ?? '?'} ${what}: interrupted — no end is recorded (restart, crash, or the log was cut)`,
+      zh: `${a.start ?? '?'} ${what}：中断——日志中没有结束记录（重启、崩溃或日志被截断）`,
+    });
+  }
+  // Root causes outside any failed operation: one line per rule, with a count when it repeats.
+  const loose = new Map<string, TrackedFinding[]>();
+  for (const f of rootErrors) {
+    if (explainsFailure(f)) continue;
+    pushTo(loose, f.rule, f);
+  }
+  for (const list of loose.values()) {
+    const f = list[0]!;
+    if (list.length === 1) {
+      summary.push({ en: `${f.time ?? '?'} ${f.message.en}`, zh: `${f.time ?? '?'} ${f.message.zh}` });
+    } else {
+      summary.push({
+        en: `${f.time ?? '?'} ${list.length} × ${f.title.en}; first: ${f.message.en}`,
+        zh: `${f.time ?? '?'} ${list.length} 处${f.title.zh}；首个：${f.message.zh}`,
+      });
+    }
+  }
+  const d: Diagnosis = {
+    schema: 'patchdx.diagnosis/1',
+    tool: { name: 'patchdx', version: VERSION },
+    verdict,
+    summary,
+    sources,
+    machine: {
+      servicingStack: engine.tracker.servicingStack,
+      osBuild: null,
+      osBuildSource: null,
+      lastUpdate: null,
+      servicingStackLevel: null,
+    },
+    attempts: attempts.map(stripAttempt),
+    findings: findings.map(stripFinding),
+    updates: histories,
+    diagnostics,
+    stats: { ...stats, ms: Math.round(stats.ms) },
+  };
+  let seq = Math.max(0, ...findings.map((f) => Number(f.id.slice(1)) || 0));
+  enrichWithKnowledge(
+    d,
+    { installedRollups: engine.tracker.installedRollups, systemInfos, reportedBuilds: extra.reportedBuilds },
+    () => `f${++seq}`,
+  );
+  // A hardware suspicion comes before every repair: rank it first, and say so first in the summary.
+  for (const f of d.findings.filter((x) => HARDWARE_FIRST.includes(x.rule)).reverse()) {
+    d.findings.splice(d.findings.indexOf(f), 1);
+    d.findings.unshift(f);
+    d.summary = d.summary.filter((l) => l.en !== f.message.en && !l.en.endsWith(f.message.en));
+    d.summary.unshift(f.message);
+  }
+  d.plans = plansFor(d);
+  d.scripts = scriptsFor(d);
+  linkScripts(d);
+  return d;
+}
