@@ -122,6 +122,19 @@ export default defineCheck({
         ],
       },
       {
+        name: 'searches fail with 0x8024401c in the WindowsUpdateClient Operational log (events 25, XML export)',
+        files: {
+          'policy.reg': { fixture: 'fixtures/outputs/wu-policy.reg' },
+          'Operational.xml': [1, 2, 3]
+            .map(
+              (n) =>
+                `${n === 1 ? '> ' : ''}<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-WindowsUpdateClient'/><EventID>25</EventID><TimeCreated SystemTime='2024-01-16T0${n}:00:00.0000000Z'/><EventRecordID>${n}</EventRecordID></System><EventData><Data Name='errorCode'>0x8024401c</Data></EventData></Event>`,
+            )
+            .join('\n'),
+        },
+        findings: [{ messageId: 'noFallback', code: '0x8024401c', facts: { failures: '3' } }],
+      },
+      {
         name: 'WUServer set, UseWUServer=1, no Internet fallback; detection fails with 0x80072ee2 three times',
         files: {
           'policy.reg': { fixture: 'fixtures/outputs/wu-policy.reg' },

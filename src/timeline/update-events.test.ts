@@ -61,3 +61,19 @@ test('the same event in two exports of one log (UTC and UTC+8) counts once', () 
   });
   assert.equal(two.attempts.length, 2);
 });
+
+test('Operational events 25 (search failed) and 26 (search succeeded) tell the detection story', () => {
+  const s = story({
+    'Op.xml': [
+      xmlEvent(26, '2024-01-15T01:00:00Z', 1, null),
+      xmlEvent(25, '2024-01-16T01:00:00Z', 2, '0x8024401c'),
+      xmlEvent(25, '2024-01-16T05:00:00Z', 3, '0x8024401c'),
+      xmlEvent(25, '2024-01-16T09:00:00Z', 4, '0x80244022'),
+    ].join('\n'),
+  });
+  const f = s.findings.find((x) => x.rule === 'wu-detection-failed');
+  assert.ok(f, s.findings.map((x) => x.rule).join(', '));
+  assert.equal(f.code, '0x8024401c');
+  assert.equal(f.facts.failures, '3');
+  assert.equal(f.facts.stillFailing, 'true');
+});

@@ -8,6 +8,10 @@ import { codeInfo } from '../knowledge/codes.js';
 import { canonicalize } from '../parse/error-codes.js';
 import { isFailedResult } from './cbs-attempts.js';
 import { kbOf } from '../parse/identity.js';
+import { detectionFinding, type Scan } from './wu-story.js';
+
+/** A failure event that carries no code. */
+const E_FAIL = '0x80004005';
 
 /** The part of an event record this module reads (an EVTX record or a row of a text export). */
 export interface UpdateEvent {
@@ -86,7 +90,12 @@ export const DISTINCT_EVENTS = new Set([19, 20, 31, 41, 43, 44, 1001, 6008]);
 
 /** The events the story reads: the ones a twin of would be counted twice. */
 function storyEvent(e: UpdateEvent): boolean {
-  return e.provider === SERVICING || DISTINCT_EVENTS.has(e.eventId);
+  // Searches (25/26) repeat all day with the same text: counted once per moment, never a clock anchor.
+  return (
+    e.provider === SERVICING ||
+    DISTINCT_EVENTS.has(e.eventId) ||
+    (e.provider === WU && (e.eventId === 25 || e.eventId === 26))
+  );
 }
 
 const QUARTER_S = 15 * 60;
@@ -317,6 +326,23 @@ export function updateStory(
     });
     for (const a of attempts) if (findings[findings.length - 1]!.attempts.includes(a.id)) a.findings.push(id);
   }
+  // Operational channel: 25 a search for updates failed, 26 one succeeded — the same detection story as
+  // WindowsUpdate.log's and ReportingEvents.log's.
+  const scans: Scan[] = sorted
+    .filter((e) => e.provider === WU && (e.eventId === 25 || e.eventId === 26))
+    .map((e) => {
+      const code = e.eventId === 25 ? (canonicalize(e.data.errorCode ?? '') ?? E_FAIL) : null;
+      return {
+        time: shortTime(e.time),
+        code,
+        evidence: evidence(
+          e,
+          e.eventId === 25 ? `search for updates failed with ${code}` : 'search for updates succeeded',
+        ),
+      };
+    });
+  const detection = detectionFinding(scans, nextFinding);
+  if (detection) findings.push(detection);
   const unstable = instability(sorted, nextFinding);
   if (unstable) findings.unshift(unstable);
   return { attempts, findings };

@@ -49,7 +49,7 @@ interface Download {
 }
 
 /** One scan for updates. */
-interface Scan {
+export interface Scan {
   time: string;
   /** Failure code, or null for a successful scan. */
   code: string | null;
@@ -585,7 +585,7 @@ function installStory(
 }
 
 /** One `wu-detection-failed` finding when scans failed: how often, the longest run, and the codes. */
-function detectionFinding(scans: Scan[], nextFinding: () => string): Finding | null {
+export function detectionFinding(scans: Scan[], nextFinding: () => string): Finding | null {
   const failed = scans.filter((s) => s.code);
   if (failed.length === 0) return null;
   let best: Scan[] = [];
