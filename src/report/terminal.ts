@@ -3,7 +3,7 @@
 // untrusted: control characters are neutralised so a log cannot drive the terminal.
 
 import type { Attempt, Diagnosis, Finding, Lang } from '../model/types.js';
-import { clockText, historiesToShow, historyText, label, outcomeText } from './labels.js';
+import { clockText, factKeys, historiesToShow, historyText, label, LABELS, outcomeText } from './labels.js';
 
 export interface TextOptions {
   lang: Lang;
@@ -24,44 +24,27 @@ function clip(s: string, n: number): string {
   return s.length > n ? s.slice(0, n - 1) + '…' : s;
 }
 
+// The shared labels, with the terminal's own words where a dense text report wants them (lower case
+// inline, a shouting FAILED).
 const L = {
-  verdict: { en: 'Verdict', zh: '结论' },
+  ...LABELS,
   failed: { en: 'FAILED', zh: '失败' },
   healthy: { en: 'no failure found', zh: '未发现失败' },
   repaired: { en: 'repaired', zh: '已修复' },
   unreadable: { en: 'could not read the input', zh: '无法读取输入' },
   failedOps: { en: 'Failed operations', zh: '失败的操作' },
   rootCause: { en: 'root cause', zh: '根因' },
-  findings: { en: 'Findings', zh: '诊断发现' },
   chain: { en: 'causal chain', zh: '因果链' },
   evidence: { en: 'evidence', zh: '证据' },
   operations: { en: 'Operations reconstructed', zh: '还原的操作' },
-  diagnostics: { en: 'Input problems', zh: '输入问题' },
   sources: { en: 'Sources', zh: '来源' },
   noFindings: { en: 'No failure signature found.', zh: '未发现失败特征。' },
-  consequence: { en: 'consequence', zh: '后果' },
   info: { en: 'info', zh: '信息' },
   more: { en: 'more lines', zh: '行未显示' },
   lines: { en: 'lines', zh: '行' },
   stack: { en: 'servicing stack', zh: '服务堆栈' },
-  osBuild: { en: 'OS build', zh: '系统版本' },
-  confidence: { en: 'confidence', zh: '置信度' },
   plan: { en: 'What to do', zh: '处理方案' },
-  lastResort: { en: 'last resort', zh: '最后手段' },
-  collectAgain: { en: 'If it still fails', zh: '如仍失败' },
 } as const;
-
-const FACT_ORDER = [
-  'kb',
-  'package',
-  'component',
-  'version',
-  'file',
-  'path',
-  'expectedHash',
-  'actualHash',
-  'installer',
-];
 
 const MAX_TERMINAL_FINDINGS = 60;
 
@@ -207,13 +190,8 @@ function renderFinding(
     `${n}. ${s.bold(safeText(f.title[lang]))}${code}${role} ${s.dim(`[${f.rule}, ${t('confidence')}: ${f.confidence}]`)}`,
   );
   out.push(`   ${safeText(f.message[lang])}`);
-  const keys = [
-    ...FACT_ORDER.filter((k) => f.facts[k]),
-    ...Object.keys(f.facts).filter((k) => !FACT_ORDER.includes(k) && f.facts[k]),
-  ];
-  for (const k of keys) {
+  for (const k of factKeys(f.facts)) {
     const v = f.facts[k]!;
-    if (v.includes('\n')) continue;
     out.push(`   ${s.dim(k + ':')} ${safeText(clip(v, 300))}`);
   }
   const explained = attempts.filter((a) => f.attempts.includes(a.id) && a.outcome === 'failed');

@@ -3,8 +3,8 @@
 // extended code and the decisive lines (image-apply corruption first), or a run the user cancelled.
 
 import { newAttempt } from './attempt.js';
+import { codeMeaning as meaning } from './update-failure.js';
 import type { Attempt, Evidence, Finding } from '../model/types.js';
-import { codeInfo } from '../knowledge/codes.js';
 import { isFailureCode } from '../parse/error-codes.js';
 import type { SetupRecord } from '../parse/setupact.js';
 
@@ -225,15 +225,6 @@ function resolve(file: string, x: Run): void {
     a.outcome = 'pending';
     a.rebootPending = true;
   }
-}
-
-function meaning(code: string | null): { en: string; zh: string; name: string } {
-  const info = code ? codeInfo(code) : null;
-  return {
-    name: info?.name ?? '',
-    en: info?.meaning.en ?? 'no meaning on record',
-    zh: info?.meaning.zh ?? info?.meaning.en ?? '暂无释义',
-  };
 }
 
 function shortPath(p: string): string {

@@ -3,8 +3,8 @@
 // the decisive lines when CBS.log has rotated away (seed 001) or the failure is a download (seed 004).
 
 import { newAttempt } from './attempt.js';
+import { isStoreApp, updateFailureFinding } from './update-failure.js';
 import type { Attempt, Evidence, Finding } from '../model/types.js';
-import { codeInfo } from '../knowledge/codes.js';
 import { canonicalize } from '../parse/error-codes.js';
 import { isFailedResult } from './cbs-attempts.js';
 import { kbOf } from '../parse/identity.js';
@@ -51,11 +51,6 @@ function evidence(e: UpdateEvent, text: string): Evidence {
       ? `${own} (event ${e.eventId}, ${e.time})`
       : `record ${e.recordId} ${e.time} event ${e.eventId}: ${text}`,
   };
-}
-
-/** Microsoft Store app updates are titled with a 12-character product id (`9WZDNCRFJBMP-Microsoft.WindowsStore`). */
-function isStoreApp(title: string): boolean {
-  return /^[0-9A-Z]{12}-[\w.]+$/i.test(title.trim());
 }
 
 /** Local-looking time text for attempts (`2017-07-12 03:01:02`, UTC). */
@@ -278,17 +273,8 @@ export function updateStory(
   }
   const findings: Finding[] = [];
   for (const f of failures.values()) {
-    const info = codeInfo(f.code);
     const n = f.events.length;
     const first = shortTime(f.events[0]!.time);
-    const last = shortTime(f.events[n - 1]!.time);
-    // Binary logs and XML exports give UTC; text and CSV exports whatever the exporter wrote (evt01's `Z`
-    // times are local), so only the former are called UTC.
-    const zone = f.events.every((e) => e.utc) ? ' UTC' : '';
-    const what = f.kb ?? f.title;
-    const meaningEn = info?.meaning.en ?? 'no meaning on record';
-    const meaningZh = info?.meaning.zh ?? info?.meaning.en ?? '暂无释义';
-    const id = nextFinding();
     const download = f.phase === 'download';
     const mine = attempts.filter(
       (a) =>
@@ -296,34 +282,41 @@ export function updateStory(
         (a.kb ?? a.package) === (f.kb ?? f.title) &&
         (a.kind === 'download') === download,
     );
-    const retried = mine.length > 0 && mine.every((a) => a.outcome === 'retried');
-    const store = isStoreApp(f.title);
-    findings.push({
-      id,
-      rule: 'evt-update-failed',
-      messageId: download ? 'downloadFailed' : 'failed',
-      severity: retried || store ? 'info' : 'error',
-      confidence: 'high',
-      code: f.code,
-      codeName: info?.name ?? null,
-      root: !retried && !store,
-      message: {
-        en: `${what} failed to ${download ? 'download' : 'install'} ${n === 1 ? 'once' : `${n} times`} (${first}${n > 1 ? ` … ${last}` : ''}${zone}) with ${f.code} ${info?.name ?? ''}: ${meaningEn}.${retried ? (download ? ' A later download of it went through: transient.' : ' A later attempt installed it: transient.') : ''}${store ? ' A Microsoft Store app, not Windows servicing: the Store retries it by itself.' : ''}`,
-        zh: `${what} ${download ? '下载' : '安装'}失败 ${n} 次（${zone ? 'UTC ' : ''}${first}${n > 1 ? ` 至 ${last}` : ''}），错误 ${f.code} ${info?.name ?? ''}：${meaningZh}。${retried ? (download ? '之后的下载已成功，属于暂时性错误。' : '之后的重试已安装成功，属于暂时性错误。') : ''}${store ? '这是 Microsoft Store 应用，不属于 Windows 服务更新：Store 会自行重试。' : ''}`,
-      },
-      title: download
-        ? { en: 'Update download failed (event log)', zh: '更新下载失败（事件日志）' }
-        : { en: 'Update installation failed (event log)', zh: '更新安装失败（事件日志）' },
-      facts: { kb: f.kb ?? undefined, title: f.title, attempts: String(n), first, last },
-      evidence: f.events
-        .slice(0, 10)
-        .map((e) =>
-          evidence(e, `${download ? 'download' : 'installation'} failed with ${f.code}: ${f.title}`),
-        ),
-      chain: [],
-      attempts: mine.map((a) => a.id),
-      time: first,
-    });
+    const id = nextFinding();
+    findings.push(
+      updateFailureFinding({
+        id,
+        rule: 'evt-update-failed',
+        messageId: download ? 'downloadFailed' : 'failed',
+        title: download
+          ? { en: 'Update download failed (event log)', zh: '更新下载失败（事件日志）' }
+          : { en: 'Update installation failed (event log)', zh: '更新安装失败（事件日志）' },
+        what: f.kb ?? f.title,
+        phase: f.phase,
+        code: f.code,
+        count: n,
+        first,
+        last: shortTime(f.events[n - 1]!.time),
+        // Binary logs and XML exports give UTC; text and CSV exports whatever the exporter wrote (evt01's
+        // `Z` times are local), so only the former are called UTC.
+        utc: f.events.every((e) => e.utc),
+        retried: mine.length > 0 && mine.every((a) => a.outcome === 'retried'),
+        store: isStoreApp(f.title),
+        facts: {
+          kb: f.kb ?? undefined,
+          title: f.title,
+          attempts: String(n),
+          first,
+          last: shortTime(f.events[n - 1]!.time),
+        },
+        evidence: f.events
+          .slice(0, 10)
+          .map((e) =>
+            evidence(e, `${download ? 'download' : 'installation'} failed with ${f.code}: ${f.title}`),
+          ),
+        attempts: mine.map((a) => a.id),
+      }),
+    );
     for (const a of attempts) if (findings[findings.length - 1]!.attempts.includes(a.id)) a.findings.push(id);
   }
   // Operational channel: 25 a search for updates failed, 26 one succeeded — the same detection story as

@@ -5,8 +5,8 @@
 
 import { pushTo } from './group.js';
 import { newAttempt } from './attempt.js';
+import { codeMeaning as meaning, isStoreApp, updateFailureFinding } from './update-failure.js';
 import type { Attempt, Evidence, Finding } from '../model/types.js';
-import { codeInfo } from '../knowledge/codes.js';
 import { canonicalize, isFailureCode } from '../parse/error-codes.js';
 import { kbOf } from '../parse/identity.js';
 import { parseReportingFields, type ReRecord } from '../parse/reporting-events.js';
@@ -107,23 +107,8 @@ function ev(file: string, r: { line: number; text: string }): Evidence {
   return { file, line: r.line, text: r.text.trim() };
 }
 
-/** Microsoft Store app updates are titled with a 12-character product id (`9WZDNCRFJBMP-Microsoft.WindowsStore`). */
-function isStoreApp(title: string | null): boolean {
-  return title !== null && /^[0-9A-Z]{12}-[\w.]+$/i.test(title.trim());
-}
-
 function hex(token: string): string | null {
   return canonicalize(/^0x/i.test(token) ? token : '0x' + token);
-}
-
-/** Meaning of a code in both languages, or a placeholder. */
-function meaning(code: string): { name: string; en: string; zh: string } {
-  const info = codeInfo(code);
-  return {
-    name: info?.name ?? '',
-    en: info?.meaning.en ?? 'no meaning on record',
-    zh: info?.meaning.zh ?? info?.meaning.en ?? '暂无释义',
-  };
 }
 
 /** Update titles by update GUID (upper case), with the first line that names each. */
@@ -430,41 +415,34 @@ function downloadStory(
     const { d, a } = list[list.length - 1]!;
     const n = list.length;
     const retried = list.every((x) => x.a.outcome === 'retried');
-    const store = a.kind === 'other';
-    const m = meaning(d.code);
     const first = list[0]!.d.time;
     const id = nextFinding();
-    findings.push({
-      id,
-      rule: 'wu-download-failed',
-      messageId: retried ? 'retried' : 'failed',
-      severity: retried || store ? 'info' : 'error',
-      confidence: 'high',
-      code: d.code,
-      codeName: m.name || null,
-      root: !retried && !store,
-      message: {
-        en:
-          `${a.package} failed to download ${n === 1 ? 'once' : `${n} times`} (${first}${n > 1 ? ` … ${d.time}` : ''}) with ${d.code} ${m.name}: ${m.en}.` +
-          (retried ? ' A later download or install of it went through: transient.' : ''),
-        zh:
-          `${a.package} 下载失败 ${n} 次（${first}${n > 1 ? ` 至 ${d.time}` : ''}），错误 ${d.code} ${m.name}：${m.zh}。` +
-          (retried ? '之后的下载或安装已成功，属于暂时性错误。' : ''),
-      },
-      title: { en: 'Windows Update download failed', zh: 'Windows 更新下载失败' },
-      facts: {
-        kb: a.kb ?? undefined,
-        title: a.package ?? undefined,
-        updateId: d.updateId,
-        attempts: String(n),
+    findings.push(
+      updateFailureFinding({
+        id,
+        rule: 'wu-download-failed',
+        messageId: retried ? 'retried' : 'failed',
+        title: { en: 'Windows Update download failed', zh: 'Windows 更新下载失败' },
+        what: a.package ?? `update {${d.updateId}}`,
+        phase: 'download',
+        code: d.code,
+        count: n,
         first,
         last: d.time,
-      },
-      evidence: list.map((x) => x.d.evidence).slice(0, 12),
-      chain: [],
-      attempts: list.map((x) => x.a.id),
-      time: first,
-    });
+        retried,
+        store: a.kind === 'other',
+        facts: {
+          kb: a.kb ?? undefined,
+          title: a.package ?? undefined,
+          updateId: d.updateId,
+          attempts: String(n),
+          first,
+          last: d.time,
+        },
+        evidence: list.map((x) => x.d.evidence).slice(0, 12),
+        attempts: list.map((x) => x.a.id),
+      }),
+    );
     for (const x of list) x.a.findings.push(id);
   }
   return { attempts, findings };
@@ -532,53 +510,49 @@ function installStory(
     const retried = list.every((a) => a.outcome === 'retried');
     const store = list[0]!.kind === 'other';
     const what = x.title ?? `update {${x.updateId}}`;
-    const m = meaning(code);
     const inner = xs.map((y) => y.inner).find((c) => c) ?? null;
     const handler = xs.map((y) => y.handler).find((c) => c) ?? null;
     const im = inner && inner !== code ? meaning(inner) : null;
     const hm = handler && handler !== code && handler !== inner ? meaning(handler) : null;
     const id = nextFinding();
     const evidence = [...(x.titleLine ? [x.titleLine] : []), ...xs.flatMap((y) => y.evidence)].slice(0, 16);
-    findings.push({
-      id,
-      rule: 'wu-install-failed',
-      messageId: retried ? 'retried' : 'failed',
-      severity: retried || store ? 'info' : 'error',
-      confidence: 'high',
-      code,
-      codeName: m.name || null,
-      root: !retried && !store,
-      message: {
-        en:
-          `${what} failed to install ${n === 1 ? 'once' : `${n} times`} (${first}${n > 1 ? ` … ${last}` : ''}) with ${code} ${m.name}: ${m.en}.` +
-          (im ? ` The installer's own code was ${inner} ${im.name}: ${im.en}.` : '') +
-          (hm ? ` The update handler reported ${handler} ${hm.name}: ${hm.en}.` : '') +
-          (retried ? ' A later attempt went through: transient.' : '') +
-          (store ? ' A Microsoft Store app, not Windows servicing: the Store retries it by itself.' : ''),
-        zh:
-          `${what} 安装失败 ${n} 次（${first}${n > 1 ? ` 至 ${last}` : ''}），错误 ${code} ${m.name}：${m.zh}。` +
-          (im ? `安装程序自身的错误码为 ${inner} ${im.name}：${im.zh}。` : '') +
-          (hm ? `更新处理程序报告 ${handler} ${hm.name}：${hm.zh}。` : '') +
-          (retried ? '之后的尝试已成功，属于暂时性错误。' : '') +
-          (store ? '这是 Microsoft Store 应用，不属于 Windows 服务更新：Store 会自行重试。' : ''),
-      },
-      title: { en: 'Windows Update installation failed', zh: 'Windows 更新安装失败' },
-      facts: {
-        kb: kbOf(x.title ?? '') ?? undefined,
-        title: x.title ?? undefined,
-        updateId: x.updateId,
-        client: list[n - 1]!.client ?? undefined,
-        attempts: String(n),
+    findings.push(
+      updateFailureFinding({
+        id,
+        rule: 'wu-install-failed',
+        messageId: retried ? 'retried' : 'failed',
+        title: { en: 'Windows Update installation failed', zh: 'Windows 更新安装失败' },
+        what,
+        phase: 'install',
+        code,
+        count: n,
         first,
         last,
-        innerCode: inner ?? undefined,
-        handlerCode: handler ?? undefined,
-      },
-      evidence,
-      chain: [],
-      attempts: list.map((a) => a.id),
-      time: first || null,
-    });
+        retried,
+        store,
+        extra: {
+          en:
+            (im ? ` The installer's own code was ${inner} ${im.name}: ${im.en}.` : '') +
+            (hm ? ` The update handler reported ${handler} ${hm.name}: ${hm.en}.` : ''),
+          zh:
+            (im ? `安装程序自身的错误码为 ${inner} ${im.name}：${im.zh}。` : '') +
+            (hm ? `更新处理程序报告 ${handler} ${hm.name}：${hm.zh}。` : ''),
+        },
+        facts: {
+          kb: kbOf(x.title ?? '') ?? undefined,
+          title: x.title ?? undefined,
+          updateId: x.updateId,
+          client: list[n - 1]!.client ?? undefined,
+          attempts: String(n),
+          first,
+          last,
+          innerCode: inner ?? undefined,
+          handlerCode: handler ?? undefined,
+        },
+        evidence,
+        attempts: list.map((a) => a.id),
+      }),
+    );
     for (const a of list) a.findings.push(id);
   }
   return { attempts, findings, updateIds };
