@@ -261,6 +261,25 @@ function restoreHealth(c: Ctx, why: I18nText): PlanStep {
   return restoreHealthStep({ why, retry: c.retry });
 }
 
+/** One update (and the servicing stacks it needs, if any) downloaded and added offline on this machine. */
+function installKb(
+  c: Ctx,
+  o: Pick<Parameters<typeof installUpdatesStep>[0], 'id' | 'title' | 'why' | 'note' | 'expectBuild'> & {
+    kb: string;
+    ssus?: Parameters<typeof installUpdatesStep>[0]['ssus'];
+  },
+): PlanStep {
+  return installUpdatesStep({
+    ...o,
+    ssus: o.ssus ?? [],
+    updates: [toInstall(o.kb)],
+    arch: c.arch,
+    osBuild: c.osBuild,
+    cabPrefix: c.cabPrefix,
+    retryTarget: c.targetText,
+  });
+}
+
 function restoreFromSource(c: Ctx, version: string | null): PlanStep {
   return restoreHealthFromSourceStep({
     why: t(
@@ -773,7 +792,8 @@ function packageManifestUnreadable(c: Ctx): Draft {
     ),
   );
   if (kb) {
-    const reinstall = installUpdatesStep({
+    const reinstall = installKb(c, {
+      kb,
       id: 'reinstall-kb',
       expectBuild: false,
       title: t(`Reinstall ${kb} offline`, `离线重新安装 ${kb}`),
@@ -781,11 +801,6 @@ function packageManifestUnreadable(c: Ctx): Draft {
         `The unreadable .mum belongs to ${kb}${c.targetKb && c.targetKb !== kb ? `, not to ${c.targetKb} that is being installed` : ''}; adding ${kb}'s package again rewrites its manifests.`,
         `无法读取的 .mum 属于 ${kb}${c.targetKb && c.targetKb !== kb ? `，而不是正在安装的 ${c.targetKb}` : ''}；重新添加 ${kb} 的补丁包会重新写入其清单文件。`,
       ),
-      ssus: [],
-      updates: [toInstall(kb)],
-      arch: c.arch,
-      osBuild: c.osBuild,
-      cabPrefix: c.cabPrefix,
       note: t(
         `If DISM answers that the package is already installed or not applicable (a later cumulative update supersedes ${kb}), it does not rewrite the file: use the next step.`,
         `如 DISM 提示该补丁包已安装或不适用（${kb} 已被更新的累积更新取代），则不会重写该文件：请使用下一步。`,
@@ -850,7 +865,8 @@ function storeMumMissing(c: Ctx): Draft {
   const steps: PlanStep[] = [];
   if (kb)
     steps.push(
-      installUpdatesStep({
+      installKb(c, {
+        kb,
         id: 'reinstall-kb',
         expectBuild: false,
         title: t(`Reinstall ${kb} offline`, `离线重新安装 ${kb}`),
@@ -858,13 +874,7 @@ function storeMumMissing(c: Ctx): Draft {
           `CBS records ${facts.package} as installed but its .mum is gone (0x800f0831); reinstalling ${kb} puts its manifests back (Microsoft's fix for this error).`,
           `CBS 记录 ${facts.package} 为已安装，但其 .mum 已缺失（0x800f0831）；重新安装 ${kb} 会恢复其清单文件（这是微软针对该错误给出的处理方法）。`,
         ),
-        ssus: [],
-        updates: [toInstall(kb)],
-        arch: c.arch,
-        osBuild: c.osBuild,
-        cabPrefix: c.cabPrefix,
         note: null,
-        retryTarget: c.targetText,
       }),
     );
   steps.push(
@@ -1238,7 +1248,8 @@ function servicingStackRequired(c: Ctx): Draft {
   const steps: PlanStep[] = [];
   if (kb) {
     steps.push(
-      installUpdatesStep({
+      installKb(c, {
+        kb,
         id: 'install-ssu-then-update',
         title:
           ssus.length > 0
@@ -1249,10 +1260,6 @@ function servicingStackRequired(c: Ctx): Draft {
             : t(`Install the servicing stack update first, then ${kb}`, `先安装服务堆栈更新，再安装 ${kb}`),
         why,
         ssus,
-        updates: [toInstall(kb)],
-        arch: c.arch,
-        osBuild: c.osBuild,
-        cabPrefix: c.cabPrefix,
         note:
           ssus.length > 0
             ? null
@@ -1382,20 +1389,15 @@ function downloadThenInstall(c: Ctx): Draft {
   ];
   if (kb)
     steps.push(
-      installUpdatesStep({
+      installKb(c, {
+        kb,
         id: 'install-kb-offline',
         title: t(`If the download fails again, install ${kb} offline`, `如再次下载失败，离线安装 ${kb}`),
         why: t(
           'The standalone package does not depend on the Windows Update download: a second download failure is no longer in the way.',
           '独立安装包不依赖 Windows 更新的下载过程：即使再次下载失败也不影响安装。',
         ),
-        ssus: [],
-        updates: [toInstall(kb)],
-        arch: c.arch,
-        osBuild: c.osBuild,
-        cabPrefix: c.cabPrefix,
         note: null,
-        retryTarget: c.targetText,
       }),
     );
   return {
