@@ -163,39 +163,27 @@ describe('LineSplitter', () => {
     assert.deepEqual(lines, [{ n: 1, text: 'abc' }]);
   });
 
-  test('cuts an over-long LF line to maxLine and reports its full length, wherever the chunk border falls', () => {
-    const data = bytes(`short\n${'x'.repeat(25)}\nnext\n`);
-    for (const { at, chunks } of twoWaySplits(data)) {
-      const { lines, splitter } = split(chunks, 10);
-      assert.deepEqual(
-        lines,
-        [
-          { n: 1, text: 'short' },
-          { n: 2, text: 'x'.repeat(10) },
-          { n: 3, text: 'next' },
-        ],
-        `split at byte ${at}`,
-      );
-      assert.deepEqual(splitter.longLines, [{ line: 2, bytes: 25 }], `split at byte ${at}`);
-    }
-  });
-
-  test('cuts an over-long CRLF line and reports its length without the CR, wherever the chunk border falls', () => {
-    const data = bytes(`short\r\n${'x'.repeat(25)}\r\nnext\r\n`);
-    for (const { at, chunks } of twoWaySplits(data)) {
-      const { lines, splitter } = split(chunks, 10);
-      assert.deepEqual(
-        lines,
-        [
-          { n: 1, text: 'short' },
-          { n: 2, text: 'x'.repeat(10) },
-          { n: 3, text: 'next' },
-        ],
-        `split at byte ${at}`,
-      );
-      assert.deepEqual(splitter.longLines, [{ line: 2, bytes: 25 }], `split at byte ${at}`);
-    }
-  });
+  for (const [name, eol] of [
+    ['LF', '\n'],
+    ['CRLF', '\r\n'],
+  ] as const) {
+    test(`cuts an over-long ${name} line to maxLine and reports its length without the line end, wherever the chunk border falls`, () => {
+      const data = bytes(`short${eol}${'x'.repeat(25)}${eol}next${eol}`);
+      for (const { at, chunks } of twoWaySplits(data)) {
+        const { lines, splitter } = split(chunks, 10);
+        assert.deepEqual(
+          lines,
+          [
+            { n: 1, text: 'short' },
+            { n: 2, text: 'x'.repeat(10) },
+            { n: 3, text: 'next' },
+          ],
+          `split at byte ${at}`,
+        );
+        assert.deepEqual(splitter.longLines, [{ line: 2, bytes: 25 }], `split at byte ${at}`);
+      }
+    });
+  }
 
   test('a CRLF line of exactly maxLine bytes is not over-long, wherever the chunk border falls', () => {
     const data = bytes('abcdefghij\r\nk\r\n');
