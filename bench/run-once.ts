@@ -1,7 +1,7 @@
 // One measured analysis in a fresh process: prints JSON with wall time, peak RSS and counts.
 // Used by bench.ts so the figures belong to the analysis alone, not to the harness.
 
-import { analyzePath } from '../src/analyze/analyze.js';
+import { analyze } from '../src/index.js';
 
 const input = process.argv[2];
 if (!input) {
@@ -9,7 +9,7 @@ if (!input) {
   process.exit(2);
 }
 const t0 = performance.now();
-const d = analyzePath(input);
+const d = await analyze(input);
 const ms = performance.now() - t0;
 process.stdout.write(
   JSON.stringify({

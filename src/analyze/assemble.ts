@@ -1,14 +1,12 @@
 // The last step of the analysis: every source's attempts and findings put on one clock, merged into update
 // histories, checked across sources, ranked (hardware first, then the closest cause), summed up in one
-// timeline, enriched with the knowledge tables, and given their plans and scripts.
+// timeline, and enriched with the knowledge tables. Plans and scripts are advice, added apart (remedy/).
 
 import type { Attempt, Diagnosis, Diagnostic, Finding, I18nText, SourceInfo } from '../model/types.js';
 import type { PolicyFacts } from '../correlate/context.js';
 import { crossChecks } from '../correlate/cross-checks.js';
 import type { FileHash } from '../parse/file-hash.js';
 import type { SystemInfo } from '../parse/systeminfo.js';
-import { linkScripts, plansFor } from '../remedy/plans.js';
-import { scriptsFor } from '../remedy/scripts.js';
 import type { Engine, TrackedFinding } from '../rules/engine.js';
 import type { TrackedAttempt } from '../timeline/cbs-attempts.js';
 import { type ClockHint, type ClockMark, settleClocks, toUtc } from '../timeline/clock.js';
@@ -223,8 +221,5 @@ export function assemble(
     d.summary = d.summary.filter((l) => l.en !== f.message.en && !l.en.endsWith(f.message.en));
     d.summary.unshift(f.message);
   }
-  d.plans = plansFor(d);
-  d.scripts = scriptsFor(d);
-  linkScripts(d);
   return d;
 }

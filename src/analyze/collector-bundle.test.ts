@@ -10,7 +10,9 @@ import { dirname, join } from 'node:path';
 import { packageRoot } from '../knowledge/paths.js';
 import { COLLECTOR_LAYOUT } from '../remedy/collector.js';
 import { samples as systeminfoSamples } from '../parse/systeminfo.js';
-import { analyzePath } from './analyze.js';
+import { analyzePath as analyzeFacts } from './analyze.js';
+import { withAdvice } from '../index.js';
+const analyzePath = (p: string): ReturnType<typeof analyzeFacts> => withAdvice(analyzeFacts(p));
 
 const root = packageRoot();
 const corpus = join(root, '..', 'shared', 'corpus');

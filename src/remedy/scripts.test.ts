@@ -8,7 +8,9 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { analyzePath } from '../analyze/analyze.js';
+import { analyzePath as analyzeFacts } from '../analyze/analyze.js';
+import { withAdvice } from '../index.js';
+const analyzePath = (p: string): ReturnType<typeof analyzeFacts> => withAdvice(analyzeFacts(p));
 import { packageRoot } from '../knowledge/paths.js';
 import type { Diagnosis, Finding, GeneratedScript } from '../model/types.js';
 import { COLLECTOR_LAYOUT, collectorScript } from './collector.js';

@@ -4,7 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { analyzePath } from '../analyze/analyze.js';
+import { analyzePath as analyzeFacts } from '../analyze/analyze.js';
+import { withAdvice } from '../index.js';
+const analyzePath = (p: string): ReturnType<typeof analyzeFacts> => withAdvice(analyzeFacts(p));
 import { packageRoot } from '../knowledge/paths.js';
 import { renderDraft } from './email.js';
 

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzePath } from '../analyze/analyze.js';
+import { analyzePath as analyzeFacts } from '../analyze/analyze.js';
+import { withAdvice } from '../index.js';
+const analyzePath = (p: string): ReturnType<typeof analyzeFacts> => withAdvice(analyzeFacts(p));
 import { packageRoot } from '../knowledge/paths.js';
 
 const dir = join(packageRoot(), 'fixtures', 'outputs');

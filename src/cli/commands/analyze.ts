@@ -1,11 +1,7 @@
 // `patchdx analyze <path>`: read the logs, diagnose, print the report. Exit 0 healthy, 1 failure, 2 could not run.
 
 import { parseArgs } from 'node:util';
-import { analyzePath } from '../../analyze/analyze.js';
-import { renderHtml } from '../../report/html.js';
-import { renderJson } from '../../report/json.js';
-import { renderMarkdown } from '../../report/markdown.js';
-import { renderText } from '../../report/terminal.js';
+import { analyze, render, withAdvice } from '../../index.js';
 import { langOption, type Io } from '../io.js';
 
 const PROGRESS_MIN_BYTES = 20 * 1024 * 1024;
@@ -46,7 +42,7 @@ export async function analyzeCommand(args: string[], io: Io): Promise<number> {
   const t0 = Date.now();
   let lastDraw = 0;
   const progress = io.errIsTty
-    ? (read: number, total: number): void => {
+    ? ({ bytesRead: read, totalBytes: total }: { bytesRead: number; totalBytes: number }): void => {
         const now = Date.now();
         if (total < PROGRESS_MIN_BYTES || now - lastDraw < 200) return;
         lastDraw = now;
@@ -58,13 +54,12 @@ export async function analyzeCommand(args: string[], io: Io): Promise<number> {
         );
       }
     : undefined;
-  const d = analyzePath(input, { onProgress: progress });
+  const d = withAdvice(await analyze(input, { onProgress: progress }));
   if (progress && lastDraw > 0) io.err('\r' + ' '.repeat(60) + '\r');
   const color = (values.color ?? io.outIsTty) && !values['no-color'] && !io.noColorEnv;
-  if (format === 'json') io.out(renderJson(d));
-  else if (format === 'md' || format === 'markdown') io.out(renderMarkdown(d, { lang }));
-  else if (format === 'html') io.out(renderHtml(d, { lang }));
-  else io.out(renderText(d, { lang, color }));
+  io.out(
+    render(d, format === 'markdown' ? 'md' : (format as 'text' | 'json' | 'md' | 'html'), { lang, color }),
+  );
   if (d.verdict === 'unreadable') {
     for (const x of d.diagnostics.filter((x) => x.level === 'error')) {
       io.err(`patchdx: ${x.file}${x.line ? `:${x.line}` : ''}: ${x.message}\n`);

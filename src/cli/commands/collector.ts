@@ -1,7 +1,6 @@
 // `patchdx collector > collect.ps1`: the read-only PowerShell log collector the analyzer expects.
 
-import { collectorScript } from '../../remedy/collector.js';
-import { VERSION } from '../../version.js';
+import { collectorScript, VERSION } from '../../index.js';
 import type { Io } from '../io.js';
 
 export async function collectorCommand(args: string[], io: Io): Promise<number> {

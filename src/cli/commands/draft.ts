@@ -1,8 +1,7 @@
 // `patchdx draft <initial|analysis|followup|closure> [input]`: a customer e-mail draft, zh by default.
 
 import { parseArgs } from 'node:util';
-import { analyzePath } from '../../analyze/analyze.js';
-import { renderDraft, type DraftKind } from '../../report/email.js';
+import { analyze, draft as renderDraft, withAdvice, type DraftKind } from '../../index.js';
 import { langOption, type Io } from '../io.js';
 
 const KINDS: DraftKind[] = ['initial', 'analysis', 'followup', 'closure'];
@@ -42,7 +41,7 @@ export async function draftCommand(args: string[], io: Io): Promise<number> {
     io.err(`patchdx draft ${kind}: give the logs to analyse (a CBS.log or a folder)\n`);
     return 2;
   }
-  const d = input ? analyzePath(input) : null;
+  const d = input ? withAdvice(await analyze(input)) : null;
   if (d?.verdict === 'unreadable') {
     for (const x of d.diagnostics.filter((x) => x.level === 'error'))
       io.err(`patchdx: ${x.file}: ${x.message}\n`);

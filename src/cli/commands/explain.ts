@@ -1,8 +1,7 @@
 // `patchdx explain <code | KB | build | component | package>`: what the knowledge tables say about it.
 
 import { parseArgs } from 'node:util';
-import { explain } from '../../knowledge/explain.js';
-import { renderExplained } from '../../report/explain.js';
+import { explain, renderExplanation as renderExplained } from '../../index.js';
 import { langOption, type Io } from '../io.js';
 
 export async function explainCommand(args: string[], io: Io): Promise<number> {
