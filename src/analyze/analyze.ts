@@ -5,7 +5,7 @@ import type { Attempt, Diagnosis, Diagnostic, Finding, SourceInfo } from '../mod
 import type { PolicyFacts } from '../correlate/context.js';
 import { decodeText, sniffEncoding } from '../ingest/encoding.js';
 import { readEvtx } from '../ingest/evtx.js';
-import { listInputs, type Input } from '../ingest/inputs.js';
+import { listBufferInputs, listInputs, type Input, type InputList } from '../ingest/inputs.js';
 import { OverlapFilter } from '../ingest/overlap.js';
 import { CbsLineParser } from '../parse/cbs.js';
 import { parseDismConsole, type DismRun } from '../parse/dism-console.js';
@@ -63,12 +63,28 @@ function wholeSource(
   };
 }
 
-/** Analyse a CBS.log, a CbsPersist log, or a folder of them. Never throws for bad input. */
+/** Analyse a CBS.log, a CbsPersist log, any log patchdx reads, a folder or a zip of them. Never throws for bad input. */
 export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis {
   const t0 = performance.now();
   const diagnostics: Diagnostic[] = [];
+  return analyzeInputs(listInputs(input, diagnostics), input, diagnostics, t0, opts);
+}
+
+/** Analyse an input held in memory (a zip, a cabinet or one log) named `name`. Never throws for bad input. */
+export function analyzeBuffer(name: string, data: Buffer, opts: AnalyzeOptions = {}): Diagnosis {
+  const t0 = performance.now();
+  const diagnostics: Diagnostic[] = [];
+  return analyzeInputs(listBufferInputs(name, data, diagnostics), name, diagnostics, t0, opts);
+}
+
+function analyzeInputs(
+  listed: InputList,
+  input: string,
+  diagnostics: Diagnostic[],
+  t0: number,
+  opts: AnalyzeOptions,
+): Diagnosis {
   const sources: SourceInfo[] = [];
-  const listed = listInputs(input, diagnostics);
   const candidates = listed.inputs;
   const total = candidates.reduce((s, c) => s + c.bytes, 0);
   const logs: { input: Input; kind: 'cbs' | 'dism'; first: string | null }[] = [];

@@ -126,8 +126,17 @@ function entryInput(src: ByteSource, e: ZipEntry, name: string): Input {
   return streamedInput(name, e.size, (onChunk) => readEntry(src, e, onChunk));
 }
 
-/** Lists the inputs under a path. Never throws: what cannot be read becomes a diagnostic. */
-export function listInputs(path: string, diagnostics: Diagnostic[]): InputList {
+/** An input held in memory (an upload, a test's text). */
+function memoryInput(name: string, data: Buffer): Input {
+  return streamedInput(name, data.length, (onChunk) => {
+    for (let at = 0; at < data.length; at += 1 << 20)
+      if (onChunk(data.subarray(at, at + (1 << 20))) === false) break;
+    return { bytes: data.length, problem: null };
+  });
+}
+
+/** Adds files, zips and cabinets to one list of inputs; what cannot be read becomes a diagnostic. */
+function inputCollector(diagnostics: Diagnostic[]) {
   const inputs: Input[] = [];
   const open: ByteSource[] = [];
   const addCab = (data: Buffer, cabName: string): void => {
@@ -248,7 +257,43 @@ export function listInputs(path: string, diagnostics: Diagnostic[]): InputList {
     }
     inputs.push(fileInput(p, name, bytes));
   };
+  /** A whole input held in memory: a zip, a cabinet or one log. */
+  const addBuffer = (data: Buffer, name: string): void => {
+    const head = data.subarray(0, HEAD_BYTES);
+    if (looksLikeCab(head)) addCab(data, name);
+    else if (looksLikeZip(head)) addZip(bufferSource(data), name, 1);
+    else inputs.push(memoryInput(name, data));
+  };
+  return { inputs, open, addFile, addBuffer };
+}
 
+/** Lists the inputs of a buffer (a zip, a cabinet or one log) named `name`. Never throws. */
+export function listBufferInputs(name: string, data: Buffer, diagnostics: Diagnostic[]): InputList {
+  const c = inputCollector(diagnostics);
+  if (data.length > MAX_NESTED_ZIP && looksLikeZip(data.subarray(0, HEAD_BYTES))) {
+    // A zip held in memory is read like a nested one: past the limit its entries are not trusted to fit.
+    diagnostics.push({
+      level: 'error',
+      file: name,
+      message: `skipped: archive larger than ${MAX_NESTED_ZIP} bytes held in memory`,
+    });
+    return { inputs: [], close: () => undefined };
+  }
+  try {
+    c.addBuffer(data, name);
+  } catch (err) {
+    diagnostics.push({
+      level: 'error',
+      file: name,
+      message: `cannot open the archive: ${(err as Error).message}`,
+    });
+  }
+  return { inputs: c.inputs, close: () => c.open.forEach((s) => s.close()) };
+}
+
+/** Lists the inputs under a path. Never throws: what cannot be read becomes a diagnostic. */
+export function listInputs(path: string, diagnostics: Diagnostic[]): InputList {
+  const { inputs, open, addFile } = inputCollector(diagnostics);
   let st;
   try {
     st = statSync(path);
