@@ -289,6 +289,24 @@ export interface GeneratedScript {
   content: string;
 }
 
+/** Which input a diagnosis is of: what was given, its content hash, and the machine it came from. */
+export interface InputIdentity {
+  /** The path or name as given (a zip, a folder, one log, an upload's file name). */
+  name: string;
+  /** SHA-256 of the bytes given (a file or buffer; null for a folder). */
+  sha256: string | null;
+  /** Bytes given (for a folder: the files read). */
+  bytes: number;
+  /** Computer name, from the collector's manifest.json or the logs (systeminfo). */
+  computer: string | null;
+  /** When the logs were collected (ISO), from the collector's manifest.json. */
+  collectedAt: string | null;
+  /** The machine's time zone as Windows names it (`China Standard Time`). */
+  timeZone: string | null;
+  /** The machine's offset to UTC in minutes when collected (`480` for UTC+8). */
+  utcOffsetMinutes: number | null;
+}
+
 /** The result of an analysis: the one model every renderer reads. */
 export interface Diagnosis {
   schema: 'patchdx.diagnosis/1';
