@@ -1,7 +1,7 @@
 // The public API of patchdx: everything the CLI, the web app, the fleet and the benchmarks may call.
 // Nothing else under src/ is part of the contract; it may change between releases.
 
-import { analyzePath } from './analyze/analyze.js';
+import { runAnalysis, type AnalyzeOptions, type AnalyzeSource } from './analyze/run.js';
 import { explain as explainQuery, type Explained } from './knowledge/explain.js';
 import type { Diagnosis, GeneratedScript, Lang, RemediationPlan } from './model/types.js';
 import { collectorScript as collector } from './remedy/collector.js';
@@ -10,42 +10,25 @@ import { scriptsFor } from './remedy/scripts.js';
 import { renderDraft, type Draft, type DraftKind, type DraftParams } from './report/email.js';
 import { renderExplained } from './report/explain.js';
 import { renderHtml } from './report/html.js';
-import { renderJson } from './report/json.js';
+import { renderJson, type JsonSchema } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderText } from './report/terminal.js';
 
 export type * from './model/types.js';
+export type { AnalyzeOptions, AnalyzeSource, Progress } from './analyze/run.js';
 export type { Draft, DraftKind, DraftParams, Explained };
+export type { JsonSchema } from './report/json.js';
+export { componentFamily, fileFamily, packageFamily, signatureOf } from './analyze/signature.js';
 export { VERSION } from './version.js';
 
-/** How far an analysis has come. */
-export interface Progress {
-  stage: 'reading' | 'assembling' | 'done';
-  /** Input bytes read so far, of `totalBytes` (uncompressed, all files of the input). */
-  bytesRead: number;
-  totalBytes: number;
-}
-
-export interface AnalyzeOptions {
-  onProgress?: (p: Progress) => void;
-  /** Cancels the analysis: the promise rejects with an `AbortError`. */
-  signal?: AbortSignal;
-  /** Longest line read whole; longer lines are cut and reported (default 256 KiB). */
-  maxLineBytes?: number;
-}
-
 /**
- * Diagnoses a CBS.log, a folder, a zip bundle or any log patchdx reads. Bad input never rejects: it becomes
- * a diagnostic and the rest is analysed. Returns facts only; `advise` adds the plans and scripts.
+ * Diagnoses a CBS.log, a folder, a zip bundle or any log patchdx reads — given as a path, as bytes with a name
+ * (`{ name, data }`) or as a stream with a name (`{ name, stream }`). Bad input never rejects: it becomes a
+ * diagnostic and the rest is analysed. With `signal` the work runs on a worker thread and an abort rejects
+ * with an `AbortError` at once. Returns facts only; `advise` adds the plans and scripts.
  */
-export async function analyze(source: string, options: AnalyzeOptions = {}): Promise<Diagnosis> {
-  options.signal?.throwIfAborted();
-  const d = analyzePath(source, {
-    maxLineBytes: options.maxLineBytes,
-    onProgress: (bytesRead, totalBytes) => options.onProgress?.({ stage: 'reading', bytesRead, totalBytes }),
-  });
-  options.onProgress?.({ stage: 'done', bytesRead: d.stats.bytes, totalBytes: d.stats.bytes });
-  return d;
+export function analyze(source: AnalyzeSource, options: AnalyzeOptions = {}): Promise<Diagnosis> {
+  return runAnalysis(source, options);
 }
 
 /** Remediation for a diagnosis: one plan per root cause and the reviewable scripts they name. */
@@ -74,13 +57,15 @@ export interface RenderOptions {
   lang: Lang;
   /** Terminal colours (text format only). */
   color?: boolean;
+  /** JSON only: write schema /1 for readers not yet moved to /2 (kept for one release). */
+  schema?: JsonSchema;
 }
 
 /** A report of a diagnosis. Every piece of log text is escaped for the format. */
 export function render(d: Diagnosis, format: ReportFormat, options: RenderOptions): string {
   switch (format) {
     case 'json':
-      return renderJson(d);
+      return renderJson(d, { schema: options.schema });
     case 'md':
       return renderMarkdown(d, { lang: options.lang });
     case 'html':

@@ -2,7 +2,15 @@
 // histories, checked across sources, ranked (hardware first, then the closest cause), summed up in one
 // timeline, and enriched with the knowledge tables. Plans and scripts are advice, added apart (remedy/).
 
-import type { Attempt, Diagnosis, Diagnostic, Finding, I18nText, SourceInfo } from '../model/types.js';
+import type {
+  Attempt,
+  Diagnosis,
+  Diagnostic,
+  Finding,
+  I18nText,
+  InputIdentity,
+  SourceInfo,
+} from '../model/types.js';
 import type { PolicyFacts } from '../correlate/context.js';
 import { crossChecks } from '../correlate/cross-checks.js';
 import type { FileHash } from '../parse/file-hash.js';
@@ -15,6 +23,7 @@ import { updateHistories } from '../timeline/histories.js';
 import type { ReportedBuild } from '../timeline/outputs-story.js';
 import { VERSION } from '../version.js';
 import { enrichWithKnowledge } from './enrich.js';
+import { assignStableIds } from './signature.js';
 
 /** Moments an install result is recorded in two logs (WindowsUpdate.log or ReportingEvents, event 19/20). */
 function installMarks(attempts: Attempt[]): ClockMark[] {
@@ -68,6 +77,8 @@ export function assemble(
     policy: PolicyFacts | null;
     fileHashes: (FileHash & { file: string })[];
     reportedBuilds: ReportedBuild[];
+    /** What the collector's manifest.json says of the machine. */
+    identity?: Partial<InputIdentity>;
   },
   stats: Diagnosis['stats'],
 ): Diagnosis {
@@ -190,8 +201,17 @@ export function assemble(
     }
   }
   const d: Diagnosis = {
-    schema: 'patchdx.diagnosis/1',
+    schema: 'patchdx.diagnosis/2',
     tool: { name: 'patchdx', version: VERSION },
+    input: {
+      name: '',
+      sha256: null,
+      bytes: stats.bytes,
+      computer: extra.identity?.computer ?? systemInfos.find((s) => s.hostName)?.hostName ?? null,
+      collectedAt: extra.identity?.collectedAt ?? null,
+      timeZone: extra.identity?.timeZone ?? null,
+      utcOffsetMinutes: extra.identity?.utcOffsetMinutes ?? null,
+    },
     verdict,
     summary,
     sources,
@@ -221,5 +241,6 @@ export function assemble(
     d.summary = d.summary.filter((l) => l.en !== f.message.en && !l.en.endsWith(f.message.en));
     d.summary.unshift(f.message);
   }
+  assignStableIds(d);
   return d;
 }

@@ -44,14 +44,54 @@ test('analyze: Chinese from the locale, and --lang overrides it', () => {
   assert.match(cli(['analyze', sample, '--lang', 'en'], { LANG: 'zh_CN.UTF-8' }).out, /Verdict: FAILED/);
 });
 
-test('analyze --json: schema patchdx.diagnosis/1 with the fixed field names', () => {
-  const r = cli(['analyze', sample, '--json']);
+test('analyze --json --schema 1: the previous schema for readers not yet moved', () => {
+  const v2 = JSON.parse(cli(['analyze', sample, '--json']).out);
+  const r = cli(['analyze', sample, '--json', '--schema', '1']);
   assert.equal(r.code, 1);
   const d = JSON.parse(r.out);
   assert.equal(d.schema, 'patchdx.diagnosis/1');
+  assert.equal(d.input, undefined);
+  assert.deepEqual(
+    d.findings.map((f: { id: string; signature?: string }) => [f.id, f.signature]),
+    v2.findings.map((_: unknown, i: number) => [`f${i + 1}`, undefined]),
+  );
+  // Attempts and plans point at the renamed findings.
+  const ids = new Set(d.findings.map((f: { id: string }) => f.id));
+  for (const a of d.attempts) for (const id of a.findings) assert.ok(ids.has(id), id);
+  for (const p of d.plans) assert.ok(ids.has(p.findingId), p.findingId);
+  assert.equal(cli(['analyze', sample, '--json', '--schema', '3']).code, 2);
+});
+
+test('analyze --json: schema patchdx.diagnosis/2 with the fixed field names', () => {
+  const r = cli(['analyze', sample, '--json']);
+  assert.equal(r.code, 1);
+  const d = JSON.parse(r.out);
+  assert.equal(d.schema, 'patchdx.diagnosis/2');
+  assert.deepEqual(Object.keys(d.input).sort(), [
+    'bytes',
+    'collectedAt',
+    'computer',
+    'name',
+    'sha256',
+    'timeZone',
+    'utcOffsetMinutes',
+  ]);
+  assert.equal(d.input.name, 'CBS.log');
+  assert.match(d.input.sha256, /^[0-9a-f]{64}$/);
+  for (const f of d.findings) assert.match(f.id, /^f-[0-9a-f]{10}(?:-\d+)?$/);
   assert.equal(d.verdict, 'failed');
   const f = d.findings[0];
-  for (const k of ['rule', 'severity', 'confidence', 'code', 'root', 'facts', 'evidence', 'chain'])
+  for (const k of [
+    'rule',
+    'signature',
+    'severity',
+    'confidence',
+    'code',
+    'root',
+    'facts',
+    'evidence',
+    'chain',
+  ])
     assert.ok(k in f, k);
   assert.match(f.code, /^0x[0-9a-f]{8}$/);
   assert.deepEqual(Object.keys(f.evidence[0]).sort(), ['file', 'line', 'text']);

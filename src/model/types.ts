@@ -129,10 +129,15 @@ export interface ChainLink {
 
 /** One diagnosed fact about the logs. */
 export interface Finding {
-  /** Stable id within the diagnosis (`f1`…). */
+  /** Id derived from the signature (`f-3a9c01d2e4`, `-2`… for repeats): stable across runs of one input. */
   id: string;
   /** Rule id (`cbs-manifest-corrupt`). */
   rule: string;
+  /**
+   * `rule|code|main fact` with the fact normalised (component family without version, file name, package
+   * family, KB): the same problem across rounds, machines and builds. Set on every finding of a diagnosis.
+   */
+  signature?: string;
   /** Message id inside the rule. */
   messageId: string;
   severity: Severity;
@@ -309,8 +314,10 @@ export interface InputIdentity {
 
 /** The result of an analysis: the one model every renderer reads. */
 export interface Diagnosis {
-  schema: 'patchdx.diagnosis/1';
+  schema: 'patchdx.diagnosis/2';
   tool: { name: 'patchdx'; version: string };
+  /** Which input this is a diagnosis of, and of which machine. */
+  input: InputIdentity;
   verdict: 'failed' | 'healthy' | 'repaired' | 'unreadable';
   /** One line per failed attempt or root cause, both languages. */
   summary: I18nText[];
@@ -322,8 +329,8 @@ export interface Diagnosis {
   stats: { bytes: number; lines: number; entries: number; ms: number };
   /** Update histories across sources (only updates seen more than once or failing). */
   updates?: UpdateHistory[];
-  /** Remediation plans, one per root-cause finding that has one (added by remedy/). */
+  /** Remediation plans, one per root-cause finding that has one: present only when advice was asked for. */
   plans?: RemediationPlan[];
-  /** Scripts the plans refer to. */
+  /** Scripts the plans refer to: present only when advice was asked for. */
   scripts?: GeneratedScript[];
 }

@@ -201,7 +201,7 @@ function checkPowerShell(s: GeneratedScript, where: string): void {
   assert.match(c, /REVIEW IT BEFORE RUNNING IT/, `${at}: asks for review`);
   assert.match(
     c,
-    /^# From the findings \(evidence file:line\):\n# {3}f\d+ [a-z-]+.*:\d+/m,
+    /^# From the findings \(evidence file:line\):\n# {3}f[0-9a-f-]+ [a-z-]+.*:\d+/m,
     `${at}: evidence`,
   );
   assert.match(c, /^# Facts used:/m, `${at}: facts`);

@@ -13,6 +13,11 @@ function code(s: string): string {
   return `${fence}${ticks > 1 ? ' ' : ''}${clean}${ticks > 1 ? ' ' : ''}${fence}`;
 }
 
+/** A code span inside a table row: a `|` would end the cell even inside the span (GFM), so it is escaped. */
+function cell(s: string): string {
+  return code(s).replace(/\|/g, '\\|');
+}
+
 /** Escapes the Markdown punctuation that works mid-line (messages may quote log text). */
 function text(s: string): string {
   return s.replace(/([\\`*_[\]|<>~])/g, '\\$1').replace(/[\r\n]+/g, ' ');
@@ -43,7 +48,7 @@ function finding(f: Finding, n: number, lang: Lang): string[] {
   const keys = factKeys(f.facts);
   if (keys.length > 0) {
     out.push(`| ${label('facts', lang)} | |`, '| --- | --- |');
-    for (const k of keys) out.push(`| ${k} | ${code(f.facts[k]!)} |`);
+    for (const k of keys) out.push(`| ${k} | ${cell(f.facts[k]!)} |`);
     out.push('');
   }
   if (f.chain.length > 0) {
@@ -92,7 +97,9 @@ export function renderMarkdown(d: Diagnosis, opts: { lang: Lang }): string {
       '| --- | --- | --- |',
     );
     for (const a of d.attempts)
-      out.push(`| ${a.start ?? '?'} | ${code(attemptText(a, lang))} | ${a.client ? code(a.client) : ''} |`);
+      out.push(
+        `| ${text(a.start ?? '?')} | ${cell(attemptText(a, lang))} | ${a.client ? cell(a.client) : ''} |`,
+      );
     out.push('');
   }
   if (d.findings.length > 0) {

@@ -17,6 +17,7 @@ export async function analyzeCommand(args: string[], io: Io): Promise<number> {
         format: { type: 'string' },
         lang: { type: 'string' },
         'no-color': { type: 'boolean' },
+        schema: { type: 'string' },
         color: { type: 'boolean' },
       },
     });
@@ -38,6 +39,11 @@ export async function analyzeCommand(args: string[], io: Io): Promise<number> {
     io.err(`patchdx analyze: --format must be text, json, md or html, not "${format}"\n`);
     return 2;
   }
+  if (values.schema !== undefined && values.schema !== '1' && values.schema !== '2') {
+    io.err(`patchdx analyze: --schema must be 1 or 2, not "${values.schema}"\n`);
+    return 2;
+  }
+  const schema = values.schema === '1' ? 1 : 2;
   const input = positionals[0]!;
   const t0 = Date.now();
   let lastDraw = 0;
@@ -58,7 +64,11 @@ export async function analyzeCommand(args: string[], io: Io): Promise<number> {
   if (progress && lastDraw > 0) io.err('\r' + ' '.repeat(60) + '\r');
   const color = (values.color ?? io.outIsTty) && !values['no-color'] && !io.noColorEnv;
   io.out(
-    render(d, format === 'markdown' ? 'md' : (format as 'text' | 'json' | 'md' | 'html'), { lang, color }),
+    render(d, format === 'markdown' ? 'md' : (format as 'text' | 'json' | 'md' | 'html'), {
+      lang,
+      color,
+      schema,
+    }),
   );
   if (d.verdict === 'unreadable') {
     for (const x of d.diagnostics.filter((x) => x.level === 'error')) {
