@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import {
@@ -195,4 +196,24 @@ test('signatureOf: the same problem on another version, build or package number 
     signatureOf({ rule: 'x-corruption-moving', code: null, facts: { pairs: '2' } }),
     'x-corruption-moving||',
   );
+});
+
+test('the published package: the public API only through exports, no test code, nothing reads ../shared', () => {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  assert.deepEqual(Object.keys(pkg.exports), ['.', './package.json']);
+  const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const files: string[] = JSON.parse(r.stdout)[0].files.map((f: { path: string }) => f.path);
+  assert.ok(files.includes('dist/src/index.js') && files.includes('dist/src/analyze/worker.js'));
+  assert.deepEqual(
+    files.filter((f) => /\.test\.|[\\/]testing[\\/]|-tester\.|test-support/.test(f)),
+    [],
+  );
+  for (const f of files.filter((x) => x.endsWith('.js'))) {
+    const text = readFileSync(join(root, f), 'utf8');
+    assert.doesNotMatch(text, /'shared'|\.\.\/shared/, `${f} reads ../shared`);
+  }
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../knowledge/paths.js';
 import type { Diagnosis, Finding } from '../model/types.js';
 import { analyzePath } from './analyze.js';
-import { seedExcerpts } from './seed-excerpts.js';
+import { seedExcerpts } from '../testing/seed-excerpts.js';
 import { missingSince } from '../knowledge/builds.js';
 
 const fixtures = join(packageRoot(), 'fixtures', 'seeds');

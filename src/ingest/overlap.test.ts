@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzePath } from '../analyze/analyze.js';
+import { analyze } from '../index.js';
 import { packageRoot } from '../knowledge/paths.js';
 import type { Diagnosis } from '../model/types.js';
 import { OverlapFilter } from './overlap.js';
@@ -28,17 +28,17 @@ function shape(d: Diagnosis): unknown {
   };
 }
 
-function inDir(files: [string, Buffer][], fn: (d: Diagnosis) => void): void {
+async function inDir(files: [string, Buffer][], fn: (d: Diagnosis) => void): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'patchdx-ov-'));
   try {
     for (const [n, b] of files) writeFileSync(join(dir, n), b);
-    fn(analyzePath(dir));
+    fn(await analyze(dir));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-test('the filter skips repeated stamped lines and their continuation lines, only inside the window', () => {
+test('the filter skips repeated stamped lines and their continuation lines, only inside the window', async () => {
   const f = new OverlapFilter();
   const lines = [
     '2023-05-23 10:00:00, Info CBS a',
@@ -67,11 +67,11 @@ test('the filter skips repeated stamped lines and their continuation lines, only
   assert.deepEqual(b.end(), { skipped: 3, last: '2023-05-23 10:07:00' });
 });
 
-test('a CBS log and its copy give the diagnosis of the log alone', () => {
+test('a CBS log and its copy give the diagnosis of the log alone', async () => {
   const log = readFileSync(cbs02);
   let alone: unknown;
-  inDir([['CBS.log', log]], (d) => (alone = shape(d)));
-  inDir(
+  await inDir([['CBS.log', log]], (d) => (alone = shape(d)));
+  await inDir(
     [
       ['CBS.log', log],
       ['CBS (2).log', log],
@@ -88,16 +88,16 @@ test('a CBS log and its copy give the diagnosis of the log alone', () => {
   );
 });
 
-test('a rotated log and a copy of the live log sharing 2,000 lines give the diagnosis of the whole log', () => {
+test('a rotated log and a copy of the live log sharing 2,000 lines give the diagnosis of the whole log', async () => {
   const lines = readFileSync(cbs02, 'latin1').split('\n');
   let whole: unknown;
-  inDir([['CBS.log', readFileSync(cbs02)]], (d) => (whole = shape(d)));
+  await inDir([['CBS.log', readFileSync(cbs02)]], (d) => (whole = shape(d)));
   // CBS rotates its log when TrustedInstaller starts: the rotated log ends before line 7273's
   // `Starting TrustedInstaller initialization`; the copy of the live log starts 2,000 lines earlier.
   assert.match(lines[7272]!, /Starting TrustedInstaller initialization/);
   const persist = Buffer.from(lines.slice(0, 7272).join('\n') + '\n', 'latin1');
   const live = Buffer.from(lines.slice(5272).join('\n'), 'latin1');
-  inDir(
+  await inDir(
     [
       ['CbsPersist_20230523160000.log', persist],
       ['CBS.log', live],

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
-import { analyzePath } from '../analyze/analyze.js';
+import { analyze } from '../index.js';
 import { packageRoot } from '../knowledge/paths.js';
 import { samples as systeminfoSamples } from '../parse/systeminfo.js';
 import { bufferSource, listZip, readEntry, unsafeName } from './zip.js';
@@ -42,7 +42,7 @@ function markEncrypted(z: Buffer, name: string): Buffer {
   return out;
 }
 
-test('a bundle with nested zips, a hostile name and an encrypted entry: everything readable is analysed', () => {
+test('a bundle with nested zips, a hostile name and an encrypted entry: everything readable is analysed', async () => {
   const inner = zipSync({ 'CbsPersist_20230104101010.log': persist });
   const { dir, zip } = withZip(
     {
@@ -55,7 +55,7 @@ test('a bundle with nested zips, a hostile name and an encrypted entry: everythi
     (z) => markEncrypted(z, 'secret/CBS3.log'),
   );
   try {
-    const d = analyzePath(zip);
+    const d = await analyze(zip);
     const files = d.sources.map((s) => s.file);
     assert.ok(files.includes('bundle.zip/CBS/CBS.log'), files.join(', '));
     assert.ok(
@@ -88,12 +88,12 @@ test('a bundle with nested zips, a hostile name and an encrypted entry: everythi
   }
 });
 
-test('a truncated upload: no central directory, the entries before the cut are still read', () => {
+test('a truncated upload: no central directory, the entries before the cut are still read', async () => {
   const { dir, zip } = withZip({ 'CBS/CBS.log': sample, 'DISM/big.log': Buffer.alloc(200_000, 0x41) }, (z) =>
     z.subarray(0, z.length - 400),
   );
   try {
-    const d = analyzePath(zip);
+    const d = await analyze(zip);
     assert.ok(
       d.diagnostics.some((x) => x.file === 'bundle.zip' && /no usable central directory/.test(x.message)),
     );
@@ -104,7 +104,7 @@ test('a truncated upload: no central directory, the entries before the cut are s
   }
 });
 
-test('a zip bomb entry is stopped by the ratio limit; damaged data is reported; the rest is analysed', () => {
+test('a zip bomb entry is stopped by the ratio limit; damaged data is reported; the rest is analysed', async () => {
   const bomb = Buffer.alloc(64 * 1024 * 1024, 0);
   const { dir, zip } = withZip(
     { 'CBS/CBS.log': sample, 'CBS/CbsPersist_bomb.log': bomb, 'CBS/broken.log': sample },
@@ -129,7 +129,7 @@ test('a zip bomb entry is stopped by the ratio limit; damaged data is reported; 
       () => undefined,
     );
     assert.match(broken.problem ?? '', /damaged compressed data/);
-    const d = analyzePath(zip);
+    const d = await analyze(zip);
     assert.equal(d.verdict, 'failed');
     assert.ok(d.findings.some((f) => f.evidence[0]?.file === 'bundle.zip/CBS/CBS.log'));
   } finally {
@@ -137,7 +137,7 @@ test('a zip bomb entry is stopped by the ratio limit; damaged data is reported; 
   }
 });
 
-test('unsafeName recognises names that would escape an extraction folder', () => {
+test('unsafeName recognises names that would escape an extraction folder', async () => {
   for (const n of ['../x.log', 'a/../../x', '/etc/passwd', '\\Windows\\x', 'C:\\x', 'C:x'])
     assert.ok(unsafeName(n), n);
   for (const n of ['CBS/CBS.log', 'a..b/c.log', 'x/..y']) assert.ok(!unsafeName(n), n);

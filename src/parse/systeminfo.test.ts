@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzePath } from '../analyze/analyze.js';
+import { analyze } from '../index.js';
 import { packageRoot } from '../knowledge/paths.js';
 import { detectSystemInfo, parseSystemInfo, samples } from './systeminfo.js';
 
-test('systeminfo samples parse to their fields', () => {
+test('systeminfo samples parse to their fields', async () => {
   for (const s of samples) {
     const got = parseSystemInfo(s.text);
     for (const [k, v] of Object.entries(s.fields)) assert.deepEqual(got[k as keyof typeof got], v, k);
@@ -18,12 +18,12 @@ test('systeminfo samples parse to their fields', () => {
   }
 });
 
-test('a CBS log is not systeminfo', () => {
+test('a CBS log is not systeminfo', async () => {
   const cbs = readFileSync(join(packageRoot(), 'examples', 'CBS.log'), 'latin1').split(/\r?\n/);
   assert.equal(detectSystemInfo(cbs), false);
 });
 
-test('a GBK-encoded Chinese systeminfo beside CBS.log gives the build level and the update gap', () => {
+test('a GBK-encoded Chinese systeminfo beside CBS.log gives the build level and the update gap', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'patchdx-si-'));
   try {
     const cbs = readFileSync(join(packageRoot(), 'fixtures', 'seeds', 'seed-004-not-found.log'), 'latin1')
@@ -33,7 +33,7 @@ test('a GBK-encoded Chinese systeminfo beside CBS.log gives the build level and 
     writeFileSync(join(dir, 'CBS.log'), cbs, 'latin1');
     const zh = samples[1]!.text.replace('[02]: KB5001342', '[02]: KB4516077');
     writeFileSync(join(dir, 'systeminfo.txt'), Buffer.from(new TextEncoderGbk().encode(zh)));
-    const d = analyzePath(dir);
+    const d = await analyze(dir);
     const src = d.sources.find((s) => s.file === 'systeminfo.txt');
     assert.equal(src?.kind, 'systeminfo');
     assert.equal(d.machine.osBuild, '17763.774');

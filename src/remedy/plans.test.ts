@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { analyzePath as analyzeFacts } from '../analyze/analyze.js';
 import { withAdvice } from '../index.js';
 const analyzePath = (p: string): ReturnType<typeof analyzeFacts> => withAdvice(analyzeFacts(p));
-import { seedExcerpts } from '../analyze/seed-excerpts.js';
+import { seedExcerpts } from '../testing/seed-excerpts.js';
 import { packageRoot } from '../knowledge/paths.js';
 import type { Diagnosis, PlanStep, RemediationPlan } from '../model/types.js';
 import { rules } from '../rules/index.js';

@@ -3,16 +3,16 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { analyzePath as analyzeFacts } from '../analyze/analyze.js';
-import { withAdvice } from '../index.js';
-const analyzePath = (p: string): ReturnType<typeof analyzeFacts> => withAdvice(analyzeFacts(p));
-import { packageRoot } from '../knowledge/paths.js';
+import { analyze, withAdvice, type Diagnosis } from '../index.js';
+import { examplePath, fixturePath } from '../testing/paths.js';
 import { renderDraft } from './email.js';
 
-const sample = (): ReturnType<typeof analyzePath> => analyzePath(join(packageRoot(), 'examples', 'CBS.log'));
+/** The diagnosis with its advice, as the CLI reports it. */
+const analyzePath = async (p: string): Promise<Diagnosis> => withAdvice(await analyze(p));
 
-test('initial response: 问题定义 / 问题范围 / 下一步动作 with the log-collection steps', () => {
+const sample = (): Promise<Diagnosis> => analyzePath(examplePath('CBS.log'));
+
+test('initial response: 问题定义 / 问题范围 / 下一步动作 with the log-collection steps', async () => {
   const d = renderDraft(
     'initial',
     null,
@@ -36,8 +36,8 @@ test('initial response: 问题定义 / 问题范围 / 下一步动作 with the l
   for (const h of ['Problem definition:', 'Scope:', 'Next steps:']) assert.ok(en.body.includes(h), h);
 });
 
-test('analysis: the decisive log lines and the diagnosis facts (seed 000)', () => {
-  const d = renderDraft('analysis', sample(), { customer: '许先生' }, 'zh');
+test('analysis: the decisive log lines and the diagnosis facts (seed 000)', async () => {
+  const d = renderDraft('analysis', await sample(), { customer: '许先生' }, 'zh');
   assert.ok(d.body.includes('日志分析：'));
   assert.ok(d.body.includes('下一步操作：'));
   assert.ok(
@@ -50,8 +50,8 @@ test('analysis: the decisive log lines and the diagnosis facts (seed 000)', () =
   assert.match(d.subject, /KB5020685/);
 });
 
-test('analysis without a plan (only an event log): asks for the logs that name the component', () => {
-  const d = analyzePath(join(packageRoot(), 'fixtures', 'events'));
+test('analysis without a plan (only an event log): asks for the logs that name the component', async () => {
+  const d = await analyzePath(fixturePath('events'));
   const zh = renderDraft('analysis', d, {}, 'zh').body;
   assert.match(zh, /日志包中缺少失败时段的 CBS 记录/);
   assert.match(zh, /CbsPersist_\*\.log\/\.cab/);
@@ -62,10 +62,10 @@ test('analysis without a plan (only an event log): asks for the logs that name t
   );
 });
 
-test('closure: 问题描述 / 问题分析 / 问题总结', () => {
+test('closure: 问题描述 / 问题分析 / 问题总结', async () => {
   const d = renderDraft(
     'closure',
-    sample(),
+    await sample(),
     { caseNo: 'CAS-1', resolution: '用户已重装系统，问题不再出现' },
     'zh',
   );
@@ -75,12 +75,12 @@ test('closure: 问题描述 / 问题分析 / 问题总结', () => {
   assert.ok(d.body.includes('Case No: CAS-1'));
 });
 
-test('follow-up in both languages', () => {
+test('follow-up in both languages', async () => {
   assert.match(renderDraft('followup', null, { customer: '黎先生' }, 'zh').body, /进展/);
   assert.match(renderDraft('followup', null, {}, 'en').body, /progress/);
 });
 
-test('credentials a user passes in never reach a draft', () => {
+test('credentials a user passes in never reach a draft', async () => {
   const d = renderDraft(
     'initial',
     null,

@@ -9,29 +9,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { analyzePath as analyzeFacts } from '../analyze/analyze.js';
-import { withAdvice } from '../index.js';
-const analyzePath = (p: string): ReturnType<typeof analyzeFacts> => withAdvice(analyzeFacts(p));
+import { analyze, withAdvice, type Diagnosis } from '../index.js';
 import { packageRoot } from '../knowledge/paths.js';
 import { escapeHtml, renderHtml } from './html.js';
+
+/** The diagnosis with its advice, as the CLI reports it. */
+const analyzePath = async (p: string): Promise<Diagnosis> => withAdvice(await analyze(p));
 
 const CHROMIUM = process.env.PATCHDX_CHROMIUM ?? '/usr/bin/chromium';
 const HOSTILE = `<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> "q" 'a' \`b\``;
 
-function hostileDiagnosis(): ReturnType<typeof analyzePath> {
+async function hostileDiagnosis(): Promise<Diagnosis> {
   const dir = mkdtempSync(join(tmpdir(), 'patchdx-html-'));
   try {
     const log =
       `2023-01-05 17:16:16, Error                 CBS    Failed to process single phase execution. ${HOSTILE} [HRESULT = 0x80070005 - E_ACCESSDENIED]\r\n` +
       `2023-01-05 17:16:16, Info                  CBS    Failed to read from file: \\\\?\\C:\\WINDOWS\\Servicing\\Packages\\Package_1_for_KB5017315~31bf3856ad364e35~amd64~~10.0.1.5.mum ${HOSTILE} [HRESULT = 0x8007025d - ERROR_BAD_COMPRESSION_BUFFER]\r\n`;
     writeFileSync(join(dir, 'CBS.log'), log);
-    return analyzePath(join(dir, 'CBS.log'));
+    return await analyzePath(join(dir, 'CBS.log'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-test('escapeHtml escapes every character that can open markup or end an attribute', () => {
+test('escapeHtml escapes every character that can open markup or end an attribute', async () => {
   assert.equal(
     escapeHtml(`<a href="x" onclick='y'>&\``),
     '&#60;a href=&#34;x&#34; onclick=&#39;y&#39;&#62;&#38;&#96;',
@@ -43,7 +44,7 @@ test('HTML report in headless Chromium: renders the verdict; hostile log text is
     existsSync(CHROMIUM),
     `Chromium not found at ${CHROMIUM} (Debian package "chromium"; .ci/run installs it)`,
   );
-  const d = hostileDiagnosis();
+  const d = await hostileDiagnosis();
   assert.equal(d.verdict, 'failed');
   const html = renderHtml(d, { lang: 'en' });
   assert.ok(!html.includes('<script>'), 'no raw script tag in the document');

@@ -6,30 +6,30 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzePath as analyzeFacts } from '../analyze/analyze.js';
-import { withAdvice } from '../index.js';
-const analyzePath = (p: string): ReturnType<typeof analyzeFacts> => withAdvice(analyzeFacts(p));
-import { seedExcerpts } from '../analyze/seed-excerpts.js';
-import { packageRoot } from '../knowledge/paths.js';
-import type { Diagnosis } from '../model/types.js';
+import { analyze, withAdvice, type Diagnosis } from '../index.js';
+import { seedExcerpts } from '../testing/seed-excerpts.js';
+import { examplePath, fixturePath } from '../testing/paths.js';
 import { renderDraft } from './email.js';
 
-function fromText(text: string): Diagnosis {
+/** The diagnosis with its advice, as the CLI reports it. */
+const analyzePath = async (p: string): Promise<Diagnosis> => withAdvice(await analyze(p));
+
+async function fromText(text: string): Promise<Diagnosis> {
   const dir = mkdtempSync(join(tmpdir(), 'patchdx-mail-'));
   try {
     writeFileSync(join(dir, 'CBS.log'), text);
-    return analyzePath(join(dir, 'CBS.log'));
+    return await analyzePath(join(dir, 'CBS.log'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const fixture = (f: string): Diagnosis => analyzePath(join(packageRoot(), 'fixtures', 'seeds', f));
+const fixture = (f: string): Promise<Diagnosis> => analyzePath(fixturePath('seeds', f));
 
-const SEEDS: { name: string; d: () => Diagnosis; facts: RegExp[]; step: RegExp }[] = [
+const SEEDS: { name: string; d: () => Promise<Diagnosis>; facts: RegExp[]; step: RegExp }[] = [
   {
     name: '000',
-    d: () => analyzePath(join(packageRoot(), 'examples', 'CBS.log')),
+    d: () => analyzePath(examplePath('CBS.log')),
     facts: [/amd64_e7efbb5769027affbc1fbfd7101971df/, /KB5017315/],
     step: /RestoreHealth|清单/,
   },
@@ -60,8 +60,8 @@ const SEEDS: { name: string; d: () => Diagnosis; facts: RegExp[]; step: RegExp }
 ];
 
 for (const s of SEEDS) {
-  test(`seed ${s.name}: initial, analysis and closure e-mails carry the diagnosis`, () => {
-    const d = s.d();
+  test(`seed ${s.name}: initial, analysis and closure e-mails carry the diagnosis`, async () => {
+    const d = await s.d();
     assert.ok((d.plans ?? []).length > 0, 'a plan');
     const p = { customer: '许先生', caseNo: `CAS-SEED-${s.name}` };
     const initial = renderDraft('initial', d, p, 'zh');

@@ -3,17 +3,17 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { analyzePath as analyzeFacts } from '../analyze/analyze.js';
-import { withAdvice } from '../index.js';
-const analyzePath = (p: string): ReturnType<typeof analyzeFacts> => withAdvice(analyzeFacts(p));
-import { packageRoot } from '../knowledge/paths.js';
+import { analyze, withAdvice, type Diagnosis } from '../index.js';
+import { examplePath } from '../testing/paths.js';
 import { renderText } from './terminal.js';
 
-const example = join(packageRoot(), 'examples', 'CBS.log');
+/** The diagnosis with its advice, as the CLI reports it. */
+const analyzePath = async (p: string): Promise<Diagnosis> => withAdvice(await analyze(p));
 
-test('verdict first; log text cannot move the cursor or colour the terminal', () => {
-  const d = analyzePath(example);
+const example = examplePath('CBS.log');
+
+test('verdict first; log text cannot move the cursor or colour the terminal', async () => {
+  const d = await analyzePath(example);
   d.findings[0]!.message.en = 'evil \x1b[2J\x1b[31mred\x07 text';
   const out = renderText(d, { lang: 'en', color: false });
   assert.match(out.split('\n')[1]!, /^Verdict: FAILED/);
@@ -21,8 +21,8 @@ test('verdict first; log text cannot move the cursor or colour the terminal', ()
   assert.ok(!out.includes('\x07'));
 });
 
-test('past 60 findings the rest are counted, not printed', () => {
-  const d = analyzePath(example);
+test('past 60 findings the rest are counted, not printed', async () => {
+  const d = await analyzePath(example);
   const f = d.findings.find((x) => x.root)!;
   d.findings = Array.from({ length: 75 }, (_, i) => ({ ...f, id: `f${i + 1}` }));
   const en = renderText(d, { lang: 'en', color: false });

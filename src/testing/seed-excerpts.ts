@@ -3,9 +3,9 @@
 
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../knowledge/paths.js';
+import { seedsPath } from './paths.js';
 
-const seeds = join(packageRoot(), '..', 'shared', 'seeds');
+const seeds = seedsPath();
 
 /** The CBS log excerpts quoted in a seed thread, each as its own block of lines. */
 export function seedExcerpts(prefix: string): string[] {
