@@ -1,9 +1,10 @@
 // Removes compiled files under dist/ whose TypeScript source is gone (a moved or deleted module would
 // otherwise linger in dist/ and be tested or packed). Runs before every build; plain JS so it needs none.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 
 function walk(dir) {
