@@ -17,9 +17,9 @@ import {
   writeSync,
 } from 'node:fs';
 import { Zip, ZipDeflate } from 'fflate';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { packageRoot } from '../src/knowledge/paths.js';
+import { fileURLToPath } from 'node:url';
 
 const { values } = parseArgs({
   options: {
@@ -30,7 +30,8 @@ const { values } = parseArgs({
 });
 const targetMB = Number(values.mb);
 const runs = Math.max(1, Number(values.runs));
-const root = packageRoot();
+// The repository root: this file runs as dist/bench/bench.js.
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const corpus = join(root, '..', 'shared', 'corpus');
 const outDir = join(root, 'bench', 'out');
 const bigLog = join(outDir, `CBS-${targetMB}MB.log`);
