@@ -9,6 +9,7 @@ import { canonicalize } from '../parse/error-codes.js';
 import { isFailedResult } from './cbs-attempts.js';
 import { kbOf } from '../parse/identity.js';
 import { detectionFinding, type Scan } from './wu-story.js';
+import evtUpdateFailed from '../rules/evt-update-failed.js';
 
 /** A failure event that carries no code. */
 const E_FAIL = '0x80004005';
@@ -286,11 +287,8 @@ export function updateStory(
     findings.push(
       updateFailureFinding({
         id,
-        rule: 'evt-update-failed',
+        rule: evtUpdateFailed,
         messageId: download ? 'downloadFailed' : 'failed',
-        title: download
-          ? { en: 'Update download failed (event log)', zh: '更新下载失败（事件日志）' }
-          : { en: 'Update installation failed (event log)', zh: '更新安装失败（事件日志）' },
         what: f.kb ?? f.title,
         phase: f.phase,
         code: f.code,
