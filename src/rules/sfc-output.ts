@@ -6,7 +6,7 @@ import { defineStoryRule } from './define-story-rule.js';
 /** A captured sfc run ending with `verdict` (`> ` marks the evidence lines). */
 function sfcRun(verdict: string[], command = 'sfc /scannow'): string {
   return [
-    `C:\\Windows\\system32>${command}`,
+    `> C:\\Windows\\system32>${command}`,
     '',
     'Beginning system scan.  This process will take some time.',
     '',
@@ -146,16 +146,19 @@ export default defineStoryRule({
         findings: [{ messageId: 'service' }],
       },
       {
-        name: 'not an administrator',
+        // A capture with only this sentence is not recognised as an sfc capture: it follows a clean run here.
+        name: 'not an administrator, after a clean run',
         files: {
           'sfc.txt': [
+            sfcRun(['> Windows Resource Protection did not find any integrity violations.']),
+            '',
             '> C:\\Users\\me>sfc /scannow',
             '',
             '> You must be an administrator running a console session in order to',
             'use the sfc utility.',
           ].join('\n'),
         },
-        findings: [{ messageId: 'notAdmin', facts: { outcome: 'notAdmin' } }],
+        findings: [{ messageId: 'clean' }, { messageId: 'notAdmin', facts: { outcome: 'notAdmin' } }],
       },
       {
         name: 'fixtures: three runs in UTF-16, the last stopped at 12%',

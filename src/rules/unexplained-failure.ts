@@ -49,7 +49,7 @@ export default defineStoryRule({
             '2023-05-17 09:00:00, Info                  CBS    Starting TrustedInstaller initialization.',
             `2023-05-17 09:00:02, Info                  CBS    Exec: Processing started.  Client: WindowsUpdateAgent, Session: 31034000_1000, Package: ${PKG}, Identifier: KB5026362`,
             '> 2023-05-17 09:01:00, Error                 CBS    Failed to process single phase execution. [HRESULT = 0x8007045d - ERROR_IO_DEVICE]',
-            `> 2023-05-17 09:01:00, Info                  CBS    WER: Generating failure report for package: ${PKG}, status: 0x8007045d, failure source: Execute, start state: Staged, target state: Installed, client id: WindowsUpdateAgent`,
+            `2023-05-17 09:01:00, Info                  CBS    WER: Generating failure report for package: ${PKG}, status: 0x8007045d, failure source: Execute, start state: Staged, target state: Installed, client id: WindowsUpdateAgent`,
             `2023-05-17 09:01:01, Info                  CBS    Exec: Processing complete.  Session: 31034000_1000, Package: ${PKG} [HRESULT = 0x8007045d - ERROR_IO_DEVICE]`,
           ].join('\n'),
         },

@@ -79,11 +79,11 @@ export default defineStoryRule({
         name: 'corpus wu01: downloads fail, most of them retried with success',
         files: { 'WindowsUpdate.log': { corpus: 'wu01-appostarsi-driver-800f024b/WindowsUpdate.log' } },
         findings: [
+          { messageId: 'failed', code: '0x8007000d' },
           { messageId: 'retried', code: '0x80240061' },
           { messageId: 'retried', code: '0x80d03805' },
           { messageId: 'retried', code: '0x80096010' },
           { messageId: 'retried', code: '0x80070003' },
-          { messageId: 'failed', code: '0x8007000d' },
         ],
       },
     ],
