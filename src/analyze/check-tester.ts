@@ -68,6 +68,10 @@ export function checkInvalidCase(check: CasedFinding, c: InvalidBundleCase): str
     problems.push(...subsetProblems(`${label} #${i} facts`, want.facts, { ...got.facts }));
     if (want.code !== undefined && got.code !== want.code)
       problems.push(`${label} #${i}: code ${got.code} ≠ ${want.code}`);
+    if (want.severity !== undefined && got.severity !== want.severity)
+      problems.push(`${label} #${i}: severity ${got.severity} ≠ ${want.severity}`);
+    if (want.root !== undefined && got.root !== want.root)
+      problems.push(`${label} #${i}: root ${got.root} ≠ ${want.root}`);
   });
   for (const [file, lines] of marked) {
     const got = [

@@ -2,7 +2,7 @@
 // fallback): small bundles, each file inline (lines marked `>` must come back as evidence, as in CBS rule
 // cases) or taken from the project's fixtures or the shared corpus. analyze/check-tester.ts runs them.
 
-import type { Facts } from '../model/types.js';
+import type { Facts, Severity } from '../model/types.js';
 
 /** One file of a case bundle: inline text (`> ` marks evidence lines), a fixture path, or a corpus path. */
 export type CaseFile = string | { fixture: string } | { corpus: string };
@@ -16,7 +16,7 @@ export interface BundleCase {
 
 /** A bundle with exactly the findings expected, in the order they are reported. */
 export interface InvalidBundleCase extends BundleCase {
-  findings: { messageId: string; facts?: Facts; code?: string | null }[];
+  findings: { messageId: string; facts?: Facts; code?: string | null; severity?: Severity; root?: boolean }[];
 }
 
 /** Anything whose cases the bundle tester runs: its id, the message ids it may report, its cases. */

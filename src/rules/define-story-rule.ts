@@ -12,9 +12,11 @@ import { format } from './define-rule.js';
 /** What a bundle-level rule looks at. */
 export type StoryKind = 'story' | 'enrichment' | 'engine';
 
-/** A message; `title` overrides the rule's summary as the finding's title. */
+/** A message; `title`, `severity` and `root` override the rule's meta for findings that carry it. */
 export interface StoryMessage extends I18nText {
   title?: I18nText;
+  severity?: Severity;
+  root?: boolean;
 }
 
 export interface StoryRule {
@@ -84,8 +86,8 @@ export interface StoryReport {
 
 /**
  * The finding of a bundle-level rule: its message filled from `data` (plus `code`, `codeName`, `meaning`
- * and `meaningZh` of the finding's code unless given), severity, confidence and root from the meta unless
- * the report says otherwise.
+ * and `meaningZh` of the finding's code unless given); severity, confidence and root from the report, else
+ * the message, else the meta.
  */
 export function report(
   rule: StoryRule,
@@ -108,11 +110,11 @@ export function report(
     id: r.id,
     rule: rule.id,
     messageId,
-    severity: r.severity ?? rule.meta.severity,
+    severity: r.severity ?? msg.severity ?? rule.meta.severity,
     confidence: r.confidence ?? rule.meta.confidence,
     code,
     codeName: info?.name ?? null,
-    root: r.root ?? rule.meta.root,
+    root: r.root ?? msg.root ?? rule.meta.root,
     message: { en: format(msg.en, all), zh: format(msg.zh, all) },
     title: msg.title ?? rule.meta.summary,
     facts: r.facts ?? {},

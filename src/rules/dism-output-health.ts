@@ -32,15 +32,22 @@ export default defineStoryRule({
   },
   messages: {
     noCorruption: {
+      severity: 'info',
       en: '{{operation}} found no component store corruption.',
       zh: '{{operationZh}} 未检测到组件存储损坏。',
     },
-    repaired: { en: '{{operation}} repaired the component store.', zh: '{{operationZh}} 已修复组件存储。' },
+    repaired: {
+      severity: 'info',
+      en: '{{operation}} repaired the component store.',
+      zh: '{{operationZh}} 已修复组件存储。',
+    },
     repairable: {
       en: '{{operation}} found component store corruption that can be repaired: run DISM /Online /Cleanup-Image /RestoreHealth.',
       zh: '{{operationZh}} 检测到组件存储损坏，可以修复：请运行 DISM /Online /Cleanup-Image /RestoreHealth。',
     },
     notRepairable: {
+      severity: 'error',
+      root: true,
       en: '{{operation}} found component store corruption it cannot repair.',
       zh: '{{operationZh}} 检测到无法修复的组件存储损坏。',
     },
@@ -71,7 +78,14 @@ export default defineStoryRule({
             'The operation completed successfully.',
           ]),
         },
-        findings: [{ messageId: 'noCorruption', facts: { operation: 'check', health: 'noCorruption' } }],
+        findings: [
+          {
+            messageId: 'noCorruption',
+            severity: 'info',
+            root: false,
+            facts: { operation: 'check', health: 'noCorruption' },
+          },
+        ],
       },
       {
         name: 'RestoreHealth: repaired',
@@ -92,7 +106,7 @@ export default defineStoryRule({
             'The operation completed successfully.',
           ]),
         },
-        findings: [{ messageId: 'repairable', facts: { operation: 'scan' } }],
+        findings: [{ messageId: 'repairable', severity: 'warning', facts: { operation: 'scan' } }],
       },
       {
         name: 'ScanHealth: not repairable',
@@ -102,7 +116,9 @@ export default defineStoryRule({
             'The operation completed successfully.',
           ]),
         },
-        findings: [{ messageId: 'notRepairable', facts: { health: 'notRepairable' } }],
+        findings: [
+          { messageId: 'notRepairable', severity: 'error', root: true, facts: { health: 'notRepairable' } },
+        ],
       },
       {
         name: 'RestoreHealth stopped at 62.3%',

@@ -3,6 +3,7 @@
 
 import { eventXml } from './bundle-case.js';
 import { defineStoryRule } from './define-story-rule.js';
+import { DOWNLOAD_FAILED, INSTALL_FAILED, UPDATE_FAILURE_NOTES } from './update-failure-text.js';
 
 const WU = 'Microsoft-Windows-WindowsUpdateClient';
 const LCU = '2022-07 Cumulative Update for Windows 10 Version 1809 for x64-based Systems (KB5015811)';
@@ -21,30 +22,13 @@ export default defineStoryRule({
     references: ['docs/domain.md event logs', 'corpus evtx01, evt01', 'fixtures/events'],
   },
   messages: {
-    failed: {
-      en: '{{what}} failed to install {{times}} ({{span}}{{utc}}) with {{code}} {{codeName}}: {{meaning}}.{{note}}',
-      zh: '{{what}} 安装失败 {{timesZh}} 次（{{utcZh}}{{spanZh}}），错误 {{code}} {{codeName}}：{{meaningZh}}。{{noteZh}}',
-    },
+    failed: INSTALL_FAILED,
     downloadFailed: {
-      en: '{{what}} failed to download {{times}} ({{span}}{{utc}}) with {{code}} {{codeName}}: {{meaning}}.{{note}}',
-      zh: '{{what}} 下载失败 {{timesZh}} 次（{{utcZh}}{{spanZh}}），错误 {{code}} {{codeName}}：{{meaningZh}}。{{noteZh}}',
+      ...DOWNLOAD_FAILED,
       title: { en: 'Update download failed (event log)', zh: '更新下载失败（事件日志）' },
     },
   },
-  phrases: {
-    installRetried: {
-      en: ' A later attempt installed it: transient.',
-      zh: '之后的重试已安装成功，属于暂时性错误。',
-    },
-    downloadRetried: {
-      en: ' A later download of it went through: transient.',
-      zh: '之后的下载已成功，属于暂时性错误。',
-    },
-    store: {
-      en: ' A Microsoft Store app, not Windows servicing: the Store retries it by itself.',
-      zh: '这是 Microsoft Store 应用，不属于 Windows 服务更新：Store 会自行重试。',
-    },
-  },
+  phrases: UPDATE_FAILURE_NOTES,
   cases: {
     valid: [
       {
@@ -89,7 +73,25 @@ export default defineStoryRule({
             eventXml(WU, 41, '2024-01-16T03:00:00.0000000Z', 3, { updateTitle: LCU }),
           ].join('\n'),
         },
-        findings: [{ messageId: 'downloadFailed', code: '0x80240022', facts: { attempts: '2' } }],
+        findings: [
+          {
+            messageId: 'downloadFailed',
+            code: '0x80240022',
+            severity: 'info',
+            root: false,
+            facts: { attempts: '2' },
+          },
+        ],
+      },
+      {
+        name: 'corpus evtx04: Microsoft Store app updates fail with 0x8024001e (information)',
+        files: {
+          'System.evtx': { corpus: 'evtx04-omerbenamram-vss-1803-store-8024001e/2-vss_7-System.evtx' },
+        },
+        findings: [
+          { messageId: 'failed', code: '0x8024001e', severity: 'info', root: false },
+          { messageId: 'failed', code: '0x8024001e', severity: 'info', root: false },
+        ],
       },
       {
         name: 'corpus evtx01: KB4025342 fails four times with 0x80248007, another update with 0x80246013',

@@ -24,6 +24,7 @@ const INFRA = new Set([
   'rule-helpers',
   'rule-tester',
   'rules',
+  'update-failure-text',
 ]);
 
 for (const rule of rules) {

@@ -34,22 +34,30 @@ export default defineStoryRule({
     clean: { en: 'sfc found no integrity violations.', zh: 'sfc 未发现完整性冲突。' },
     repaired: { en: 'sfc found corrupt files and repaired them.', zh: 'sfc 发现损坏文件并已修复。' },
     unrepairable: {
+      severity: 'error',
+      root: true,
       en: 'sfc found corrupt files it could not repair: the store copies are damaged too. Repair the store first (DISM /RestoreHealth with a matching source), then run sfc again; CBS.log names the files.',
       zh: 'sfc 发现无法修复的损坏文件：组件存储中的副本同样损坏。请先修复组件存储（使用匹配版本源的 DISM /RestoreHealth），再运行 sfc；具体文件见 CBS.log。',
     },
     violations: {
+      severity: 'warning',
       en: 'sfc /verifyonly found integrity violations (nothing was repaired).',
       zh: 'sfc /verifyonly 发现完整性冲突（未做修复）。',
     },
     couldNotPerform: {
+      severity: 'error',
+      root: true,
       en: 'sfc could not perform the requested operation: usually a pending repair or a damaged store; reboot, then run DISM /RestoreHealth before sfc.',
       zh: 'sfc 无法执行请求的操作：通常是有待完成的修复或组件存储损坏；请重启，再先运行 DISM /RestoreHealth 后运行 sfc。',
     },
     pending: {
+      severity: 'warning',
       en: 'sfc refused: a system repair is pending and needs a reboot to complete.',
       zh: 'sfc 拒绝运行：有待完成的系统修复，需要重启。',
     },
     service: {
+      severity: 'error',
+      root: true,
       en: 'sfc could not start the repair service (Windows Modules Installer / TrustedInstaller).',
       zh: 'sfc 无法启动修复服务（Windows Modules Installer / TrustedInstaller）。',
     },
@@ -58,6 +66,7 @@ export default defineStoryRule({
       zh: 'sfc 未以管理员身份运行：未执行任何操作。',
     },
     stalled: {
+      severity: 'warning',
       en: 'sfc stopped at {{percent}}% without a result (interrupted, or the output was captured too early).',
       zh: 'sfc 停在 {{percent}}%，没有结果（被中断，或过早捕获了输出）。',
     },
@@ -87,7 +96,9 @@ export default defineStoryRule({
         files: {
           'sfc.txt': sfcRun(['> Windows Resource Protection did not find any integrity violations.']),
         },
-        findings: [{ messageId: 'clean', facts: { outcome: 'noViolations', mode: 'scannow' } }],
+        findings: [
+          { messageId: 'clean', severity: 'info', facts: { outcome: 'noViolations', mode: 'scannow' } },
+        ],
       },
       {
         name: 'repaired',
@@ -109,7 +120,9 @@ export default defineStoryRule({
             'windir\\Logs\\CBS\\CBS.log.',
           ]),
         },
-        findings: [{ messageId: 'unrepairable', facts: { outcome: 'unrepairable' } }],
+        findings: [
+          { messageId: 'unrepairable', severity: 'error', root: true, facts: { outcome: 'unrepairable' } },
+        ],
       },
       {
         name: 'violations found by /verifyonly',
@@ -138,7 +151,9 @@ export default defineStoryRule({
             'Windows and run sfc again.',
           ].join('\n'),
         },
-        findings: [{ messageId: 'pending', facts: { outcome: 'repairPending' } }],
+        findings: [
+          { messageId: 'pending', severity: 'warning', root: false, facts: { outcome: 'repairPending' } },
+        ],
       },
       {
         name: 'repair service does not start',

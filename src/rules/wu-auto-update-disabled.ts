@@ -41,6 +41,25 @@ export default defineStoryRule({
     ],
     invalid: [
       {
+        name: 'Windows 7 lines (corpus wu04): AU disabled twice, one search that found nothing',
+        files: {
+          'WindowsUpdate.log': [
+            '2021-08-28\t11:05:07:920\t 576\ta70\tMisc\t===========  Logging initialized (build: 7.6.7600.256, tz: +0530)  ===========',
+            '2021-08-28\t11:05:53:815\t 576\ta70\tAU\t###########  AU: Initializing Automatic Updates  ###########',
+            '> 2021-08-28\t11:05:53:815\t 576\ta70\tAU\t  # AU disabled through User preference',
+            '2021-08-28\t11:05:54:268\t 576\ta70\tReport\t  * OS Version = 6.1.7601.1.0.65792',
+            '2021-08-29\t14:00:26:050\t 576\t19d4\tAgent\t  * Found 0 updates and 0 categories in search; evaluated appl. rules of 0 out of 0 deployed entities',
+            '> 2021-08-30\t10:55:58:514\t 700\t1364\tAU\t  # AU disabled through User preference',
+          ].join('\n'),
+        },
+        findings: [
+          {
+            messageId: 'disabled',
+            facts: { disabledCount: '2', searches: '1', emptySearches: '1', version: '6.1.7601.1.0.65792' },
+          },
+        ],
+      },
+      {
         name: 'corpus wu04: Windows 7, AU disabled through user preference',
         files: { 'WindowsUpdate.log': { corpus: 'wu04-rkudache-win7-legacy-au-disabled/WindowsUpdate.log' } },
         findings: [{ messageId: 'disabled', facts: { disabledBy: 'User preference' } }],

@@ -3,6 +3,7 @@
 
 import { reportingLine } from './bundle-case.js';
 import { defineStoryRule } from './define-story-rule.js';
+import { DOWNLOAD_FAILED, UPDATE_FAILURE_NOTES } from './update-failure-text.js';
 
 const UPDATE = '5A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D';
 const TITLE = '2023-06 Cumulative Update for Windows 10 Version 22H2 for x64-based Systems (KB5027215)';
@@ -20,26 +21,8 @@ export default defineStoryRule({
       'Download results of WindowsUpdate.log (DownloadManager) or ReportingEvents.log (Content Download) grouped by update and code. Information only when a later download of the same update went through or it installed afterwards, or for a Microsoft Store app.',
     references: ['docs/domain.md Windows Update', 'corpus wu01'],
   },
-  messages: {
-    failed: {
-      en: '{{what}} failed to download {{times}} ({{span}}{{utc}}) with {{code}} {{codeName}}: {{meaning}}.{{note}}',
-      zh: '{{what}} 下载失败 {{timesZh}} 次（{{utcZh}}{{spanZh}}），错误 {{code}} {{codeName}}：{{meaningZh}}。{{noteZh}}',
-    },
-    retried: {
-      en: '{{what}} failed to download {{times}} ({{span}}{{utc}}) with {{code}} {{codeName}}: {{meaning}}.{{note}}',
-      zh: '{{what}} 下载失败 {{timesZh}} 次（{{utcZh}}{{spanZh}}），错误 {{code}} {{codeName}}：{{meaningZh}}。{{noteZh}}',
-    },
-  },
-  phrases: {
-    downloadRetried: {
-      en: ' A later download of it went through: transient.',
-      zh: '之后的下载已成功，属于暂时性错误。',
-    },
-    store: {
-      en: ' A Microsoft Store app, not Windows servicing: the Store retries it by itself.',
-      zh: '这是 Microsoft Store 应用，不属于 Windows 服务更新：Store 会自行重试。',
-    },
-  },
+  messages: { failed: DOWNLOAD_FAILED, retried: DOWNLOAD_FAILED },
+  phrases: { downloadRetried: UPDATE_FAILURE_NOTES.downloadRetried, store: UPDATE_FAILURE_NOTES.store },
   cases: {
     valid: [
       {

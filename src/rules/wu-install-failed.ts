@@ -4,6 +4,7 @@
 
 import { reportingLine } from './bundle-case.js';
 import { defineStoryRule } from './define-story-rule.js';
+import { INSTALL_FAILED, UPDATE_FAILURE_NOTES } from './update-failure-text.js';
 
 const KB5034441 =
   'Installation Failure: Windows failed to install the following update with error 0x80070643: 2024-01 Security Update for Windows 10 Version 22H2 for x64-based Systems (KB5034441).';
@@ -22,16 +23,7 @@ export default defineStoryRule({
       "Install results of WindowsUpdate.log or ReportingEvents.log grouped by update and code; the installer's own (inner) code and the update handler's code are added when the log gives them. Information only when every failing try was followed by one that went through, or for a Microsoft Store app.",
     references: ['docs/domain.md Windows Update', 'corpus wu01, wu02'],
   },
-  messages: {
-    failed: {
-      en: '{{what}} failed to install {{times}} ({{span}}{{utc}}) with {{code}} {{codeName}}: {{meaning}}.{{note}}',
-      zh: '{{what}} 安装失败 {{timesZh}} 次（{{utcZh}}{{spanZh}}），错误 {{code}} {{codeName}}：{{meaningZh}}。{{noteZh}}',
-    },
-    retried: {
-      en: '{{what}} failed to install {{times}} ({{span}}{{utc}}) with {{code}} {{codeName}}: {{meaning}}.{{note}}',
-      zh: '{{what}} 安装失败 {{timesZh}} 次（{{utcZh}}{{spanZh}}），错误 {{code}} {{codeName}}：{{meaningZh}}。{{noteZh}}',
-    },
-  },
+  messages: { failed: INSTALL_FAILED, retried: INSTALL_FAILED },
   phrases: {
     inner: {
       en: " The installer's own code was {{inner}} {{innerName}}: {{innerMeaning}}.",
@@ -41,14 +33,8 @@ export default defineStoryRule({
       en: ' The update handler reported {{handler}} {{handlerName}}: {{handlerMeaning}}.',
       zh: '更新处理程序报告 {{handler}} {{handlerName}}：{{handlerMeaningZh}}。',
     },
-    installRetried: {
-      en: ' A later attempt installed it: transient.',
-      zh: '之后的重试已安装成功，属于暂时性错误。',
-    },
-    store: {
-      en: ' A Microsoft Store app, not Windows servicing: the Store retries it by itself.',
-      zh: '这是 Microsoft Store 应用，不属于 Windows 服务更新：Store 会自行重试。',
-    },
+    installRetried: UPDATE_FAILURE_NOTES.installRetried,
+    store: UPDATE_FAILURE_NOTES.store,
   },
   cases: {
     valid: [
@@ -105,7 +91,7 @@ export default defineStoryRule({
         name: 'corpus wu01: a driver fails with 0x80240009 and 0x800f024b, then installs (transient)',
         files: { 'WindowsUpdate.log': { corpus: 'wu01-appostarsi-driver-800f024b/WindowsUpdate.log' } },
         findings: [
-          { messageId: 'retried', code: '0x80240009' },
+          { messageId: 'retried', code: '0x80240009', severity: 'info', root: false },
           { messageId: 'retried', code: '0x800f024b' },
         ],
       },

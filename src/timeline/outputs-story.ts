@@ -33,14 +33,6 @@ const OPERATION: Record<string, { en: string; zh: string }> = {
   other: { en: 'DISM', zh: 'DISM' },
 };
 
-/** Severity of each health verdict (the wording is the rule's: rules/dism-output-health.ts). */
-const HEALTH_SEVERITY = {
-  noCorruption: 'info',
-  repaired: 'info',
-  repairable: 'warning',
-  notRepairable: 'error',
-} as const;
-
 /** One finding per DISM run that ended with an error, a health verdict, or stopped half-way. */
 export function dismConsoleFindings(
   file: string,
@@ -91,12 +83,9 @@ export function dismConsoleFindings(
       continue;
     }
     if (r.health) {
-      const severity = HEALTH_SEVERITY[r.health.state];
       out.push(
         report(dismOutputHealth, r.health.state, operation, {
           id: nextFinding(),
-          severity,
-          root: severity === 'error',
           facts: { operation: r.operation ?? undefined, health: r.health.state, image: r.image?.version },
           evidence: [cmd, at(file, r.health.line, lines)],
         }),
@@ -121,16 +110,16 @@ export function dismConsoleFindings(
   return out;
 }
 
-/** Severity, root and message id of each sfc outcome (the wording is the rule's: rules/sfc-output.ts). */
-const SFC: Record<string, { severity: Finding['severity']; root: boolean; messageId: string }> = {
-  noViolations: { severity: 'info', root: false, messageId: 'clean' },
-  repaired: { severity: 'info', root: false, messageId: 'repaired' },
-  unrepairable: { severity: 'error', root: true, messageId: 'unrepairable' },
-  violationsFound: { severity: 'warning', root: false, messageId: 'violations' },
-  couldNotPerform: { severity: 'error', root: true, messageId: 'couldNotPerform' },
-  repairPending: { severity: 'warning', root: false, messageId: 'pending' },
-  serviceNotStarted: { severity: 'error', root: true, messageId: 'service' },
-  notAdmin: { severity: 'info', root: false, messageId: 'notAdmin' },
+/** The message of each sfc outcome (its wording, severity and root are the rule's: rules/sfc-output.ts). */
+const SFC_MESSAGE: Record<string, string> = {
+  noViolations: 'clean',
+  repaired: 'repaired',
+  unrepairable: 'unrepairable',
+  violationsFound: 'violations',
+  couldNotPerform: 'couldNotPerform',
+  repairPending: 'pending',
+  serviceNotStarted: 'service',
+  notAdmin: 'notAdmin',
 };
 
 /** One finding per sfc run with a verdict, or that stopped without one. */
@@ -143,18 +132,16 @@ export function sfcConsoleFindings(
   const lines = text.split(/\r?\n/);
   const out: Finding[] = [];
   for (const r of runs) {
-    const s = r.outcome ? SFC[r.outcome] : null;
+    const messageId = r.outcome ? SFC_MESSAGE[r.outcome] : undefined;
     const where = r.outcomeLine ?? r.progress?.line ?? r.line;
-    if (!s && r.stalledAt === null) continue;
+    if (!messageId && r.stalledAt === null) continue;
     out.push(
       report(
         sfcOutput,
-        s?.messageId ?? 'stalled',
+        messageId ?? 'stalled',
         { percent: String(r.stalledAt) },
         {
           id: nextFinding(),
-          severity: s?.severity ?? 'warning',
-          root: s?.root ?? false,
           facts: { outcome: r.outcome ?? undefined, mode: r.mode ?? undefined },
           evidence: [
             ...(r.command && r.command.line !== where ? [at(file, r.command.line, lines)] : []),
