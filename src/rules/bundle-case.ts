@@ -77,3 +77,28 @@ export function reportingLine(
     'arqdv3jFYUqk1Fmr.1.0.0.3.0',
   ].join('\t');
 }
+
+/**
+ * A captured DISM console run, for inline cases: the prompt and `command` (marked as evidence, as the
+ * findings quote it), DISM's banner and image version, then `output` as printed (`> ` marks evidence).
+ */
+export function dismCapture(command: string, output: string[]): string {
+  return [
+    `> C:\\Windows\\system32>DISM /Online /Cleanup-Image /${command}`,
+    '',
+    'Deployment Image Servicing and Management tool',
+    'Version: 10.0.19041.844',
+    '',
+    'Image Version: 10.0.19045.2965',
+    '',
+    ...output,
+  ].join('\n');
+}
+
+/** An inline case text with its `> ` evidence marks removed (for valid cases built by the helpers above). */
+export function unmarked(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => (l.startsWith('> ') ? l.slice(2) : l))
+    .join('\n');
+}

@@ -2,22 +2,10 @@
 // the code as written and canonical, DISM's own sentence, and a /Source that is an image file without the
 // WIM:/ESD: prefix. Often the only evidence of the first mail.
 
+import { dismCapture, unmarked } from './bundle-case.js';
 import { defineStoryRule } from './define-story-rule.js';
 
-/** A captured DISM run: the command, the banner and image version, then what it printed last. */
-function dismRun(command: string, ending: string[]): string {
-  return [
-    `> C:\\Windows\\system32>${command}`,
-    '',
-    'Deployment Image Servicing and Management tool',
-    'Version: 10.0.19041.844',
-    '',
-    'Image Version: 10.0.19045.2965',
-    '',
-    '[==========================100.0%==========================]',
-    ...ending,
-  ].join('\n');
-}
+const BAR = '[==========================100.0%==========================]';
 
 export default defineStoryRule({
   id: 'dism-output-failed',
@@ -51,10 +39,13 @@ export default defineStoryRule({
       {
         name: 'RestoreHealth completes',
         files: {
-          'dism.txt': dismRun('DISM /Online /Cleanup-Image /RestoreHealth', [
-            'The restore operation completed successfully.',
-            'The operation completed successfully.',
-          ]).replace('> ', ''),
+          'dism.txt': unmarked(
+            dismCapture('RestoreHealth', [
+              BAR,
+              'The restore operation completed successfully.',
+              'The operation completed successfully.',
+            ]),
+          ),
         },
       },
     ],
@@ -62,17 +53,15 @@ export default defineStoryRule({
       {
         name: 'RestoreHealth with a bare install.wim as /Source fails with 0x800f081f',
         files: {
-          'dism.txt': dismRun(
-            'DISM /Online /Cleanup-Image /RestoreHealth /Source:D:\\sources\\install.wim /LimitAccess',
-            [
-              '> Error: 0x800f081f',
-              '',
-              '> The source files could not be found.',
-              'Use the "Source" option to specify the location of the files that are required to restore the feature. For more information on specifying a source location, see https://go.microsoft.com/fwlink/?LinkId=243077.',
-              '',
-              'The DISM log file can be found at C:\\Windows\\Logs\\DISM\\dism.log',
-            ],
-          ),
+          'dism.txt': dismCapture('RestoreHealth /Source:D:\\sources\\install.wim /LimitAccess', [
+            BAR,
+            '> Error: 0x800f081f',
+            '',
+            '> The source files could not be found.',
+            'Use the "Source" option to specify the location of the files that are required to restore the feature. For more information on specifying a source location, see https://go.microsoft.com/fwlink/?LinkId=243077.',
+            '',
+            'The DISM log file can be found at C:\\Windows\\Logs\\DISM\\dism.log',
+          ]),
         },
         findings: [
           {

@@ -1,21 +1,8 @@
 // The component store verdict of a captured DISM /CheckHealth, /ScanHealth or /RestoreHealth run, or a run
 // that stopped half-way without one (the output was captured too early or the run was interrupted).
 
+import { dismCapture, unmarked } from './bundle-case.js';
 import { defineStoryRule } from './define-story-rule.js';
-
-/** A captured health run: command, banner, then what it printed (lines starting `> ` are evidence). */
-function healthRun(command: string, ending: string[]): string {
-  return [
-    `> C:\\Windows\\system32>DISM /Online /Cleanup-Image /${command}`,
-    '',
-    'Deployment Image Servicing and Management tool',
-    'Version: 10.0.19041.844',
-    '',
-    'Image Version: 10.0.19045.2965',
-    '',
-    ...ending,
-  ].join('\n');
-}
 
 export default defineStoryRule({
   id: 'dism-output-health',
@@ -61,11 +48,9 @@ export default defineStoryRule({
       {
         name: 'a DISM run that ends with an error has no health verdict',
         files: {
-          'dism.txt': healthRun('RestoreHealth', [
-            'Error: 0x800f081f',
-            '',
-            'The source files could not be found.',
-          ]).replace('> ', ''),
+          'dism.txt': unmarked(
+            dismCapture('RestoreHealth', ['Error: 0x800f081f', '', 'The source files could not be found.']),
+          ),
         },
       },
     ],
@@ -73,7 +58,7 @@ export default defineStoryRule({
       {
         name: 'CheckHealth: no corruption',
         files: {
-          'dism.txt': healthRun('CheckHealth', [
+          'dism.txt': dismCapture('CheckHealth', [
             '> No component store corruption detected.',
             'The operation completed successfully.',
           ]),
@@ -90,7 +75,7 @@ export default defineStoryRule({
       {
         name: 'RestoreHealth: repaired',
         files: {
-          'dism.txt': healthRun('RestoreHealth', [
+          'dism.txt': dismCapture('RestoreHealth', [
             '[==========================100.0%==========================]',
             '> The restore operation completed successfully.',
             'The operation completed successfully.',
@@ -101,7 +86,7 @@ export default defineStoryRule({
       {
         name: 'ScanHealth: repairable',
         files: {
-          'dism.txt': healthRun('ScanHealth', [
+          'dism.txt': dismCapture('ScanHealth', [
             '> [==========================100.0%==========================] The component store is repairable.',
             'The operation completed successfully.',
           ]),
@@ -111,7 +96,7 @@ export default defineStoryRule({
       {
         name: 'ScanHealth: not repairable',
         files: {
-          'dism.txt': healthRun('ScanHealth', [
+          'dism.txt': dismCapture('ScanHealth', [
             '> [==========================100.0%==========================] The component store cannot be repaired.',
             'The operation completed successfully.',
           ]),
@@ -123,7 +108,7 @@ export default defineStoryRule({
       {
         name: 'RestoreHealth stopped at 62.3%',
         files: {
-          'dism.txt': healthRun('RestoreHealth', [
+          'dism.txt': dismCapture('RestoreHealth', [
             '> [===========================62.3%====                      ]',
           ]),
         },

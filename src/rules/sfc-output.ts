@@ -1,6 +1,7 @@
 // The verdict of a captured `sfc /scannow` or `/verifyonly` run (en and zh wording), or a run that stopped
 // half-way without one. CBS.log, when present, names the files; this is what the user saw.
 
+import { dismCapture, unmarked } from './bundle-case.js';
 import { defineStoryRule } from './define-story-rule.js';
 
 /** A captured sfc run ending with `verdict` (`> ` marks the evidence lines). */
@@ -76,17 +77,12 @@ export default defineStoryRule({
       {
         name: 'a captured DISM run is not an sfc run',
         files: {
-          'dism.txt': [
-            'C:\\Windows\\system32>DISM /Online /Cleanup-Image /CheckHealth',
-            '',
-            'Deployment Image Servicing and Management tool',
-            'Version: 10.0.19041.844',
-            '',
-            'Image Version: 10.0.19045.2965',
-            '',
-            'No component store corruption detected.',
-            'The operation completed successfully.',
-          ].join('\n'),
+          'dism.txt': unmarked(
+            dismCapture('CheckHealth', [
+              'No component store corruption detected.',
+              'The operation completed successfully.',
+            ]),
+          ),
         },
       },
     ],
