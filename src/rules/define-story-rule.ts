@@ -19,6 +19,7 @@ export interface StoryMessage extends I18nText {
   root?: boolean;
 }
 
+/** A bundle-level rule: one finding id, declared once, in the file named after it. */
 export interface StoryRule {
   /** Equal to the file name (`wu-install-failed`). */
   id: string;

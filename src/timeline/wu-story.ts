@@ -11,7 +11,7 @@ import { canonicalize, isFailureCode } from '../parse/error-codes.js';
 import { kbOf } from '../parse/identity.js';
 import { parseReportingFields, type ReRecord } from '../parse/reporting-events.js';
 import type { WuRecord } from '../parse/windows-update-log.js';
-import { both, phrase, phraseIf, report } from '../rules/define-story-rule.js';
+import { both, phraseIf, report } from '../rules/define-story-rule.js';
 import wuAutoUpdateDisabled from '../rules/wu-auto-update-disabled.js';
 import wuDetectionFailed from '../rules/wu-detection-failed.js';
 import wuDownloadFailed from '../rules/wu-download-failed.js';
@@ -519,23 +519,19 @@ function installStory(
     const im = inner && inner !== code ? meaning(inner) : null;
     const hm = handler && handler !== code && handler !== inner ? meaning(handler) : null;
     const notes = [
-      im
-        ? phrase(wuInstallFailed, 'inner', {
-            inner: inner!,
-            innerName: im.name,
-            innerMeaning: im.en,
-            innerMeaningZh: im.zh,
-          })
-        : null,
-      hm
-        ? phrase(wuInstallFailed, 'handler', {
-            handler: handler!,
-            handlerName: hm.name,
-            handlerMeaning: hm.en,
-            handlerMeaningZh: hm.zh,
-          })
-        : null,
-    ].filter((x) => x !== null);
+      phraseIf(wuInstallFailed, 'inner', im, {
+        inner: inner ?? '',
+        innerName: im?.name ?? '',
+        innerMeaning: im?.en ?? '',
+        innerMeaningZh: im?.zh ?? '',
+      }),
+      phraseIf(wuInstallFailed, 'handler', hm, {
+        handler: handler ?? '',
+        handlerName: hm?.name ?? '',
+        handlerMeaning: hm?.en ?? '',
+        handlerMeaningZh: hm?.zh ?? '',
+      }),
+    ];
     const id = nextFinding();
     const evidence = [...(x.titleLine ? [x.titleLine] : []), ...xs.flatMap((y) => y.evidence)].slice(0, 16);
     findings.push(
