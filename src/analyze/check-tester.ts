@@ -1,6 +1,7 @@
-// Runs a cross-source check's own cases (it lives with the analysis because it needs all of it): writes each case bundle to a temporary folder, analyses it with
-// the real pipeline, and compares the check's findings (message ids, facts, code) and, for inline files,
-// exactly the evidence lines marked with `>`.
+// Runs the bundle cases of any finding judged over a whole bundle — cross-source checks, story rules, the
+// enrichment and the engine's fallback (it lives with the analysis because it needs all of it): writes each
+// case bundle to a temporary folder, analyses it with the real pipeline, and compares the finding's
+// results (message ids, facts, code) and, for inline files, exactly the evidence lines marked with `>`.
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import { analyzePath } from './analyze.js';
 import { packageRoot } from '../knowledge/paths.js';
 import type { Finding } from '../model/types.js';
 import { parseCaseLog, subsetProblems } from '../rules/rule-tester.js';
-import type { CaseFile, CheckCase, CrossCheck, InvalidCheckCase } from '../correlate/define-check.js';
+import type { BundleCase, CaseFile, CasedFinding, InvalidBundleCase } from '../rules/bundle-case.js';
 
 function content(f: CaseFile): { bytes: Buffer; marked: number[] | null } {
   if (typeof f === 'string') {
@@ -21,10 +22,10 @@ function content(f: CaseFile): { bytes: Buffer; marked: number[] | null } {
   return { bytes: readFileSync(path), marked: null };
 }
 
-/** Analyses a case bundle; returns the check's findings and the marked lines per inline file. */
+/** Analyses a case bundle; returns the findings of `check` and the marked lines per inline file. */
 export function runCase(
-  check: CrossCheck,
-  c: CheckCase,
+  check: Pick<CasedFinding, 'id'>,
+  c: BundleCase,
 ): { found: Finding[]; marked: Map<string, number[]> } {
   const dir = mkdtempSync(join(tmpdir(), 'patchdx-check-'));
   try {
@@ -41,15 +42,15 @@ export function runCase(
   }
 }
 
-/** A valid case: the check reports nothing. */
-export function checkValidCase(check: CrossCheck, c: CheckCase): string[] {
+/** A valid case: the finding is not reported. */
+export function checkValidCase(check: Pick<CasedFinding, 'id'>, c: BundleCase): string[] {
   return runCase(check, c).found.map(
     (f) => `valid case "${c.name}" reported ${f.messageId}: ${f.message.en}`,
   );
 }
 
 /** An invalid case: exactly the expected findings; exactly the marked lines of inline files as evidence. */
-export function checkInvalidCase(check: CrossCheck, c: InvalidCheckCase): string[] {
+export function checkInvalidCase(check: CasedFinding, c: InvalidBundleCase): string[] {
   const { found, marked } = runCase(check, c);
   const label = `invalid case "${c.name}"`;
   const problems: string[] = [];
@@ -67,6 +68,10 @@ export function checkInvalidCase(check: CrossCheck, c: InvalidCheckCase): string
     problems.push(...subsetProblems(`${label} #${i} facts`, want.facts, { ...got.facts }));
     if (want.code !== undefined && got.code !== want.code)
       problems.push(`${label} #${i}: code ${got.code} ≠ ${want.code}`);
+    if (want.severity !== undefined && got.severity !== want.severity)
+      problems.push(`${label} #${i}: severity ${got.severity} ≠ ${want.severity}`);
+    if (want.root !== undefined && got.root !== want.root)
+      problems.push(`${label} #${i}: root ${got.root} ≠ ${want.root}`);
   });
   for (const [file, lines] of marked) {
     const got = [

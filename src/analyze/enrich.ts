@@ -15,6 +15,8 @@ import {
 import { LCU_PACKAGE } from '../timeline/cbs-attempts.js';
 import type { SystemInfo } from '../parse/systeminfo.js';
 import type { ReportedBuild } from '../timeline/outputs-story.js';
+import { phrase, report } from '../rules/define-story-rule.js';
+import xUpdateGap from '../rules/x-update-gap.js';
 
 function ref(u: UpdateInfo): UpdateRef {
   return { kb: u.kb, build: u.build, date: u.date, kind: u.kind, confidence: u.confidence };
@@ -124,26 +126,19 @@ function updateGap(a: Attempt, installed: string | null): Finding | null {
     ? missingSince(installed).filter((u) => u.build && compareBuilds(u.build, target) < 0)
     : [];
   if (!installed && prereq.length === 0) return null;
-  const fromText = installed ? `${installed}${from ? ` (${describe(from)})` : ''}` : 'an unknown build';
-  const pre = prereq.length > 0 ? prereq.join(', ') : 'none on record';
-  const between = installed ? `${missing.length}` : '?';
-  const en = installed
-    ? `The machine is at ${fromText}; ${describe(targetUpdate)} brings ${target}, ${between} cumulative update(s) later. Prerequisites: ${pre}.`
-    : `${describe(targetUpdate)} brings ${target}. Prerequisites: ${pre}.`;
-  const zh = installed
-    ? `本机版本为 ${fromText}；${describe(targetUpdate)} 将升级到 ${target}，中间相差 ${between} 个累积更新。前置补丁：${prereq.length > 0 ? pre : '无记录'}。`
-    : `${describe(targetUpdate)} 将升级到 ${target}。前置补丁：${prereq.length > 0 ? pre : '无记录'}。`;
-  return {
+  const none = phrase(xUpdateGap, 'none');
+  const data = {
+    from: `${installed}${from ? ` (${describe(from)})` : ''}`,
+    target: describe(targetUpdate),
+    build: target,
+    between: `${missing.length}`,
+    prerequisites: prereq.length > 0 ? prereq.join(', ') : none.en,
+    prerequisitesZh: prereq.length > 0 ? prereq.join(', ') : none.zh,
+  };
+  return report(xUpdateGap, installed ? 'gap' : 'prerequisites', data, {
     id: '',
-    rule: 'x-update-gap',
-    messageId: installed ? 'gap' : 'prerequisites',
     severity: missing.length > 12 ? 'warning' : 'info',
     confidence: targetUpdate.confidence === 'low' || from?.confidence === 'low' ? 'low' : 'medium',
-    code: null,
-    codeName: null,
-    root: false,
-    message: { en, zh },
-    title: { en: 'Build level and prerequisites', zh: '版本差距与前置补丁' },
     facts: {
       kb: targetUpdate.kb,
       targetBuild: target,
@@ -153,8 +148,6 @@ function updateGap(a: Attempt, installed: string | null): Finding | null {
       prerequisites: prereq.join(' ') || undefined,
     },
     evidence: a.evidence.slice(0, 1),
-    chain: [],
-    attempts: [],
     time: a.start,
-  };
+  });
 }

@@ -3,22 +3,15 @@
 // evidence, as in rule cases) or taken from the project's fixtures or the shared corpus. analyze/check-tester.ts
 // runs the cases through the real analysis.
 
-import type { Facts, Finding, I18nText, Severity } from '../model/types.js';
+import type { Finding, I18nText, Severity } from '../model/types.js';
+import type { BundleCase, InvalidBundleCase } from '../rules/bundle-case.js';
 import type { CrossContext } from './context.js';
 
-/** One file of a case bundle. */
-export type CaseFile = string | { fixture: string } | { corpus: string };
-
-export interface CheckCase {
-  name: string;
-  /** File name in the bundle → inline text (`> ` marks evidence lines), a fixture path, or a corpus path. */
-  files: Record<string, CaseFile>;
-}
-
-export interface InvalidCheckCase extends CheckCase {
-  /** The findings the check must report, in the order it reports them. */
-  findings: { messageId: string; facts?: Facts; code?: string | null }[];
-}
+export type { CaseFile } from '../rules/bundle-case.js';
+/** A bundle the check must not report for. */
+export type CheckCase = BundleCase;
+/** A bundle with the findings the check must report, in the order it reports them. */
+export type InvalidCheckCase = InvalidBundleCase;
 
 export interface CrossCheck {
   /** `x-…`, equal to the file name. */

@@ -9,6 +9,8 @@ import { isFailureCode } from '../parse/error-codes.js';
 import { AttemptTracker, isFailedResult, type Run, type TrackedAttempt } from '../timeline/cbs-attempts.js';
 import { format, type Report, type Rule, type RuleContext, type RuleVisitor } from './define-rule.js';
 import { rules as allRules } from './index.js';
+import { phrase, report as storyReport } from './define-story-rule.js';
+import unexplainedFailure from './unexplained-failure.js';
 
 /** A finding while the engine still knows where it lies. */
 export interface TrackedFinding extends Finding {
@@ -302,29 +304,28 @@ export class Engine {
     const final = win.filter((e) => e.line === a.failLine);
     const evidence = [firstFatal, firstFail, ...final].filter((x): x is LogEntry => !!x);
     const code = a.result ?? firstFail?.codes.find(isFailureCode) ?? null;
-    const info = code ? codeInfo(code) : null;
-    const name = info?.name ?? 'unknown code';
-    const meaningEn = info?.meaning.en ?? 'no meaning on record';
-    const meaningZh = info?.meaning.zh ?? info?.meaning.en ?? '暂无释义';
-    return {
-      id: `f${++this.findingSeq}`,
-      rule: 'unexplained-failure',
-      messageId: 'unexplained',
-      severity: 'error',
-      confidence: 'low',
-      code,
-      codeName: info?.name ?? null,
-      root: true,
-      message: {
-        en: `No known signature matches this failure (${code ?? 'no code'} ${name}: ${meaningEn}). The decisive lines are shown; read them first.`,
-        zh: `此失败未匹配任何已知特征（${code ?? '无错误码'} ${name}：${meaningZh}）。请先查看下列关键日志行。`,
+    const noCode = phrase(unexplainedFailure, 'noCode');
+    const unknown = phrase(unexplainedFailure, 'unknownCode');
+    const name = code ? codeInfo(code)?.name : undefined;
+    const f = storyReport(
+      unexplainedFailure,
+      'unexplained',
+      {
+        code: code ?? noCode.en,
+        codeZh: code ?? noCode.zh,
+        codeName: name ?? unknown.en,
       },
-      title: { en: 'Failure not matched by any rule', zh: '未匹配规则的失败' },
-      facts: { ...(a.package ? { package: a.package } : {}), ...(a.kb ? { kb: a.kb } : {}) },
-      evidence: dedupeEvidence(evidence.flatMap((e) => toEvidence(e).slice(0, 3))),
-      chain: [],
-      attempts: [a.id],
-      time: evidence[0]?.time ?? a.start,
+      {
+        id: `f${++this.findingSeq}`,
+        code,
+        facts: { ...(a.package ? { package: a.package } : {}), ...(a.kb ? { kb: a.kb } : {}) },
+        evidence: dedupeEvidence(evidence.flatMap((e) => toEvidence(e).slice(0, 3))),
+        attempts: [a.id],
+        time: evidence[0]?.time ?? a.start,
+      },
+    );
+    return {
+      ...f,
       file: run.file,
       run: run.index,
       anchor: evidence[0]?.line ?? a.startLine,

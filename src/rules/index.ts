@@ -1,6 +1,10 @@
-// The rule registry: every rule, sorted by id. A lint test checks that it is sorted and complete.
+// The rule registries, each sorted by id: the CBS/dism entry rules the engine runs over each TrustedInstaller
+// run, and the bundle-level rules (story, enrichment, engine fallback) whose findings the timeline, the
+// enrichment and the engine make through their definitions. Lint tests check both are sorted and complete;
+// catalog.ts lists them with the cross-source checks.
 
 import type { Rule } from './define-rule.js';
+import type { StoryRule } from './define-story-rule.js';
 import cbsDeltaHydrationFailed from './cbs-delta-hydration-failed.js';
 import cbsFileCorrupt from './cbs-file-corrupt.js';
 import cbsFileHashMismatch from './cbs-file-hash-mismatch.js';
@@ -19,7 +23,22 @@ import cbsStoreCorrupt from './cbs-store-corrupt.js';
 import cbsStoreMumMissing from './cbs-store-mum-missing.js';
 import dismSourceInvalid from './dism-source-invalid.js';
 import dismWorkerStopped from './dism-worker-stopped.js';
+import dismOutputFailed from './dism-output-failed.js';
+import dismOutputHealth from './dism-output-health.js';
+import evtSystemInstability from './evt-system-instability.js';
+import evtUpdateFailed from './evt-update-failed.js';
+import packagesPending from './packages-pending.js';
+import setupUpgradeFailed from './setup-upgrade-failed.js';
+import setupUserCancelled from './setup-user-cancelled.js';
+import sfcOutput from './sfc-output.js';
+import unexplainedFailure from './unexplained-failure.js';
+import wuAutoUpdateDisabled from './wu-auto-update-disabled.js';
+import wuDetectionFailed from './wu-detection-failed.js';
+import wuDownloadFailed from './wu-download-failed.js';
+import wuInstallFailed from './wu-install-failed.js';
+import xUpdateGap from './x-update-gap.js';
 
+/** CBS and dism entry rules. */
 export const rules: readonly Rule[] = [
   cbsDeltaHydrationFailed,
   cbsFileCorrupt,
@@ -39,4 +58,22 @@ export const rules: readonly Rule[] = [
   cbsStoreMumMissing,
   dismSourceInvalid,
   dismWorkerStopped,
+];
+
+/** Bundle-level rules: findings made from the reconstructed story, the enrichment and the engine's fallback. */
+export const storyRules: readonly StoryRule[] = [
+  dismOutputFailed,
+  dismOutputHealth,
+  evtSystemInstability,
+  evtUpdateFailed,
+  packagesPending,
+  setupUpgradeFailed,
+  setupUserCancelled,
+  sfcOutput,
+  unexplainedFailure,
+  wuAutoUpdateDisabled,
+  wuDetectionFailed,
+  wuDownloadFailed,
+  wuInstallFailed,
+  xUpdateGap,
 ];

@@ -4,7 +4,10 @@
 
 import { newAttempt } from './attempt.js';
 import { codeMeaning as meaning } from './update-failure.js';
-import type { Attempt, Evidence, Finding } from '../model/types.js';
+import type { Attempt, Evidence, Finding, I18nText } from '../model/types.js';
+import { both, phraseIf, report } from '../rules/define-story-rule.js';
+import setupUpgradeFailed from '../rules/setup-upgrade-failed.js';
+import setupUserCancelled from '../rules/setup-user-cancelled.js';
 import { isFailureCode } from '../parse/error-codes.js';
 import type { SetupRecord } from '../parse/setupact.js';
 
@@ -242,48 +245,47 @@ function failedFinding(file: string, x: Run, nextFinding: () => string): Finding
   const target = x.version ? ` (${x.version})` : '';
   const phase = x.failedPhase ?? 'unknown';
   const shown = x.extendedCode ?? result ?? 'no code';
-  let en = `Windows setup${target} failed in phase ${phase} with ${shown}${result ? ` (${result} ${r.name}: ${r.en})` : ''}.`;
-  let zh = `Windows 安装/升级${target} 在 ${phase} 阶段失败，错误 ${shown}${result ? `（${result} ${r.name}：${r.zh}）` : ''}。`;
-  if (x.failedOperation) {
-    en += ` Failed operation: ${x.failedOperation}.`;
-    zh += ` 失败的操作：${x.failedOperation}。`;
-  }
-  if (cause) {
-    en += ` Underlying cause: ${cause} ${c.name} (${c.en})`;
-    zh += ` 根本原因：${cause} ${c.name}（${c.zh}）`;
-    if (x.applyFailures > 0) {
-      en += ` while applying the Windows image, ${x.applyFailures} time(s)`;
-      zh += `，应用 Windows 映像时发生 ${x.applyFailures} 次`;
-    }
-    en += '.';
-    zh += '。';
-  }
-  if (files.length > 1) {
-    const list = files.map(shortPath).join(', ');
-    en += ` The unreadable file differs between attempts (${list}): data corruption that moves points to unstable hardware — test RAM (memtest86, Windows Memory Diagnostic), disable XMP/overclocking and check the disk before retrying; verify the media's SHA-256 too.`;
-    zh += ` 各次尝试中损坏的文件不同（${list}）：损坏位置会变化，说明硬件不稳定——重试前请检测内存（memtest86、Windows 内存诊断）、关闭 XMP/超频并检查硬盘；同时校验安装介质的 SHA-256。`;
-  } else if (files.length === 1) {
-    const n = x.corruptFiles.get(files[0]!) ?? 1;
-    en += ` The same file was unreadable in ${n === 1 ? 'the failed apply' : `all ${n} failed applies`} (${shortPath(files[0]!)}): the image is damaged (the ISO/install.wim, or setup's copy of it on disk) — re-download the media and verify its SHA-256; if a fresh image fails too, test RAM and the disk.`;
-    zh += ` ${n === 1 ? '失败的映像应用中' : `全部 ${n} 次失败的映像应用中`}都是同一个文件无法读取（${shortPath(files[0]!)}）：映像本身已损坏（ISO/install.wim，或安装程序在磁盘上的副本）——请重新下载安装介质并校验 SHA-256；若新映像仍失败，再检测内存和硬盘。`;
-  }
-  if (x.rolledBack) {
-    en += ' Setup rolled the machine back to the previous Windows.';
-    zh += ' 安装程序已回滚到原来的 Windows。';
-  }
+  const say = (name: string, when: unknown, data: Record<string, string> = {}): I18nText =>
+    phraseIf(setupUpgradeFailed, name, when, data);
+  const applies = (n: number): I18nText =>
+    n === 1 ? say('oneApply', true) : say('allApplies', true, { n: String(n) });
+  const notes = [
+    say('operation', x.failedOperation, { operation: x.failedOperation ?? '' }),
+    say('cause', cause, {
+      cause: cause ?? '',
+      causeName: c.name,
+      causeMeaning: c.en,
+      causeMeaningZh: c.zh,
+      ...both('apply', say('apply', x.applyFailures > 0, { count: String(x.applyFailures) })),
+    }),
+    say('movingFiles', files.length > 1, { files: files.map(shortPath).join(', ') }),
+    say('sameFile', files.length === 1, {
+      file: shortPath(files[0] ?? ''),
+      ...both('applies', applies(x.corruptFiles.get(files[0] ?? '') ?? 1)),
+    }),
+    say('rolledBack', x.rolledBack),
+  ];
+  const data = {
+    target,
+    phase,
+    shown,
+    ...both(
+      'resultNote',
+      say('result', result, {
+        result: result ?? '',
+        resultName: r.name,
+        resultMeaning: r.en,
+        resultMeaningZh: r.zh,
+      }),
+    ),
+    notes: notes.map((n) => n.en).join(''),
+    notesZh: notes.map((n) => n.zh).join(''),
+  };
   const decisive = x.decisive.slice(0, MAX_EVIDENCE);
-  const id = nextFinding();
-  return {
-    id,
-    rule: 'setup-upgrade-failed',
-    messageId: 'failed',
-    severity: 'error',
+  return report(setupUpgradeFailed, 'failed', data, {
+    id: nextFinding(),
     confidence: cause || x.extendedCode ? 'high' : 'medium',
     code: cause ?? result,
-    codeName: meaning(cause ?? result).name || null,
-    root: true,
-    message: { en, zh },
-    title: { en: 'Windows setup / feature upgrade failed', zh: 'Windows 安装/功能更新失败' },
     facts: {
       package: a.package ?? undefined,
       version: x.version ?? undefined,
@@ -297,35 +299,26 @@ function failedFinding(file: string, x: Run, nextFinding: () => string): Finding
       rolledBack: x.rolledBack ? 'true' : undefined,
     },
     evidence: decisive.map((d) => evidence(file, d)),
-    chain: [],
     attempts: [a.id],
     time: decisive.find((d) => d.time)?.time ?? a.start,
-  };
+  });
 }
 
 function cancelFinding(file: string, x: Run, nextFinding: () => string): Finding {
   const a = x.attempt;
   const code = a.result ?? '0x800704c7';
-  const m = meaning(code);
   const when = x.cancelLines.find((r) => r.time)?.time ?? a.end;
-  return {
-    id: nextFinding(),
-    rule: 'setup-user-cancelled',
-    messageId: 'cancelled',
-    severity: 'info',
-    confidence: 'high',
-    code,
-    codeName: m.name || null,
-    root: false,
-    message: {
-      en: `Windows setup was cancelled by the user${when ? ` at ${when}` : ''} (${code} ${m.name}: ${m.en}). No underlying failure: rerun setup if the upgrade is still wanted.`,
-      zh: `Windows 安装程序被用户取消${when ? `（${when}）` : ''}（${code} ${m.name}：${m.zh}）。并非系统故障：如仍需升级，请重新运行安装程序。`,
+  return report(
+    setupUserCancelled,
+    'cancelled',
+    both('at', phraseIf(setupUserCancelled, 'at', when, { when: when ?? '' })),
+    {
+      id: nextFinding(),
+      code,
+      facts: { package: a.package ?? undefined, result: code },
+      evidence: x.cancelLines.slice(0, MAX_EVIDENCE).map((r) => evidence(file, r)),
+      attempts: [a.id],
+      time: when ?? null,
     },
-    title: { en: 'Setup cancelled by the user', zh: '用户取消了安装' },
-    facts: { package: a.package ?? undefined, result: code },
-    evidence: x.cancelLines.slice(0, MAX_EVIDENCE).map((r) => evidence(file, r)),
-    chain: [],
-    attempts: [a.id],
-    time: when ?? null,
-  };
+  );
 }

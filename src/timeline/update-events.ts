@@ -9,6 +9,9 @@ import { canonicalize } from '../parse/error-codes.js';
 import { isFailedResult } from './cbs-attempts.js';
 import { kbOf } from '../parse/identity.js';
 import { detectionFinding, type Scan } from './wu-story.js';
+import evtUpdateFailed from '../rules/evt-update-failed.js';
+import evtSystemInstability from '../rules/evt-system-instability.js';
+import { both, phrase, phraseIf, report } from '../rules/define-story-rule.js';
 
 /** A failure event that carries no code. */
 const E_FAIL = '0x80004005';
@@ -286,11 +289,8 @@ export function updateStory(
     findings.push(
       updateFailureFinding({
         id,
-        rule: 'evt-update-failed',
+        rule: evtUpdateFailed,
         messageId: download ? 'downloadFailed' : 'failed',
-        title: download
-          ? { en: 'Update download failed (event log)', zh: '更新下载失败（事件日志）' }
-          : { en: 'Update installation failed (event log)', zh: '更新安装失败（事件日志）' },
         what: f.kb ?? f.title,
         phase: f.phase,
         code: f.code,
@@ -354,33 +354,32 @@ function instability(events: UpdateEvent[], nextFinding: () => string): Finding 
   const codes = [...new Set(bugchecks.map((e) => e.data.BugcheckCode ?? e.data.param1 ?? '?'))];
   if (bugchecks.length < 2 && shutdowns.length < 3) return null;
   const list = codes.join(', ');
-  return {
-    id: nextFinding(),
-    rule: 'evt-system-instability',
-    messageId: 'unstable',
-    severity: 'warning',
-    confidence: codes.length > 1 ? 'medium' : 'low',
-    code: null,
-    codeName: null,
-    root: true,
-    message: {
-      en: `${bugchecks.length} system crash(es) (bugcheck ${list || 'codes not recorded'}) and ${shutdowns.length} unexpected shutdown(s): the machine is unstable${codes.length > 1 ? '; crashes in different subsystems point to hardware (memory, storage, power, overclocking)' : ''}. Stabilise it before retrying updates.`,
-      zh: `系统崩溃 ${bugchecks.length} 次（蓝屏代码 ${list || '未记录'}），意外关机 ${shutdowns.length} 次：系统不稳定${codes.length > 1 ? '；不同子系统的崩溃指向硬件问题（内存、存储、电源、超频）' : ''}。请先解决稳定性问题，再重试更新。`,
-    },
-    title: { en: 'System instability', zh: '系统不稳定' },
-    facts: {
+  const noCodes = phrase(evtSystemInstability, 'noCodes');
+  return report(
+    evtSystemInstability,
+    'unstable',
+    {
       bugchecks: String(bugchecks.length),
-      bugcheckCodes: list || undefined,
-      unexpectedShutdowns: String(shutdowns.length),
+      codes: list || noCodes.en,
+      codesZh: list || noCodes.zh,
+      shutdowns: String(shutdowns.length),
+      ...both('hardware', phraseIf(evtSystemInstability, 'hardware', codes.length > 1)),
     },
-    evidence: [...bugchecks, ...shutdowns]
-      .sort((a, b) => a.time.localeCompare(b.time))
-      .slice(0, 10)
-      .map((e) =>
-        evidence(e, e.eventId === 1001 ? `bugcheck ${e.data.BugcheckCode ?? ''}` : 'unexpected shutdown'),
-      ),
-    chain: [],
-    attempts: [],
-    time: shortTime(events[0]?.time ?? ''),
-  };
+    {
+      id: nextFinding(),
+      confidence: codes.length > 1 ? 'medium' : 'low',
+      facts: {
+        bugchecks: String(bugchecks.length),
+        bugcheckCodes: list || undefined,
+        unexpectedShutdowns: String(shutdowns.length),
+      },
+      evidence: [...bugchecks, ...shutdowns]
+        .sort((a, b) => a.time.localeCompare(b.time))
+        .slice(0, 10)
+        .map((e) =>
+          evidence(e, e.eventId === 1001 ? `bugcheck ${e.data.BugcheckCode ?? ''}` : 'unexpected shutdown'),
+        ),
+      time: shortTime(events[0]?.time ?? ''),
+    },
+  );
 }

@@ -1,8 +1,9 @@
 // One update that failed to install or download, told the same way whatever log told it (WindowsUpdate.log,
 // ReportingEvents.log, the event log): how often, first and last, the code and its meaning, retried or
-// not, a Microsoft Store app or not. The stories supply the facts; this file words the finding.
+// not, a Microsoft Store app or not. The stories supply the facts; the rule's file words the finding.
 
 import type { Evidence, Facts, Finding, I18nText } from '../model/types.js';
+import { phraseIf, report, type StoryRule } from '../rules/define-story-rule.js';
 import { codeInfo } from '../knowledge/codes.js';
 
 /** A code's name and meaning in both languages, or placeholders. */
@@ -22,9 +23,10 @@ export function isStoreApp(title: string | null): boolean {
 
 export interface UpdateFailure {
   id: string;
-  rule: string;
+  /** The rule whose finding this is: its messages word it, its phrases `installRetried`/`downloadRetried`
+   * and `store` add the notes. */
+  rule: StoryRule;
   messageId: string;
-  title: I18nText;
   /** The update as the user knows it (KB or title). */
   what: string;
   phase: 'install' | 'download';
@@ -44,57 +46,37 @@ export interface UpdateFailure {
   attempts: string[];
 }
 
-const VERB = {
-  install: { en: 'install', zh: '安装' },
-  download: { en: 'download', zh: '下载' },
-};
-
-const RETRIED = {
-  install: { en: ' A later attempt installed it: transient.', zh: '之后的重试已安装成功，属于暂时性错误。' },
-  download: {
-    en: ' A later download of it went through: transient.',
-    zh: '之后的下载已成功，属于暂时性错误。',
-  },
-};
-
-const STORE = {
-  en: ' A Microsoft Store app, not Windows servicing: the Store retries it by itself.',
-  zh: '这是 Microsoft Store 应用，不属于 Windows 服务更新：Store 会自行重试。',
-};
-
 /** The finding: an error root cause unless every try was retried or it is a Store app (then information). */
 export function updateFailureFinding(u: UpdateFailure): Finding {
-  const m = codeMeaning(u.code);
   const n = u.count;
-  const span = {
-    en: `${u.first}${n > 1 ? ` … ${u.last}` : ''}`,
-    zh: `${u.first}${n > 1 ? ` 至 ${u.last}` : ''}`,
-  };
-  const tail = (lang: 'en' | 'zh'): string =>
-    (u.extra?.[lang] ?? '') + (u.retried ? RETRIED[u.phase][lang] : '') + (u.store ? STORE[lang] : '');
-  return {
-    id: u.id,
-    rule: u.rule,
-    messageId: u.messageId,
-    severity: u.retried || u.store ? 'info' : 'error',
-    confidence: 'high',
-    code: u.code,
-    codeName: m.name || null,
-    root: !u.retried && !u.store,
-    message: {
-      en:
-        `${u.what} failed to ${VERB[u.phase].en} ${n === 1 ? 'once' : `${n} times`} (${span.en}${u.utc ? ' UTC' : ''}) ` +
-        `with ${u.code} ${m.name}: ${m.en}.` +
-        tail('en'),
-      zh:
-        `${u.what} ${VERB[u.phase].zh}失败 ${n} 次（${u.utc ? 'UTC ' : ''}${span.zh}），错误 ${u.code} ${m.name}：${m.zh}。` +
-        tail('zh'),
+  const notes = [
+    u.extra ?? { en: '', zh: '' },
+    phraseIf(u.rule, `${u.phase}Retried`, u.retried),
+    phraseIf(u.rule, 'store', u.store),
+  ];
+  return report(
+    u.rule,
+    u.messageId,
+    {
+      what: u.what,
+      times: n === 1 ? 'once' : `${n} times`,
+      timesZh: String(n),
+      span: `${u.first}${n > 1 ? ` … ${u.last}` : ''}`,
+      spanZh: `${u.first}${n > 1 ? ` 至 ${u.last}` : ''}`,
+      utc: u.utc ? ' UTC' : '',
+      utcZh: u.utc ? 'UTC ' : '',
+      note: notes.map((x) => x.en).join(''),
+      noteZh: notes.map((x) => x.zh).join(''),
     },
-    title: u.title,
-    facts: u.facts,
-    evidence: u.evidence,
-    chain: [],
-    attempts: u.attempts,
-    time: u.first || null,
-  };
+    {
+      id: u.id,
+      severity: u.retried || u.store ? 'info' : 'error',
+      code: u.code,
+      root: !u.retried && !u.store,
+      facts: u.facts,
+      evidence: u.evidence,
+      attempts: u.attempts,
+      time: u.first || null,
+    },
+  );
 }

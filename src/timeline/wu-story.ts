@@ -11,6 +11,11 @@ import { canonicalize, isFailureCode } from '../parse/error-codes.js';
 import { kbOf } from '../parse/identity.js';
 import { parseReportingFields, type ReRecord } from '../parse/reporting-events.js';
 import type { WuRecord } from '../parse/windows-update-log.js';
+import { both, phraseIf, report } from '../rules/define-story-rule.js';
+import wuAutoUpdateDisabled from '../rules/wu-auto-update-disabled.js';
+import wuDetectionFailed from '../rules/wu-detection-failed.js';
+import wuDownloadFailed from '../rules/wu-download-failed.js';
+import wuInstallFailed from '../rules/wu-install-failed.js';
 
 /** Attempts and findings told by one Windows Update log. */
 export interface WuStory {
@@ -420,9 +425,8 @@ function downloadStory(
     findings.push(
       updateFailureFinding({
         id,
-        rule: 'wu-download-failed',
+        rule: wuDownloadFailed,
         messageId: retried ? 'retried' : 'failed',
-        title: { en: 'Windows Update download failed', zh: 'Windows 更新下载失败' },
         what: a.package ?? `update {${d.updateId}}`,
         phase: 'download',
         code: d.code,
@@ -514,14 +518,27 @@ function installStory(
     const handler = xs.map((y) => y.handler).find((c) => c) ?? null;
     const im = inner && inner !== code ? meaning(inner) : null;
     const hm = handler && handler !== code && handler !== inner ? meaning(handler) : null;
+    const notes = [
+      phraseIf(wuInstallFailed, 'inner', im, {
+        inner: inner ?? '',
+        innerName: im?.name ?? '',
+        innerMeaning: im?.en ?? '',
+        innerMeaningZh: im?.zh ?? '',
+      }),
+      phraseIf(wuInstallFailed, 'handler', hm, {
+        handler: handler ?? '',
+        handlerName: hm?.name ?? '',
+        handlerMeaning: hm?.en ?? '',
+        handlerMeaningZh: hm?.zh ?? '',
+      }),
+    ];
     const id = nextFinding();
     const evidence = [...(x.titleLine ? [x.titleLine] : []), ...xs.flatMap((y) => y.evidence)].slice(0, 16);
     findings.push(
       updateFailureFinding({
         id,
-        rule: 'wu-install-failed',
+        rule: wuInstallFailed,
         messageId: retried ? 'retried' : 'failed',
-        title: { en: 'Windows Update installation failed', zh: 'Windows 更新安装失败' },
         what,
         phase: 'install',
         code,
@@ -530,14 +547,7 @@ function installStory(
         last,
         retried,
         store,
-        extra: {
-          en:
-            (im ? ` The installer's own code was ${inner} ${im.name}: ${im.en}.` : '') +
-            (hm ? ` The update handler reported ${handler} ${hm.name}: ${hm.en}.` : ''),
-          zh:
-            (im ? `安装程序自身的错误码为 ${inner} ${im.name}：${im.zh}。` : '') +
-            (hm ? `更新处理程序报告 ${handler} ${hm.name}：${hm.zh}。` : ''),
-        },
+        extra: { en: notes.map((x) => x.en).join(''), zh: notes.map((x) => x.zh).join('') },
         facts: {
           kb: kbOf(x.title ?? '') ?? undefined,
           title: x.title ?? undefined,
@@ -587,52 +597,46 @@ export function detectionFinding(scans: Scan[], nextFinding: () => string): Find
   const stillFailing = scans[scans.length - 1]!.code !== null;
   const run = best.length;
   const severity: Finding['severity'] = run >= 3 ? 'error' : stillFailing ? 'warning' : 'info';
-  const m = meaning(code);
   const t = (s: Scan): string => shortTime(s.time);
   const n = failed.length;
-  const runEn =
-    run > 1
-      ? `; the longest run was ${run} failed scans in a row (${t(best[0]!)} … ${t(best[run - 1]!)})`
-      : '';
-  const runZh = run > 1 ? `；最长连续失败 ${run} 次（${t(best[0]!)} 至 ${t(best[run - 1]!)}）` : '';
-  return {
-    id: nextFinding(),
-    rule: 'wu-detection-failed',
-    messageId: stillFailing ? 'stillFailing' : run >= 3 ? 'run' : 'intermittent',
-    severity,
-    confidence: 'high',
-    code,
-    codeName: m.name || null,
-    root: severity !== 'info',
-    message: {
-      en:
-        `Windows Update could not scan for updates ${n === 1 ? 'once' : `${n} times`} (${t(failed[0]!)} … ${t(failed[n - 1]!)})${runEn}, with ${code} ${m.name}: ${m.en}.` +
-        (others.length ? ` Other codes: ${others.join(', ')}.` : '') +
-        (stillFailing
-          ? ' The last scan in the log failed too.'
-          : ' Later scans succeeded: the cause was temporary (typically network, proxy, DNS or the update service).'),
-      zh:
-        `Windows 更新扫描失败 ${n} 次（${t(failed[0]!)} 至 ${t(failed[n - 1]!)}）${runZh}，错误 ${code} ${m.name}：${m.zh}。` +
-        (others.length ? `其他错误码：${others.join('、')}。` : '') +
-        (stillFailing
-          ? '日志中最后一次扫描同样失败。'
-          : '之后的扫描已成功：原因是暂时性的（通常是网络、代理、DNS 或更新服务）。'),
+  const longestRun = phraseIf(wuDetectionFailed, 'longestRun', run > 1, {
+    run: String(run),
+    runFirst: t(best[0]!),
+    runLast: t(best[run - 1]!),
+  });
+  const otherCodes = phraseIf(wuDetectionFailed, 'otherCodes', others.length, {
+    codes: others.join(', '),
+    codesZh: others.join('、'),
+  });
+  return report(
+    wuDetectionFailed,
+    stillFailing ? 'stillFailing' : run >= 3 ? 'run' : 'intermittent',
+    {
+      times: n === 1 ? 'once' : `${n} times`,
+      timesZh: String(n),
+      first: t(failed[0]!),
+      last: t(failed[n - 1]!),
+      ...both('longestRun', longestRun),
+      ...both('otherCodes', otherCodes),
     },
-    title: { en: 'Scanning for updates failed', zh: '更新扫描失败' },
-    facts: {
-      failures: String(n),
-      scans: String(scans.length),
-      longestRun: String(run),
-      runFirst: t(best[0]!),
-      runLast: t(best[run - 1]!),
-      codes: all.map(([c]) => c).join(', '),
-      stillFailing: String(stillFailing),
+    {
+      id: nextFinding(),
+      severity,
+      code,
+      root: severity !== 'info',
+      facts: {
+        failures: String(n),
+        scans: String(scans.length),
+        longestRun: String(run),
+        runFirst: t(best[0]!),
+        runLast: t(best[run - 1]!),
+        codes: all.map(([c]) => c).join(', '),
+        stillFailing: String(stillFailing),
+      },
+      evidence: failed.slice(-30).map((s) => s.evidence),
+      time: t(failed[0]!),
     },
-    evidence: failed.slice(-30).map((s) => s.evidence),
-    chain: [],
-    attempts: [],
-    time: t(failed[0]!),
-  };
+  );
 }
 
 /** Automatic Updates turned off (Win7 `# AU disabled through User preference`): informational. */
@@ -650,39 +654,33 @@ function autoUpdateFinding(file: string, records: WuRecord[], nextFinding: () =>
   const os = records.map((r) => RE.osVersion.exec(r.message)?.[1]).find((v) => v !== undefined);
   const win7 = os !== undefined && /^6\.1\./.test(os);
   const first = disabled[0]!;
-  return {
-    id: nextFinding(),
-    rule: 'wu-auto-update-disabled',
-    messageId: 'disabled',
-    severity: 'info',
-    confidence: 'high',
-    code: null,
-    codeName: null,
-    root: false,
-    message: {
-      en:
-        `No update failure is logged, but Automatic Updates is turned off (${by}, seen ${disabled.length} times)` +
-        (searches.length ? `; ${empty} of ${searches.length} searches found no updates` : '') +
-        `.${win7 ? ' Windows 7 is out of support: it gets no updates without ESU.' : ''}`,
-      zh:
-        `日志中没有更新失败，但自动更新已关闭（${by}，出现 ${disabled.length} 次）` +
-        (searches.length ? `；${searches.length} 次搜索中有 ${empty} 次未找到更新` : '') +
-        `。${win7 ? 'Windows 7 已停止支持：没有 ESU 就不会再获得更新。' : ''}`,
+  const searchNote = phraseIf(wuAutoUpdateDisabled, 'searches', searches.length, {
+    empty: String(empty),
+    searches: String(searches.length),
+  });
+  return report(
+    wuAutoUpdateDisabled,
+    'disabled',
+    {
+      by,
+      count: String(disabled.length),
+      ...both('searchNote', searchNote),
+      ...both('win7Note', phraseIf(wuAutoUpdateDisabled, 'win7', win7)),
     },
-    title: { en: 'Automatic Updates disabled', zh: '自动更新已关闭' },
-    facts: {
-      disabledBy: by,
-      disabledCount: String(disabled.length),
-      searches: String(searches.length),
-      emptySearches: String(empty),
-      wsusServer: wsus[wsus.length - 1],
-      version: os,
+    {
+      id: nextFinding(),
+      facts: {
+        disabledBy: by,
+        disabledCount: String(disabled.length),
+        searches: String(searches.length),
+        emptySearches: String(empty),
+        wsusServer: wsus[wsus.length - 1],
+        version: os,
+      },
+      evidence: [ev(file, first), ...(disabled.length > 1 ? [ev(file, disabled[disabled.length - 1]!)] : [])],
+      time: shortTime(first.time),
     },
-    evidence: [ev(file, first), ...(disabled.length > 1 ? [ev(file, disabled[disabled.length - 1]!)] : [])],
-    chain: [],
-    attempts: [],
-    time: shortTime(first.time),
-  };
+  );
 }
 
 /** Install attempts and download attempts of one log, downloads knowing which updates later installed. */
