@@ -13,6 +13,7 @@ import {
   advise,
   analyze,
   componentFamily,
+  findingCatalog,
   packageFamily,
   render,
   signatureOf,
@@ -215,5 +216,22 @@ test('the published package: the public API only through exports, no test code, 
   for (const f of files.filter((x) => x.endsWith('.js'))) {
     const text = readFileSync(join(root, f), 'utf8');
     assert.doesNotMatch(text, /'shared'|\.\.\/shared/, `${f} reads ../shared`);
+  }
+});
+
+test('findingCatalog: every finding id once, with its kind, messages and both languages', () => {
+  const catalog = findingCatalog();
+  const ids = catalog.map((e) => e.id);
+  assert.deepEqual(ids, [...new Set(ids)].sort());
+  for (const id of [
+    'cbs-manifest-corrupt',
+    'evt-update-failed',
+    'x-download-then-install-failed',
+    'unexplained-failure',
+  ])
+    assert.ok(ids.includes(id), id);
+  for (const e of catalog) {
+    assert.ok(e.summary.en && e.summary.zh, e.id);
+    assert.ok(e.messageIds.length > 0, e.id);
   }
 });

@@ -19,6 +19,7 @@ export type { AnalyzeOptions, AnalyzeSource, Progress } from './analyze/run.js';
 export type { Draft, DraftKind, DraftParams, Explained };
 export type { JsonSchema } from './report/json.js';
 export { componentFamily, fileFamily, packageFamily, signatureOf } from './analyze/signature.js';
+export { findingCatalog, type CatalogEntry, type FindingKind } from './rules/catalog.js';
 export { VERSION } from './version.js';
 
 /**
