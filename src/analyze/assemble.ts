@@ -2,7 +2,15 @@
 // histories, checked across sources, ranked (hardware first, then the closest cause), summed up in one
 // timeline, and enriched with the knowledge tables. Plans and scripts are advice, added apart (remedy/).
 
-import type { Attempt, Diagnosis, Diagnostic, Finding, I18nText, SourceInfo } from '../model/types.js';
+import type {
+  Attempt,
+  Diagnosis,
+  Diagnostic,
+  Finding,
+  I18nText,
+  InputIdentity,
+  SourceInfo,
+} from '../model/types.js';
 import type { PolicyFacts } from '../correlate/context.js';
 import { crossChecks } from '../correlate/cross-checks.js';
 import type { FileHash } from '../parse/file-hash.js';
@@ -68,6 +76,8 @@ export function assemble(
     policy: PolicyFacts | null;
     fileHashes: (FileHash & { file: string })[];
     reportedBuilds: ReportedBuild[];
+    /** Who and when, from the collector's manifest.json (not used yet). */
+    identity?: Partial<InputIdentity>;
   },
   stats: Diagnosis['stats'],
 ): Diagnosis {

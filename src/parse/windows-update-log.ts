@@ -93,22 +93,27 @@ const FAILED = /\*FAILED\*\s*\[([0-9A-Fa-f]{1,8})\]/;
 const RESULT_FIELDS = /result(?:Un)?Mapped=([0-9A-Fa-f]{1,8})\b/g;
 const MAPPING = /mapping to error ([0-9A-Fa-f]{8})\b/i;
 
-/** Decide which WindowsUpdate.log form the first lines are in, or null for another kind of file. */
+/**
+ * Decide which WindowsUpdate.log form the first lines are in, or null for another kind of file. A copy may
+ * begin with a header or mid-file (a first line cut short, a long multi-line message): the lines of either
+ * form must be most lines, or at least 20 of the head — a CBS or setupact line never is one.
+ */
 export function detectWindowsUpdateLog(lines: string[]): WuFormat | null {
   let win10 = 0;
   let win7 = 0;
   let seen = 0;
-  for (const raw of lines.slice(0, 60)) {
+  for (const raw of lines.slice(0, 2000)) {
     const l = raw.replace(/^\uFEFF/, '').replace(/\r$/, '');
     if (!l.trim()) continue;
     seen++;
+    // Both patterns are anchored and their runs are separated by fixed characters: linear in the line.
     if (WIN10.test(l)) win10++;
     else if (WIN7.test(l)) win7++;
   }
   if (seen === 0) return null;
-  // Most lines must match: a CBS or setupact line never does, so one stray line is not enough.
-  if (win10 >= Math.max(1, seen / 2)) return 'win10';
-  if (win7 >= Math.max(1, seen / 2)) return 'win7';
+  const enough = (n: number): boolean => n >= 1 && (n >= seen / 2 || n >= 20);
+  if (win10 >= win7 && enough(win10)) return 'win10';
+  if (enough(win7)) return 'win7';
   return null;
 }
 
@@ -159,6 +164,11 @@ export function parseWuLine(text: string, line: number, format: WuFormat): WuRec
   };
 }
 
+/** The record of one physical line when it is one that can matter (a cheap prefilter first), else null. */
+export function keptWuLine(raw: string, line: number, format: WuFormat): WuRecord | null {
+  return KEEP.test(raw) ? parseWuLine(raw, line, format) : null;
+}
+
 /**
  * Parse a WindowsUpdate.log (either form, detected from its first lines) into the records that matter.
  * Returns [] for text in another format. Never throws.
@@ -168,13 +178,12 @@ export function parseWindowsUpdateLog(text: string): WuRecord[] {
   const head: string[] = [];
   eachLine(text, (line) => {
     head.push(line);
-    return head.length < 60;
+    return head.length < 2000;
   });
   const format = detectWindowsUpdateLog(head);
   if (!format) return out;
   eachLine(text, (raw, line) => {
-    if (!KEEP.test(raw)) return;
-    const r = parseWuLine(raw, line, format);
+    const r = keptWuLine(raw, line, format);
     if (r) out.push(r);
   });
   return out;

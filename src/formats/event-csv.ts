@@ -1,0 +1,35 @@
+// Event logs exported as tables: Event Viewer's "Save All Events As" CSV or tab-delimited text (en-US and
+// zh-CN headers) and PowerShell's Export-Csv of Get-WinEvent / Get-EventLog. Streamed line by line (a quoted
+// cell may span lines); only the events the story reads are kept, the rest counted.
+
+import { sniffEncoding } from '../ingest/encoding.js';
+import { detectEventCsv, EventCollector, EventTableReader, headerOf, samples } from '../parse/event-csv.js';
+import { addEventSource, headLinesOf, keepEvent } from './event-common.js';
+import { defineFormat, streamLines } from './define-format.js';
+
+/** An event table (CSV, tab-delimited text, Export-Csv). */
+export default defineFormat({
+  id: 'event-csv',
+  kind: 'events',
+  summary: 'event log exported as a table: Event Viewer CSV or tab-delimited text, PowerShell Export-Csv',
+  sniff: (head) => detectEventCsv(head.lines),
+  read(input, ctx) {
+    const h = headerOf(headLinesOf(input).slice(0, 5));
+    const collector = new EventCollector(keepEvent);
+    const reader = h ? new EventTableReader(h, (r) => collector.add(r)) : null;
+    const stats = streamLines(input, ctx, (l, n) => reader?.line(l, n));
+    reader?.finish();
+    const found = collector.finish();
+    for (const e of found.events)
+      ctx.events.push({ ...e, file: input.name, line: e.descLine, text: e.description, utc: false });
+    addEventSource(ctx, input, stats.splitLines, sniffEncoding(input.head()).encoding, found, false);
+  },
+  // The parser's own samples (Event Viewer en-US and zh-CN, tab-delimited, PowerShell), with the events kept.
+  samples: samples.map((s, i) => ({
+    name: `event table ${i + 1}`,
+    text: s.text,
+    expect: {
+      events: s.events.filter((e) => keepEvent(e.provider ?? null, e.eventId ?? 0)).length,
+    },
+  })),
+});

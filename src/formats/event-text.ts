@@ -1,0 +1,66 @@
+// Event logs exported by `wevtutil qe <log> /f:text` (English or Chinese field names): `Event[N]:` blocks.
+// Streamed line by line; only the events the story reads are kept.
+
+import { sniffEncoding } from '../ingest/encoding.js';
+import { detectEventText, EventTextReader } from '../parse/event-text.js';
+import { addEventSource, keepEvent, labelledUtc } from './event-common.js';
+import { defineFormat, streamLines, TimeSpan } from './define-format.js';
+
+/** wevtutil's text export of an event log. */
+export default defineFormat({
+  id: 'event-text',
+  kind: 'events',
+  summary: 'event log exported as text by wevtutil qe /f:text',
+  sniff: (head) => detectEventText(head.lines),
+  read(input, ctx) {
+    const span = new TimeSpan();
+    let count = 0;
+    let allUtc = true;
+    const reader = new EventTextReader((e) => {
+      count++;
+      span.add(e.time);
+      allUtc &&= labelledUtc(e.time);
+      if (keepEvent(e.provider, e.eventId))
+        ctx.events.push({ ...e, file: input.name, line: e.descLine, text: e.description, utc: false });
+    });
+    const stats = streamLines(input, ctx, (l, n) => reader.line(l, n));
+    reader.finish();
+    const encoding = sniffEncoding(input.head()).encoding;
+    addEventSource(
+      ctx,
+      input,
+      stats.splitLines,
+      encoding,
+      { count, ...span, allUtc: count > 0 && allUtc },
+      false,
+    );
+  },
+  samples: [
+    {
+      // Corpus evt01-appostarsi-system-events-txt, record 26981 (the feature update failing 0x80070570).
+      name: 'wevtutil text, Windows Update event 20',
+      text: [
+        'Event[26981]:',
+        '  Log Name: System',
+        '  Source: Microsoft-Windows-WindowsUpdateClient',
+        '  Date: 2023-05-23T01:10:40.1230000Z',
+        '  Event ID: 20',
+        '  Task: Windows Update Agent',
+        '  Level: Error',
+        '  Description: ',
+        'Installation Failure: Windows failed to install the following update with error 0x80070570: Windows 11, version 22H2.',
+        '',
+        'Event[0]:',
+        '  Log Name: System',
+        '  Source: EventLog',
+        '  Date: 2023-05-22T08:05:28.8710000Z',
+        '  Event ID: 6009',
+        '  Task: N/A',
+        '  Level: Information',
+        '  Description: ',
+        'Microsoft (R) Windows (R) 10.00. 19045  Multiprocessor Free.',
+      ].join('\r\n'),
+      expect: { events: 1 },
+    },
+  ],
+});
