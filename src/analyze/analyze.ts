@@ -7,6 +7,7 @@ import { sniffEncoding } from '../ingest/encoding.js';
 import { listBufferInputs, listInputs, type InputList } from '../ingest/inputs.js';
 import { OverlapFilter } from '../ingest/overlap.js';
 import { newContext } from '../formats/define-format.js';
+import { TI_SERVICE } from '../formats/event-common.js';
 import { sniffFormat, type Sniffed } from '../formats/index.js';
 import { CbsLineParser } from '../parse/cbs.js';
 import type { SetupRecord } from '../parse/setupact.js';
@@ -248,8 +249,6 @@ function analyzeInputs(
 
 /** CBS lines written when TrustedInstaller starts or stops, which change its service's start type. */
 const TI_MARK = /^(?:TrustedInstaller service starts successfully|Ending TrustedInstaller finalization)/;
-/** Service-control events (7040 start type changed, 7036 state changed) of TrustedInstaller. */
-const TI_SERVICE = /TrustedInstaller|Windows Modules Installer|Windows 模块安装程序/i;
 
 function hintOf(s: SourceInfo, offsetMinutes: number | null, basis: ClockHint['basis']): ClockHint {
   return { file: s.file, offsetMinutes, basis, first: s.first, last: s.last };

@@ -4,32 +4,50 @@
 import { decodeText } from '../ingest/encoding.js';
 import type { Input } from '../ingest/inputs.js';
 import type { TextEvent } from '../parse/event-text.js';
-import { DISTINCT_EVENTS } from '../timeline/update-events.js';
+import { detach, detachValues } from '../parse/text-lines.js';
+import { DISTINCT_EVENTS, type UpdateEvent } from '../timeline/update-events.js';
 import { addSource, sourceOf, splitLines, type BundleContext } from './define-format.js';
 
 const WU = 'Microsoft-Windows-WindowsUpdateClient';
 const SERVICING = 'Microsoft-Windows-Servicing';
 
+/** Service-control events (7040 start type changed, 7036 state changed) of TrustedInstaller. */
+export const TI_SERVICE = /TrustedInstaller|Windows Modules Installer|Windows 模块安装程序/i;
+
 /**
  * Whether the story or the clock reads an event: Windows Update client and Servicing events, the ones told
- * apart as moments (installs, crashes, shutdowns) and TrustedInstaller's service-control events (7040, 7036).
- * A log's other events are counted, not kept: memory follows these, not the export's size.
+ * apart as moments (installs, crashes, shutdowns) and TrustedInstaller's service-control events (7040, 7036;
+ * `text` is the event's description and data). A log's other events are counted, not kept: memory follows
+ * these, not the export's size.
  */
-export function keepEvent(provider: string | null, eventId: number): boolean {
-  return (
-    provider === WU ||
-    provider === SERVICING ||
-    DISTINCT_EVENTS.has(eventId) ||
-    eventId === 7040 ||
-    eventId === 7036
-  );
+export function keepEvent(provider: string | null, eventId: number, text: string): boolean {
+  if (eventId === 7040 || eventId === 7036) return TI_SERVICE.test(text);
+  return provider === WU || provider === SERVICING || DISTINCT_EVENTS.has(eventId);
+}
+
+/**
+ * An exported event as the story reads it: its description's first line is what evidence quotes (the data
+ * was read from the whole description already), so the rest is not kept.
+ */
+export function updateEventOf(e: TextEvent, file: string, utc: boolean): UpdateEvent {
+  return {
+    file,
+    recordId: e.recordId,
+    line: e.descLine,
+    text: detach(e.description.split('\n', 1)[0]!),
+    time: e.time,
+    utc,
+    eventId: e.eventId,
+    provider: e.provider,
+    data: detachValues(e.data),
+  };
 }
 
 /** Adds an export's kept events to the bundle (`utc` when the export stores UTC: XML). */
 export function addTextEvents(ctx: BundleContext, input: Input, events: TextEvent[], utc: boolean): void {
   for (const e of events) {
-    if (!keepEvent(e.provider, e.eventId)) continue;
-    ctx.events.push({ ...e, file: input.name, line: e.descLine, text: e.description, utc });
+    if (keepEvent(e.provider, e.eventId, `${e.description} ${Object.values(e.data).join(' ')}`))
+      ctx.events.push(updateEventOf(e, input.name, utc));
   }
 }
 

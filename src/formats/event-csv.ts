@@ -4,7 +4,7 @@
 
 import { sniffEncoding } from '../ingest/encoding.js';
 import { detectEventCsv, EventCollector, EventTableReader, headerOf, samples } from '../parse/event-csv.js';
-import { addEventSource, headLinesOf, keepEvent } from './event-common.js';
+import { addEventSource, headLinesOf, keepEvent, updateEventOf } from './event-common.js';
 import { defineFormat, streamLines } from './define-format.js';
 
 /** An event table (CSV, tab-delimited text, Export-Csv). */
@@ -15,13 +15,12 @@ export default defineFormat({
   sniff: (head) => detectEventCsv(head.lines),
   read(input, ctx) {
     const h = headerOf(headLinesOf(input).slice(0, 5));
-    const collector = new EventCollector(keepEvent);
+    const collector = new EventCollector(keepEvent, true);
     const reader = h ? new EventTableReader(h, (r) => collector.add(r)) : null;
     const stats = streamLines(input, ctx, (l, n) => reader?.line(l, n));
     reader?.finish();
     const found = collector.finish();
-    for (const e of found.events)
-      ctx.events.push({ ...e, file: input.name, line: e.descLine, text: e.description, utc: false });
+    for (const e of found.events) ctx.events.push(updateEventOf(e, input.name, false));
     addEventSource(ctx, input, stats.splitLines, sniffEncoding(input.head()).encoding, found, false);
   },
   // The parser's own samples (Event Viewer en-US and zh-CN, tab-delimited, PowerShell), with the events kept.
@@ -29,7 +28,8 @@ export default defineFormat({
     name: `event table ${i + 1}`,
     text: s.text,
     expect: {
-      events: s.events.filter((e) => keepEvent(e.provider ?? null, e.eventId ?? 0)).length,
+      events: s.events.filter((e) => keepEvent(e.provider ?? null, e.eventId ?? 0, e.description ?? ''))
+        .length,
     },
   })),
 });

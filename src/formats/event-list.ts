@@ -4,7 +4,7 @@
 import { sniffEncoding } from '../ingest/encoding.js';
 import { EventCollector } from '../parse/event-csv.js';
 import { detectEventList, EventListReader, samples } from '../parse/event-list.js';
-import { addEventSource, keepEvent } from './event-common.js';
+import { addEventSource, keepEvent, updateEventOf } from './event-common.js';
 import { defineFormat, streamLines } from './define-format.js';
 
 /** PowerShell Format-List output of event records. */
@@ -14,13 +14,12 @@ export default defineFormat({
   summary: 'event records listed by PowerShell Format-List',
   sniff: (head) => detectEventList(head.lines),
   read(input, ctx) {
-    const collector = new EventCollector(keepEvent);
+    const collector = new EventCollector(keepEvent, true);
     const reader = new EventListReader((r) => collector.add(r));
     const stats = streamLines(input, ctx, (l, n) => reader.line(l, n));
     reader.finish();
     const found = collector.finish();
-    for (const e of found.events)
-      ctx.events.push({ ...e, file: input.name, line: e.descLine, text: e.description, utc: false });
+    for (const e of found.events) ctx.events.push(updateEventOf(e, input.name, false));
     addEventSource(ctx, input, stats.splitLines, sniffEncoding(input.head()).encoding, found, false);
   },
   samples: samples.map((s, i) => ({ name: `Format-List ${i + 1}`, text: s.text })),

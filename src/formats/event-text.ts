@@ -3,7 +3,7 @@
 
 import { sniffEncoding } from '../ingest/encoding.js';
 import { detectEventText, EventTextReader } from '../parse/event-text.js';
-import { addEventSource, keepEvent, labelledUtc } from './event-common.js';
+import { addEventSource, keepEvent, labelledUtc, updateEventOf } from './event-common.js';
 import { defineFormat, streamLines, TimeSpan } from './define-format.js';
 
 /** wevtutil's text export of an event log. */
@@ -20,8 +20,8 @@ export default defineFormat({
       count++;
       span.add(e.time);
       allUtc &&= labelledUtc(e.time);
-      if (keepEvent(e.provider, e.eventId))
-        ctx.events.push({ ...e, file: input.name, line: e.descLine, text: e.description, utc: false });
+      if (keepEvent(e.provider, e.eventId, `${e.description} ${Object.values(e.data).join(' ')}`))
+        ctx.events.push(updateEventOf(e, input.name, false));
     });
     const stats = streamLines(input, ctx, (l, n) => reader.line(l, n));
     reader.finish();

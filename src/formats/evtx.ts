@@ -32,7 +32,7 @@ export default defineFormat({
     const read = readEvtx(input.readAll(MAX_EVTX), (r) => {
       count++;
       span.add(r.time);
-      if (!keepEvent(r.provider, r.eventId)) return;
+      if (!keepEvent(r.provider, r.eventId, Object.values(r.data).join(' '))) return;
       ctx.events.push({
         file: input.name,
         recordId: r.recordId,

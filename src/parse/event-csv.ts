@@ -17,7 +17,7 @@
 // `RawEvent`, `fieldOf` and `toEvents`.
 
 import { eventData, type TextEvent } from './event-text.js';
-import { eachLine } from './text-lines.js';
+import { detach, detachValues, eachLine } from './text-lines.js';
 
 /** Sample exports (Event Viewer en-US and zh-CN, tab-delimited, PowerShell); the format test parses them. */
 export const samples: { text: string; events: Partial<TextEvent>[] }[] = [
@@ -319,16 +319,29 @@ interface OrderTally {
 
 const UTC_LABEL = /Z$|[+-]00:?00$/;
 
+/** A kept record, read but for what waits on the date order: its time and, without a record id, its number. */
+interface Pending {
+  event: TextEvent;
+  written: string;
+  /** Its place among the events read in each date order. */
+  index: [number, number];
+}
+
 /**
- * {@link toEvents} for records seen one at a time (a streamed export): keeps only the records `keep` wants,
- * and for the others only what the end needs — the date order, each order's count, first and last times —
- * so memory follows the events kept, not the export's size.
+ * {@link toEvents} for records seen one at a time (a streamed export): keeps only the records `keep` wants
+ * (read at once but for their time and number), and for the others only what the end needs — the date
+ * order, each order's count, first and last times — so memory follows the events kept, not the export's
+ * size. `brief` keeps only the first line of a kept description (the data is read from all of it).
  */
 export class EventCollector {
   private readonly order = new DateOrder();
   private readonly tally: [OrderTally, OrderTally] = [newTally(), newTally()];
-  private readonly kept: { raw: RawEvent; eventId: number; index: [number, number] }[] = [];
-  constructor(private readonly keep: (provider: string | null, eventId: number) => boolean = () => true) {}
+  private readonly kept: Pending[] = [];
+  constructor(
+    private readonly keep: (provider: string | null, eventId: number, description: string) => boolean = () =>
+      true,
+    private readonly brief = false,
+  ) {}
 
   add(r: RawEvent): void {
     const written = r.time ?? '';
@@ -349,7 +362,31 @@ export class EventCollector {
       t.allUtc &&= UTC_LABEL.test(time);
     }
     if (index[0] < 0 && index[1] < 0) return;
-    if (this.keep(providerOf(r.provider), eventId)) this.kept.push({ raw: r, eventId, index });
+    const provider = providerOf(r.provider);
+    if (!this.keep(provider, eventId, `${r.description ?? ''} ${Object.values(r.data ?? {}).join(' ')}`))
+      return;
+    const text = (r.description ?? '').replace(/\r\n?/g, '\n');
+    const description = text.trim();
+    const lead = description ? (/^\s*/.exec(text)![0].match(/\n/g)?.length ?? 0) : 0;
+    const own = Object.values(r.data ?? {}).join('\n');
+    const event: TextEvent = {
+      line: r.line,
+      descLine: r.descLine + lead,
+      recordId: number(r.recordId) ?? -1,
+      time: '',
+      eventId,
+      provider,
+      level: levelOf(r.levelName) ?? levelOf(r.level),
+      description: this.brief ? detach(description.split('\n', 1)[0]!) : description,
+      data: { ...eventData(provider, eventId, description || own), ...r.data },
+    };
+    if (this.brief) {
+      // Cells are views of their line: what is kept is copied, so the lines themselves are not.
+      event.data = detachValues(event.data);
+      event.provider = provider && detach(provider);
+      event.level = event.level && detach(event.level);
+    }
+    this.kept.push({ event, written: this.brief ? detach(written) : written, index });
   }
 
   finish(): CollectedEvents {
@@ -358,26 +395,14 @@ export class EventCollector {
     const t = this.tally[o];
     const newestFirst = t.count > 1 && t.listedFirst! > t.listedLast!;
     const events: TextEvent[] = [];
-    for (const { raw: r, eventId, index } of this.kept) {
-      const time = index[o] < 0 ? null : localTime(r.time ?? '', dayFirstOrder);
+    for (const { event, written, index } of this.kept) {
+      const time = index[o] < 0 ? null : localTime(written, dayFirstOrder);
       if (!time) continue;
-      const text = (r.description ?? '').replace(/\r\n?/g, '\n');
-      const description = text.trim();
-      const lead = description ? (/^\s*/.exec(text)![0].match(/\n/g)?.length ?? 0) : 0;
-      const provider = providerOf(r.provider);
-      const own = Object.values(r.data ?? {}).join('\n');
-      events.push({
-        line: r.line,
-        descLine: r.descLine + lead,
-        recordId: number(r.recordId) ?? (newestFirst ? t.count - index[o] : index[o] + 1),
-        time,
-        eventId,
-        provider,
-        level: levelOf(r.levelName) ?? levelOf(r.level),
-        description,
-        data: { ...eventData(provider, eventId, description || own), ...r.data },
-      });
+      event.time = time;
+      if (event.recordId < 0) event.recordId = newestFirst ? t.count - index[o] : index[o] + 1;
+      events.push(event);
     }
+    this.kept.length = 0;
     return { events, count: t.count, first: t.min, last: t.max, allUtc: t.count > 0 && t.allUtc };
   }
 }

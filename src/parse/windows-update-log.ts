@@ -117,9 +117,20 @@ export function detectWindowsUpdateLog(lines: string[]): WuFormat | null {
   return null;
 }
 
+const NO_CODES: string[] = [];
+
+/** Short strings repeated on every line (components, thread ids, dates) kept once, not once per record. */
+const shared = new Map<string, string>();
+function once(s: string): string {
+  const seen = shared.get(s);
+  if (seen !== undefined) return seen;
+  if (shared.size < 10000) shared.set(s, s);
+  return s;
+}
+
 /** Canonical codes of one message: the WU-specific bare-hex forms first, then the shared extractor's. */
 function codesOf(message: string): string[] {
-  const out: string[] = [];
+  let out: string[] = [];
   const add = (c: string | null): void => {
     if (c && isFailureCode(c) && !out.includes(c)) out.push(c);
   };
@@ -129,6 +140,8 @@ function codesOf(message: string): string[] {
   if (m) add(canonicalize(m[1]!));
   for (const r of message.matchAll(RESULT_FIELDS)) add(canonicalize(r[1]!.padStart(8, '0')));
   for (const c of extractCodes(message)) if (!out.includes(c)) out.push(c);
+  // Most kept lines carry no code: they share one empty list (a long log keeps hundreds of thousands).
+  if (out.length === 0) out = NO_CODES;
   return out;
 }
 
@@ -140,10 +153,10 @@ export function parseWuLine(text: string, line: number, format: WuFormat): WuRec
     const message = m[8]!.trim();
     return {
       line,
-      time: `${m[1]}-${m[2]}-${m[3]} ${m[4]}`,
+      time: `${once(`${m[1]}-${m[2]}-${m[3]}`)} ${m[4]}`,
       pid: Number(m[5]),
-      tid: m[6]!,
-      component: m[7]!,
+      tid: once(m[6]!),
+      component: once(m[7]!),
       message,
       text,
       codes: codesOf(message),
@@ -156,8 +169,8 @@ export function parseWuLine(text: string, line: number, format: WuFormat): WuRec
     line,
     time: `${m[1]} ${m[2]}${m[3] ? `.${m[3]}` : ''}`,
     pid: Number(m[4]),
-    tid: m[5]!,
-    component: m[6]!.trim(),
+    tid: once(m[5]!),
+    component: once(m[6]!.trim()),
     message,
     text,
     codes: codesOf(message),
