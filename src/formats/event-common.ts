@@ -5,8 +5,10 @@ import { decodeText } from '../ingest/encoding.js';
 import type { Input } from '../ingest/inputs.js';
 import type { TextEvent } from '../parse/event-text.js';
 import { detach, detachValues } from '../parse/text-lines.js';
+import { EventCollector, type RawEvent } from '../parse/event-csv.js';
 import { DISTINCT_EVENTS, type UpdateEvent } from '../timeline/update-events.js';
-import { addSource, sourceOf, splitLines, type BundleContext } from './define-format.js';
+import { addSource, sourceOf, splitLines, streamLines, type BundleContext } from './define-format.js';
+import { sniffEncoding } from '../ingest/encoding.js';
 
 const WU = 'Microsoft-Windows-WindowsUpdateClient';
 const SERVICING = 'Microsoft-Windows-Servicing';
@@ -94,4 +96,28 @@ export function addEventSource(
 /** The first lines of an input, decoded, for a reader that needs its header. */
 export function headLinesOf(input: Input): string[] {
   return splitLines(decodeText(input.head()));
+}
+
+/** A line-by-line reader of an export's records (a table, a Format-List). */
+export interface RawEventReader {
+  line(l: string, lineNo: number): void;
+  finish(): void;
+}
+
+/**
+ * Streams an export through `reader` (made with the sink its records go to), keeps the events the story
+ * reads and describes the source.
+ */
+export function readRawEvents(
+  input: Input,
+  ctx: BundleContext,
+  reader: (onRaw: (r: RawEvent) => void) => RawEventReader | null,
+): void {
+  const collector = new EventCollector(keepEvent, true);
+  const r = reader((raw) => collector.add(raw));
+  const stats = streamLines(input, ctx, (l, n) => r?.line(l, n));
+  r?.finish();
+  const found = collector.finish();
+  for (const e of found.events) ctx.events.push(updateEventOf(e, input.name, false));
+  addEventSource(ctx, input, stats.splitLines, sniffEncoding(input.head()).encoding, found, false);
 }

@@ -2,10 +2,9 @@
 // zh-CN headers) and PowerShell's Export-Csv of Get-WinEvent / Get-EventLog. Streamed line by line (a quoted
 // cell may span lines); only the events the story reads are kept, the rest counted.
 
-import { sniffEncoding } from '../ingest/encoding.js';
-import { detectEventCsv, EventCollector, EventTableReader, headerOf, samples } from '../parse/event-csv.js';
-import { addEventSource, headLinesOf, keepEvent, updateEventOf } from './event-common.js';
-import { defineFormat, streamLines } from './define-format.js';
+import { detectEventCsv, EventTableReader, headerOf, samples } from '../parse/event-csv.js';
+import { headLinesOf, keepEvent, readRawEvents } from './event-common.js';
+import { defineFormat } from './define-format.js';
 
 /** An event table (CSV, tab-delimited text, Export-Csv). */
 export default defineFormat({
@@ -15,13 +14,7 @@ export default defineFormat({
   sniff: (head) => detectEventCsv(head.lines),
   read(input, ctx) {
     const h = headerOf(headLinesOf(input).slice(0, 5));
-    const collector = new EventCollector(keepEvent, true);
-    const reader = h ? new EventTableReader(h, (r) => collector.add(r)) : null;
-    const stats = streamLines(input, ctx, (l, n) => reader?.line(l, n));
-    reader?.finish();
-    const found = collector.finish();
-    for (const e of found.events) ctx.events.push(updateEventOf(e, input.name, false));
-    addEventSource(ctx, input, stats.splitLines, sniffEncoding(input.head()).encoding, found, false);
+    readRawEvents(input, ctx, (onRaw) => h && new EventTableReader(h, onRaw));
   },
   // The parser's own samples (Event Viewer en-US and zh-CN, tab-delimited, PowerShell), with the events kept.
   samples: samples.map((s, i) => ({

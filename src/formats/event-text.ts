@@ -2,7 +2,7 @@
 // Streamed line by line; only the events the story reads are kept.
 
 import { sniffEncoding } from '../ingest/encoding.js';
-import { detectEventText, EventTextReader } from '../parse/event-text.js';
+import { detectEventText, EventTextReader, samples } from '../parse/event-text.js';
 import { addEventSource, keepEvent, labelledUtc, updateEventOf } from './event-common.js';
 import { defineFormat, streamLines, TimeSpan } from './define-format.js';
 
@@ -37,18 +37,11 @@ export default defineFormat({
   },
   samples: [
     {
-      // Corpus evt01-appostarsi-system-events-txt, record 26981 (the feature update failing 0x80070570).
+      // Corpus evt01-appostarsi-system-events-txt: record 26981 (the parser's sample: the feature update
+      // failing 0x80070570), then record 0.
       name: 'wevtutil text, Windows Update event 20',
       text: [
-        'Event[26981]:',
-        '  Log Name: System',
-        '  Source: Microsoft-Windows-WindowsUpdateClient',
-        '  Date: 2023-05-23T01:10:40.1230000Z',
-        '  Event ID: 20',
-        '  Task: Windows Update Agent',
-        '  Level: Error',
-        '  Description: ',
-        'Installation Failure: Windows failed to install the following update with error 0x80070570: Windows 11, version 22H2.',
+        samples[0]!.text,
         '',
         'Event[0]:',
         '  Log Name: System',
