@@ -6,18 +6,16 @@ import type { Diagnosis, Diagnostic } from '../model/types.js';
 import { sniffEncoding } from '../ingest/encoding.js';
 import { listBufferInputs, listInputs, type InputList } from '../ingest/inputs.js';
 import { OverlapFilter } from '../ingest/overlap.js';
-import { newContext } from '../formats/define-format.js';
+import { addSource, newContext } from '../formats/define-format.js';
 import { TI_SERVICE } from '../formats/event-common.js';
 import { sniffFormat, type Sniffed } from '../formats/index.js';
 import { CbsLineParser } from '../parse/cbs.js';
 import type { SetupRecord } from '../parse/setupact.js';
 import { Engine } from '../rules/engine.js';
-import type { ClockHint } from '../timeline/clock.js';
 import { pushTo } from '../timeline/group.js';
 import { setupStory } from '../timeline/setup-story.js';
 import { DISTINCT_EVENTS, eventKey, updateStory } from '../timeline/update-events.js';
 import { assemble } from './assemble.js';
-import type { SourceInfo } from '../model/types.js';
 
 export interface AnalyzeOptions {
   /** Progress over all input bytes. */
@@ -181,7 +179,8 @@ function analyzeInputs(
       if (parser.stats.timestamped === 0 && skipped === 0) {
         diagnostics.push({ level: 'error', file: c.name, message: 'no CBS log line could be read' });
       }
-      sources.push({
+      const off = parser.stats.utcOffsetMinutes;
+      const source = {
         file: c.name,
         kind,
         bytes: stats.bytes,
@@ -190,10 +189,9 @@ function analyzeInputs(
         // A copy read once still spans its own time.
         first: parser.stats.first ?? (skipped > 0 ? first : null),
         last: parser.stats.last ?? seen.last,
-        utcOffsetMinutes: parser.stats.utcOffsetMinutes,
-      });
-      const off = parser.stats.utcOffsetMinutes;
-      hints.push(hintOf(sources[sources.length - 1]!, off, off === null ? 'unknown' : 'csi-stamps'));
+        utcOffsetMinutes: off,
+      };
+      addSource(ctx, source, off, off === null ? 'unknown' : 'csi-stamps');
     } catch (err) {
       diagnostics.push({ level: 'error', file: c.name, message: `cannot read: ${(err as Error).message}` });
     }
@@ -249,7 +247,3 @@ function analyzeInputs(
 
 /** CBS lines written when TrustedInstaller starts or stops, which change its service's start type. */
 const TI_MARK = /^(?:TrustedInstaller service starts successfully|Ending TrustedInstaller finalization)/;
-
-function hintOf(s: SourceInfo, offsetMinutes: number | null, basis: ClockHint['basis']): ClockHint {
-  return { file: s.file, offsetMinutes, basis, first: s.first, last: s.last };
-}
