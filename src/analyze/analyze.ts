@@ -1,66 +1,26 @@
-// The analysis pipeline: input path → sources (sniffed by content) → streaming parse → engine →
-// one Diagnosis. Bad input never throws out of here: it becomes a diagnostic and the rest is analysed.
+// The analysis pipeline: input path → inputs → each sniffed by content and read by its format
+// (src/formats) into one bundle context → the CBS/dism engine pass → one Diagnosis. Bad input never throws
+// out of here: it becomes a diagnostic and the rest is analysed.
 
-import type { Attempt, Diagnosis, Diagnostic, Finding, SourceInfo } from '../model/types.js';
-import type { PolicyFacts } from '../correlate/context.js';
-import { decodeText, sniffEncoding } from '../ingest/encoding.js';
-import { readEvtx } from '../ingest/evtx.js';
-import { listBufferInputs, listInputs, type Input, type InputList } from '../ingest/inputs.js';
+import type { Diagnosis, Diagnostic } from '../model/types.js';
+import { sniffEncoding } from '../ingest/encoding.js';
+import { listBufferInputs, listInputs, type InputList } from '../ingest/inputs.js';
 import { OverlapFilter } from '../ingest/overlap.js';
+import { addSource, newContext } from '../formats/define-format.js';
+import { TI_SERVICE } from '../formats/event-common.js';
+import { sniffFormat, type Sniffed } from '../formats/index.js';
 import { CbsLineParser } from '../parse/cbs.js';
-import { parseDismConsole, type DismRun } from '../parse/dism-console.js';
-import { parseEventText } from '../parse/event-text.js';
-import { parseEventXml } from '../parse/event-xml.js';
-import { parseFileHashes, type FileHash } from '../parse/file-hash.js';
-import { parseOsVersions, type OsVersion } from '../parse/os-version.js';
-import { parsePackageList, type PackageEntry } from '../parse/package-list.js';
-import { parseRegistryExport, windowsUpdatePolicy } from '../parse/registry-export.js';
-import { parseReportingEvents } from '../parse/reporting-events.js';
-import { detectSetupDiag, parseSetupDiag, parseSetupact, type SetupRecord } from '../parse/setupact.js';
-import { parseSfcConsole } from '../parse/sfc-console.js';
-import { parseSystemInfo, type SystemInfo } from '../parse/systeminfo.js';
-import { parseWindowsUpdateLog } from '../parse/windows-update-log.js';
+import type { SetupRecord } from '../parse/setupact.js';
 import { Engine } from '../rules/engine.js';
-import type { ClockHint, ClockMark } from '../timeline/clock.js';
 import { pushTo } from '../timeline/group.js';
-import {
-  buildsFromCaptures,
-  dismConsoleFindings,
-  pendingPackages,
-  sfcConsoleFindings,
-  type ReportedBuild,
-} from '../timeline/outputs-story.js';
 import { setupStory } from '../timeline/setup-story.js';
-import { DISTINCT_EVENTS, eventKey, updateStory, type UpdateEvent } from '../timeline/update-events.js';
-import { reportingStory, wuStory } from '../timeline/wu-story.js';
+import { DISTINCT_EVENTS, eventKey, updateStory } from '../timeline/update-events.js';
 import { assemble } from './assemble.js';
-import { eventParser, headLines, type Kind, MAX_EVENT_TEXT, MAX_TEXT_OUTPUT, sniffKind } from './sniff.js';
 
 export interface AnalyzeOptions {
   /** Progress over all input bytes. */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   maxLineBytes?: number;
-}
-
-/** A source read whole (a captured output, an event log): what it was, and its time span when known. */
-function wholeSource(
-  c: Input,
-  kind: string,
-  lines: number,
-  encoding: string,
-  times: (string | null | undefined)[] = [],
-): SourceInfo {
-  const known = times.filter((t): t is string => !!t).sort();
-  return {
-    file: c.name,
-    kind,
-    bytes: c.bytes,
-    lines,
-    encoding,
-    first: known[0] ?? null,
-    last: known[known.length - 1] ?? null,
-    utcOffsetMinutes: null,
-  };
 }
 
 /** Analyse a CBS.log, a CbsPersist log, any log patchdx reads, a folder or a zip of them. Never throws for bad input. */
@@ -84,200 +44,56 @@ function analyzeInputs(
   t0: number,
   opts: AnalyzeOptions,
 ): Diagnosis {
-  const sources: SourceInfo[] = [];
+  const ctx = newContext({ maxLineBytes: opts.maxLineBytes });
+  ctx.diagnostics = diagnostics;
+  const { sources, logs, hints, marks } = ctx;
   const candidates = listed.inputs;
   const total = candidates.reduce((s, c) => s + c.bytes, 0);
-  const logs: { input: Input; kind: 'cbs' | 'dism'; first: string | null }[] = [];
-  const systemInfos: SystemInfo[] = [];
-  // Attempts and findings from event logs (they do not go through the CBS engine).
-  const allEvents: UpdateEvent[] = [];
-  const wuAttempts: Attempt[] = [];
-  const wuFindings: Finding[] = [];
-  let eventAttempts = 0;
-  let eventFindings = 0;
-  const setupLogs: { name: string; records: SetupRecord[] }[] = [];
-  // The bundle's one clock: what each source says of its own offset, and moments two sources both record.
-  const hints: ClockHint[] = [];
-  const marks: ClockMark[] = [];
-  // What captured command outputs say.
-  const reportedBuilds: ReportedBuild[] = [];
-  const fileHashes: (FileHash & { file: string })[] = [];
-  let policy: PolicyFacts | null = null;
   let done = 0;
   for (const c of candidates) {
-    let kind: Kind;
-    let head: Buffer;
+    let sniffed: Sniffed;
     try {
-      head = c.head();
-      kind = sniffKind(head, c.bytes);
+      sniffed = sniffFormat(c.head(), c.bytes);
     } catch (err) {
       diagnostics.push({ level: 'error', file: c.name, message: `cannot read: ${(err as Error).message}` });
       continue;
     }
-    if (kind === 'cbs' || kind === 'dism') {
-      logs.push({
-        input: c,
-        kind,
-        first: /(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),/.exec(headLines(head).join('\n'))?.[1] ?? null,
-      });
-    } else if (kind === 'evtx' && c.bytes <= MAX_EVENT_TEXT) {
-      const records: UpdateEvent[] = [];
-      const read = readEvtx(c.readAll(MAX_EVENT_TEXT), (r) =>
-        records.push({
-          file: c.name,
-          recordId: r.recordId,
-          time: r.time,
-          utc: true,
-          eventId: r.eventId,
-          provider: r.provider,
-          data: r.data,
-        }),
-      );
-      for (const p of read.problems.slice(0, 5))
-        diagnostics.push({ level: 'warning', file: c.name, message: p });
-      if (read.problems.length > 5) {
-        diagnostics.push({
-          level: 'warning',
-          file: c.name,
-          message: `${read.problems.length - 5} more problems in this event log`,
-        });
-      }
-      allEvents.push(...records);
-      const times = records.map((r) => r.time).sort();
-      sources.push(wholeSource(c, 'evtx', records.length, 'binary (EVTX)', times));
-      hints.push(hintOf(sources[sources.length - 1]!, 0, 'utc-by-format'));
+    const format = sniffed.format;
+    if (!format || (format.maxBytes !== undefined && c.bytes > format.maxBytes)) {
       done += c.bytes;
-    } else if ((kind === 'windowsupdate' || kind === 'reportingevents') && c.bytes <= MAX_EVENT_TEXT) {
-      const text = decodeText(c.readAll(MAX_EVENT_TEXT));
-      const next = { a: () => `e${++eventAttempts}`, f: () => `fe${++eventFindings}` };
-      let offset: number | null = null;
-      let s: ReturnType<typeof wuStory>;
-      if (kind === 'windowsupdate') {
-        s = wuStory(c.name, parseWindowsUpdateLog(text), next.a, next.f);
-      } else {
-        const records = parseReportingEvents(text);
-        offset = writtenOffset(records.map((r) => r.utcOffset));
-        s = reportingStory(c.name, records, next.a, next.f);
-      }
-      wuAttempts.push(...s.attempts);
-      wuFindings.push(...s.findings);
-      const times = s.attempts.flatMap((a) => [a.start, a.end]);
-      sources.push(wholeSource(c, kind, text.split(/\r?\n/).length, sniffEncoding(head).encoding, times));
-      hints.push(
-        hintOf(sources[sources.length - 1]!, offset, offset === null ? 'unknown' : 'written-offset'),
-      );
-      done += c.bytes;
-    } else if (kind === 'setup' && c.bytes <= MAX_EVENT_TEXT) {
-      const text = decodeText(c.readAll(MAX_EVENT_TEXT));
-      const lines = text.split(/\r?\n/);
-      const records = detectSetupDiag(lines.slice(0, 200)) ? parseSetupDiag(text) : parseSetupact(text);
-      setupLogs.push({ name: c.name, records: records.map((r) => ({ ...r, file: c.name })) });
-      sources.push(
-        wholeSource(
-          c,
-          'setup',
-          lines.length,
-          sniffEncoding(head).encoding,
-          records.map((r) => r.time),
-        ),
-      );
-      hints.push(hintOf(sources[sources.length - 1]!, null, 'unknown'));
-      done += c.bytes;
-    } else if (kind === 'events' && c.bytes <= MAX_EVENT_TEXT) {
-      const text = decodeText(c.readAll(MAX_EVENT_TEXT));
-      const parse = eventParser(decodeText(head).split(/\r?\n/)) ?? parseEventText;
-      const events = parse(text);
-      const utc = parse === parseEventXml;
-      allEvents.push(
-        ...events.map((e) => ({ ...e, file: c.name, line: e.descLine, text: e.description, utc })),
-      );
-      sources.push(
-        wholeSource(
-          c,
-          'events',
-          text.split(/\r?\n/).length,
-          sniffEncoding(head).encoding,
-          events.map((e) => e.time),
-        ),
-      );
-      // Text exports label times as they like (often local time with a `Z`): labelled, not trusted. An XML
-      // export carries the record's own SystemTime, which is UTC.
-      const labelledUtc = events.length > 0 && events.every((e) => /Z$|[+-]00:?00$/.test(e.time));
-      const basis = !labelledUtc ? 'unknown' : parse === parseEventXml ? 'utc-by-format' : 'as-labelled';
-      hints.push(hintOf(sources[sources.length - 1]!, labelledUtc ? 0 : null, basis));
-      done += c.bytes;
-    } else if (
-      (kind === 'console' ||
-        kind === 'osversion' ||
-        kind === 'registry' ||
-        kind === 'packages' ||
-        kind === 'filehash') &&
-      c.bytes <= MAX_TEXT_OUTPUT
-    ) {
-      const text = decodeText(c.readAll(MAX_TEXT_OUTPUT));
-      const nextF = (): string => `fe${++eventFindings}`;
-      let dism: DismRun[] = [];
-      let versions: OsVersion[] = [];
-      let packages: PackageEntry[] = [];
-      if (kind === 'console') {
-        dism = parseDismConsole(text);
-        wuFindings.push(...dismConsoleFindings(c.name, text, dism, nextF));
-        wuFindings.push(...sfcConsoleFindings(c.name, text, parseSfcConsole(text), nextF));
-      } else if (kind === 'osversion') {
-        versions = parseOsVersions(text);
-      } else if (kind === 'packages') {
-        packages = parsePackageList(text);
-        wuFindings.push(...pendingPackages(c.name, text, packages, nextF));
-      } else if (kind === 'registry') {
-        policy = policyFacts(c.name, text, windowsUpdatePolicy(parseRegistryExport(text))) ?? policy;
-      } else {
-        fileHashes.push(...parseFileHashes(text).map((h) => ({ ...h, file: c.name })));
-      }
-      reportedBuilds.push(...buildsFromCaptures(c.name, versions, dism, packages));
-      sources.push(wholeSource(c, kind, text.split(/\r?\n/).length, sniffEncoding(head).encoding));
-      done += c.bytes;
-    } else if (kind === 'systeminfo' && c.bytes <= MAX_TEXT_OUTPUT) {
-      const text = decodeText(c.readAll(MAX_TEXT_OUTPUT));
-      systemInfos.push(parseSystemInfo(text));
-      sources.push(wholeSource(c, kind, text.split(/\r?\n/).length, sniffEncoding(head).encoding));
-      done += c.bytes;
-    } else {
-      done += c.bytes;
-      const limit =
-        kind === 'evtx' ||
-        kind === 'events' ||
-        kind === 'windowsupdate' ||
-        kind === 'reportingevents' ||
-        kind === 'setup'
-          ? MAX_EVENT_TEXT
-          : MAX_TEXT_OUTPUT;
-      const why =
-        kind === 'empty'
+      const why = !format
+        ? sniffed.format === null && sniffed.why === 'empty'
           ? 'the file is empty'
-          : kind === 'binary'
+          : sniffed.format === null && sniffed.why === 'binary'
             ? 'binary data, not a text log'
-            : kind === 'unknown'
-              ? 'not a log or capture patchdx reads (no line of the first 64 KB follows a known format)'
-              : `recognised as ${kind}, but ${(c.bytes / 1048576).toFixed(0)} MB is more than the ${limit / 1048576} MB read whole for this kind; not analysed`;
+            : 'not a log or capture patchdx reads (no line of the first 64 KB follows a known format)'
+        : `recognised as ${format.kind}, but ${(c.bytes / 1048576).toFixed(0)} MB is more than the ${format.maxBytes! / 1048576} MB read whole for this kind; not analysed`;
       diagnostics.push({
         level: candidates.length === 1 ? 'error' : 'info',
         file: c.name,
         message: `skipped: ${why}`,
       });
+      continue;
     }
+    const base = done;
+    const kept = logs.length;
+    ctx.onProgress = (r) => opts.onProgress?.(base + r, total);
+    try {
+      format.read(c, ctx);
+    } catch (err) {
+      diagnostics.push({ level: 'error', file: c.name, message: `cannot read: ${(err as Error).message}` });
+    }
+    // CBS and dism logs are read (and counted) by the engine pass below.
+    if (logs.length === kept) done += c.bytes;
   }
 
   // All event logs tell one story: the System log's install events and the Setup log's servicing events.
-  const story = updateStory(
-    allEvents,
-    () => `e${++eventAttempts}`,
-    () => `fe${++eventFindings}`,
-  );
-  const extraAttempts = [...story.attempts, ...wuAttempts];
-  const extraFindings = [...story.findings, ...wuFindings];
+  const story = updateStory(ctx.events, ctx.nextAttempt, ctx.nextFinding);
+  const extraAttempts = [...story.attempts, ...ctx.attempts];
+  const extraFindings = [...story.findings, ...ctx.findings];
   // Setup logs of one folder tell one story: setupact.log, then the rollback log and SetupDiag's results.
   const byFolder = new Map<string, { name: string; records: SetupRecord[] }[]>();
-  for (const l of setupLogs) {
+  for (const l of ctx.setupLogs) {
     const folder = /[\\/]/.test(l.name) ? l.name.replace(/[\\/][^\\/]*$/, '') : '';
     pushTo(byFolder, folder, l);
   }
@@ -287,12 +103,7 @@ function analyzeInputs(
     const used = logs.filter((l) => rank(l.name) < 3).sort((a, b) => rank(a.name) - rank(b.name));
     const main = used[0] ?? logs[0]!;
     const records = (used.length > 0 ? used : [main]).flatMap((l) => l.records);
-    const s = setupStory(
-      main.name,
-      records,
-      () => `e${++eventAttempts}`,
-      () => `fe${++eventFindings}`,
-    );
+    const s = setupStory(main.name, records, ctx.nextAttempt, ctx.nextFinding);
     extraAttempts.push(...s.attempts);
     extraFindings.push(...s.findings);
   }
@@ -368,7 +179,8 @@ function analyzeInputs(
       if (parser.stats.timestamped === 0 && skipped === 0) {
         diagnostics.push({ level: 'error', file: c.name, message: 'no CBS log line could be read' });
       }
-      sources.push({
+      const off = parser.stats.utcOffsetMinutes;
+      const source = {
         file: c.name,
         kind,
         bytes: stats.bytes,
@@ -377,10 +189,9 @@ function analyzeInputs(
         // A copy read once still spans its own time.
         first: parser.stats.first ?? (skipped > 0 ? first : null),
         last: parser.stats.last ?? seen.last,
-        utcOffsetMinutes: parser.stats.utcOffsetMinutes,
-      });
-      const off = parser.stats.utcOffsetMinutes;
-      hints.push(hintOf(sources[sources.length - 1]!, off, off === null ? 'unknown' : 'csi-stamps'));
+        utcOffsetMinutes: off,
+      };
+      addSource(ctx, source, off, off === null ? 'unknown' : 'csi-stamps');
     } catch (err) {
       diagnostics.push({ level: 'error', file: c.name, message: `cannot read: ${(err as Error).message}` });
     }
@@ -403,7 +214,7 @@ function analyzeInputs(
       message: `run ${r} has more than 250000 kept entries; later ones were not kept for context`,
     });
   }
-  for (const e of allEvents) {
+  for (const e of ctx.events) {
     // The same install result or crash in two exports of one log: the same moment.
     if (DISTINCT_EVENTS.has(e.eventId)) marks.push({ file: e.file, key: `evt:${eventKey(e)}`, time: e.time });
     if (e.eventId !== 7040 && e.eventId !== 7036) continue;
@@ -414,8 +225,17 @@ function analyzeInputs(
     engine,
     sources,
     diagnostics,
-    systemInfos,
-    { attempts: extraAttempts, findings: extraFindings, hints, marks, policy, fileHashes, reportedBuilds },
+    ctx.systemInfos,
+    {
+      attempts: extraAttempts,
+      findings: extraFindings,
+      hints,
+      marks,
+      policy: ctx.policy,
+      fileHashes: ctx.fileHashes,
+      reportedBuilds: ctx.reportedBuilds,
+      identity: ctx.identity,
+    },
     {
       bytes: total,
       lines,
@@ -427,45 +247,3 @@ function analyzeInputs(
 
 /** CBS lines written when TrustedInstaller starts or stops, which change its service's start type. */
 const TI_MARK = /^(?:TrustedInstaller service starts successfully|Ending TrustedInstaller finalization)/;
-/** Service-control events (7040 start type changed, 7036 state changed) of TrustedInstaller. */
-const TI_SERVICE = /TrustedInstaller|Windows Modules Installer|Windows 模块安装程序/i;
-
-function hintOf(s: SourceInfo, offsetMinutes: number | null, basis: ClockHint['basis']): ClockHint {
-  return { file: s.file, offsetMinutes, basis, first: s.first, last: s.last };
-}
-
-/** The Windows Update policy a registry export sets, with the lines that set it; null when it sets none. */
-function policyFacts(
-  file: string,
-  text: string,
-  p: ReturnType<typeof windowsUpdatePolicy>,
-): PolicyFacts | null {
-  if (Object.values(p).every((v) => v === null)) return null;
-  const lines = text.split(/\r?\n/);
-  // The values the WSUS check reasons with are its evidence.
-  const cited = [
-    p.wuServer,
-    p.useWUServer,
-    p.doNotConnectToWindowsUpdateInternetLocations,
-    p.disableWindowsUpdateAccess,
-  ];
-  return {
-    wuServer: p.wuServer?.value ?? null,
-    useWuServer: p.useWUServer ? p.useWUServer.value === 1 : null,
-    noInternetFallback:
-      p.doNotConnectToWindowsUpdateInternetLocations?.value === 1 ||
-      p.disableWindowsUpdateAccess?.value === 1,
-    evidence: cited
-      .filter((v): v is NonNullable<typeof v> => v !== null)
-      .map((v) => ({ file, line: v.line, text: (lines[v.line - 1] ?? '').trim() })),
-  };
-}
-
-/** The offset most lines carry (`+0300` → 180), or null. */
-function writtenOffset(offsets: (string | null)[]): number | null {
-  const count = new Map<string, number>();
-  for (const o of offsets) if (o) count.set(o, (count.get(o) ?? 0) + 1);
-  const top = [...count].sort((a, b) => b[1] - a[1])[0]?.[0];
-  const m = top ? /^([+-])(\d\d):?(\d\d)$/.exec(top) : null;
-  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : null;
-}

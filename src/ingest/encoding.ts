@@ -70,7 +70,8 @@ export function decodeText(buf: Buffer): string {
   const sniff = sniffEncoding(buf.subarray(0, 4096));
   const body = buf.subarray(sniff.bomBytes);
   if (sniff.encoding === 'utf16le') return body.toString('utf16le');
-  if (sniff.encoding === 'utf16be') return Buffer.from(body).swap16().toString('utf16le');
+  // TextDecoder, not swap16(): a UTF-16BE text cut to an odd byte count must decode, not throw.
+  if (sniff.encoding === 'utf16be') return new TextDecoder('utf-16be').decode(body);
   if (sniff.encoding === 'utf8-bom' || isUtf8(body)) return body.toString('utf8');
   return new TextDecoder('gb18030').decode(body);
 }

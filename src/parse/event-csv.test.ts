@@ -212,3 +212,19 @@ test('every export of the fixture log tells the same update story: KB5015811 fai
     assert.equal(crash(41)?.provider, 'Microsoft-Windows-Kernel-Power', name);
   }
 });
+
+test('a quoted cell left open for more than 1 MiB is a cut record: the rows after it are still read', () => {
+  const header = '"Message","Id","RecordId","ProviderName","TimeCreated","LevelDisplayName"';
+  const row = (n: number): string =>
+    `"Installation Failure: Windows failed to install the following update with error 0x80070570: KB${5015800 + n}.","20","${n}","Microsoft-Windows-WindowsUpdateClient","2022-07-22T08:41:0${n}Z","Error"`;
+  const open = `"never closed,"1","9","EventLog","2022-07-22T08:40:00Z","Information"`;
+  const text = [header, row(1), open, ...Array<string>(12000).fill('x'.repeat(100)), row(2), row(3)].join(
+    '\r\n',
+  );
+  const events = parseEventCsv(text);
+  assert.deepEqual(
+    events.map((e) => e.recordId),
+    [1, 2, 3],
+  );
+  assert.equal(events[2]!.line, 12005);
+});

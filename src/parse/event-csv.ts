@@ -17,7 +17,7 @@
 // `RawEvent`, `fieldOf` and `toEvents`.
 
 import { eventData, type TextEvent } from './event-text.js';
-import { eachLine } from './text-lines.js';
+import { detach, detachValues, eachLine } from './text-lines.js';
 
 /** Sample exports (Event Viewer en-US and zh-CN, tab-delimited, PowerShell); the format test parses them. */
 export const samples: { text: string; events: Partial<TextEvent>[] }[] = [
@@ -223,17 +223,26 @@ const CLOCK = new RegExp(
  * dashes mean day first (no culture writes `M.d.yyyy`) and slashes month first (en-US, the usual export).
  */
 export function dayFirst(times: readonly string[]): boolean {
-  let firstOver = false;
-  let secondOver = false;
-  let sep = '';
-  for (const t of times) {
-    const m = DATE.exec(t.trim());
-    if (!m || m[1]!.length > 2) continue;
-    if (Number(m[1]) > 12) firstOver = true;
-    if (Number(m[3]) > 12) secondOver = true;
-    sep ||= m[2]!;
+  const order = new DateOrder();
+  for (const t of times) order.add(t);
+  return order.dayFirst;
+}
+
+/** {@link dayFirst} over times seen one at a time. */
+export class DateOrder {
+  private firstOver = false;
+  private secondOver = false;
+  private sep = '';
+  add(time: string): void {
+    const m = DATE.exec(time.trim());
+    if (!m || m[1]!.length > 2) return;
+    if (Number(m[1]) > 12) this.firstOver = true;
+    if (Number(m[3]) > 12) this.secondOver = true;
+    this.sep ||= m[2]!;
   }
-  return firstOver || (!secondOver && (sep === '.' || sep === '-'));
+  get dayFirst(): boolean {
+    return this.firstOver || (!this.secondOver && (this.sep === '.' || this.sep === '-'));
+  }
 }
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
@@ -282,38 +291,128 @@ const number = (text: string | undefined): number | null =>
  * oldest end (exports list the newest first), so events of the same second keep the log's order.
  */
 export function toEvents(raws: readonly RawEvent[]): TextEvent[] {
-  const order = dayFirst(raws.map((r) => r.time ?? ''));
-  const out: TextEvent[] = [];
-  for (const r of raws) {
-    const time = localTime(r.time ?? '', order);
+  const c = new EventCollector();
+  for (const r of raws) c.add(r);
+  return c.finish().events;
+}
+
+/** What an {@link EventCollector} found: the events kept, and the count and time span of all of them. */
+export interface CollectedEvents {
+  events: TextEvent[];
+  /** Events read (kept or not). */
+  count: number;
+  first: string | null;
+  last: string | null;
+  /** True when every event's time is labelled UTC (`Z`, `+00:00`). */
+  allUtc: boolean;
+}
+
+/** Per date order (0 month first, 1 day first): how many events, the first and last as listed, the span. */
+interface OrderTally {
+  count: number;
+  listedFirst: string | null;
+  listedLast: string | null;
+  min: string | null;
+  max: string | null;
+  allUtc: boolean;
+}
+
+const UTC_LABEL = /Z$|[+-]00:?00$/;
+
+/** A kept record, read but for what waits on the date order: its time and, without a record id, its number. */
+interface Pending {
+  event: TextEvent;
+  written: string;
+  /** Its place among the events read in each date order. */
+  index: [number, number];
+}
+
+/**
+ * {@link toEvents} for records seen one at a time (a streamed export): keeps only the records `keep` wants
+ * (read at once but for their time and number), and for the others only what the end needs — the date
+ * order, each order's count, first and last times — so memory follows the events kept, not the export's
+ * size. `brief` keeps only the first line of a kept description (the data is read from all of it).
+ */
+export class EventCollector {
+  private readonly order = new DateOrder();
+  private readonly tally: [OrderTally, OrderTally] = [newTally(), newTally()];
+  private readonly kept: Pending[] = [];
+  constructor(
+    private readonly keep: (provider: string | null, eventId: number, description: string) => boolean = () =>
+      true,
+    private readonly brief = false,
+  ) {}
+
+  add(r: RawEvent): void {
+    const written = r.time ?? '';
+    this.order.add(written);
     const instance = number(r.instanceId);
     const eventId = number(r.eventId) ?? (instance === null ? null : instance % 65536);
-    if (!time || eventId === null) continue;
+    if (eventId === null) return;
+    const index: [number, number] = [-1, -1];
+    for (const o of [0, 1] as const) {
+      const time = localTime(written, o === 1);
+      if (!time) continue;
+      const t = this.tally[o];
+      index[o] = t.count++;
+      t.listedFirst ??= time;
+      t.listedLast = time;
+      if (t.min === null || time < t.min) t.min = time;
+      if (t.max === null || time > t.max) t.max = time;
+      t.allUtc &&= UTC_LABEL.test(time);
+    }
+    if (index[0] < 0 && index[1] < 0) return;
+    const provider = providerOf(r.provider);
+    if (!this.keep(provider, eventId, `${r.description ?? ''} ${Object.values(r.data ?? {}).join(' ')}`))
+      return;
     const text = (r.description ?? '').replace(/\r\n?/g, '\n');
     const description = text.trim();
     const lead = description ? (/^\s*/.exec(text)![0].match(/\n/g)?.length ?? 0) : 0;
-    const provider = providerOf(r.provider);
     const own = Object.values(r.data ?? {}).join('\n');
-    out.push({
+    const event: TextEvent = {
       line: r.line,
       descLine: r.descLine + lead,
       recordId: number(r.recordId) ?? -1,
-      time,
+      time: '',
       eventId,
       provider,
       level: levelOf(r.levelName) ?? levelOf(r.level),
-      description,
+      description: this.brief ? detach(description.split('\n', 1)[0]!) : description,
       data: { ...eventData(provider, eventId, description || own), ...r.data },
-    });
+    };
+    if (this.brief) {
+      // Cells are views of their line: what is kept is copied, so the lines themselves are not.
+      event.data = detachValues(event.data);
+      event.provider = provider && detach(provider);
+      event.level = event.level && detach(event.level);
+    }
+    this.kept.push({ event, written: this.brief ? detach(written) : written, index });
   }
-  const newestFirst = out.length > 1 && out[0]!.time > out[out.length - 1]!.time;
-  out.forEach((e, i) => {
-    if (e.recordId < 0) e.recordId = newestFirst ? out.length - i : i + 1;
-  });
-  return out;
+
+  finish(): CollectedEvents {
+    const dayFirstOrder = this.order.dayFirst;
+    const o = dayFirstOrder ? 1 : 0;
+    const t = this.tally[o];
+    const newestFirst = t.count > 1 && t.listedFirst! > t.listedLast!;
+    const events: TextEvent[] = [];
+    for (const { event, written, index } of this.kept) {
+      const time = index[o] < 0 ? null : localTime(written, dayFirstOrder);
+      if (!time) continue;
+      event.time = time;
+      if (event.recordId < 0) event.recordId = newestFirst ? t.count - index[o] : index[o] + 1;
+      events.push(event);
+    }
+    this.kept.length = 0;
+    return { events, count: t.count, first: t.min, last: t.max, allUtc: t.count > 0 && t.allUtc };
+  }
 }
 
-interface Header {
+function newTally(): OrderTally {
+  return { count: 0, listedFirst: null, listedLast: null, min: null, max: null, allUtc: true };
+}
+
+/** Where an event table's records start and how its cells are separated. */
+export interface Header {
   /** 0-based line of the header. */
   index: number;
   sep: string;
@@ -326,7 +425,7 @@ interface Header {
 const unquote = (cell: string): string => cell.trim().replace(/^"(.*)"$/, '$1');
 
 /** The header of an event table: its first line but for blank lines and a `#TYPE` line. */
-function headerOf(lines: readonly string[]): Header | null {
+export function headerOf(lines: readonly string[]): Header | null {
   for (let index = 0; index < Math.min(lines.length, 4); index++) {
     const line = lines[index]!.replace(/^\uFEFF/, '');
     if (/^\s*$|^#TYPE /.test(line)) continue;
@@ -346,76 +445,6 @@ export function detectEventCsv(lines: string[]): boolean {
   return headerOf(lines.slice(0, 5)) !== null;
 }
 
-/** One CSV row: its cells, the 1-based line where it and each of its cells start. */
-interface Row {
-  line: number;
-  cells: string[];
-  lines: number[];
-}
-
-const newlines = (s: string): number => s.split('\n').length - 1;
-
-/** Index of the line break ending the line at `from`, or the end of the text. */
-function lineEnd(text: string, from: number): number {
-  const nl = text.indexOf('\n', from);
-  return nl < 0 ? text.length : nl;
-}
-
-/**
- * The CSV rows of `text` from `pos` (line `lineNo`). A quoted cell may hold separators, doubled quotes and
- * line breaks. A quoted cell still open at the end of the text is a cut record: the row is dropped and the
- * text after its first line read again with quotes closing at the end of their line at the latest.
- */
-function csvRows(text: string, pos: number, lineNo: number, sep: string): Row[] {
-  const rows: Row[] = [];
-  let lenient = false;
-  while (pos < text.length) {
-    const row: Row = { line: lineNo, cells: [], lines: [] };
-    const start = pos;
-    let cut = false;
-    for (;;) {
-      row.lines.push(lineNo);
-      let value = '';
-      if (text[pos] === '"') {
-        let j = pos + 1;
-        const stop = lenient ? lineEnd(text, j) : text.length;
-        for (;;) {
-          const q = text.indexOf('"', j);
-          if (q < 0 || q >= stop) {
-            value += text.slice(j, stop);
-            [j, cut] = [stop, !lenient];
-            break;
-          }
-          value += text.slice(j, q);
-          if (text[q + 1] !== '"') {
-            j = q + 1;
-            break;
-          }
-          value += '"';
-          j = q + 2;
-        }
-        lineNo += newlines(text.slice(pos, j));
-        pos = j;
-        if (cut) break;
-      }
-      let end = pos;
-      while (end < text.length && text[end] !== sep && text[end] !== '\n') end++;
-      row.cells.push(value + text.slice(pos, text[end - 1] === '\r' && text[end] !== sep ? end - 1 : end));
-      pos = end + 1;
-      if (text[end] !== sep) break;
-    }
-    if (cut) {
-      lenient = true;
-      pos = lineEnd(text, start) + 1;
-      lineNo = row.line + 1;
-      continue;
-    }
-    lineNo++;
-    rows.push(row);
-  }
-  return rows;
-}
-
 /** The raw record of a row's cells; a description in the last column takes the cells past it too. */
 function rawOf(h: Header, cells: readonly string[], line: number, cellLines?: readonly number[]): RawEvent {
   const raw: RawEvent = { line, descLine: line };
@@ -427,32 +456,149 @@ function rawOf(h: Header, cells: readonly string[], line: number, cellLines?: re
   return raw;
 }
 
-/** Event Viewer's tab-delimited text: a row starts with the named cells and a numeric id, else it goes on. */
-function tabRaws(text: string, h: Header): RawEvent[] {
-  const raws: RawEvent[] = [];
-  const named = h.fields.length - 1;
-  const [idAt, timeAt] = [h.fields.indexOf('eventId'), h.fields.indexOf('time')];
-  eachLine(text, (l, lineNo) => {
-    if (lineNo <= h.index + 1) return;
+/** A quoted cell may span lines; past this many bytes one still open is taken for a cut record. */
+const MAX_OPEN_ROW = 1024 * 1024;
+
+/**
+ * Reads an event table line by line (lines after the header), handing out each record as it ends.
+ * CSV: a quoted cell may hold separators, doubled quotes and line breaks. A quoted cell still open at the
+ * end of the text (or past {@link MAX_OPEN_ROW}) is a cut record: the row is dropped and the lines after its
+ * first read again with quotes closing at the end of their line at the latest. Event Viewer's tab-delimited
+ * text: a row starts with the named cells and a numeric id, else it goes on the description.
+ */
+export class EventTableReader {
+  private row: { line: number; cells: string[]; lines: number[] } | null = null;
+  /** The value of a quoted cell open at the end of the last line, or null. */
+  private open: string | null = null;
+  /** The lines of an open row, kept to be read again if it turns out cut. */
+  private pending: [string, number][] = [];
+  private pendingBytes = 0;
+  private lenient = false;
+  private tabRow: RawEvent | null = null;
+
+  constructor(
+    private readonly h: Header,
+    private readonly onRaw: (r: RawEvent) => void,
+  ) {}
+
+  line(l: string, lineNo: number): void {
+    if (lineNo <= this.h.index + 1) return;
+    if (this.h.tabText) this.tabLine(l, lineNo);
+    else this.csvLine(l, lineNo);
+  }
+
+  finish(): void {
+    if (this.open !== null) this.cut();
+    if (this.tabRow) this.flushTab();
+  }
+
+  private csvLine(l: string, lineNo: number): void {
+    const sep = this.h.sep;
+    let pos = 0;
+    let value = '';
+    if (this.open !== null) {
+      // The quoted cell of the row goes on.
+      const j = this.quoted(l, 0, this.open + '\n');
+      this.pending.push([l, lineNo]);
+      this.pendingBytes += l.length;
+      if (j < 0) {
+        if (this.pendingBytes > MAX_OPEN_ROW) this.cut();
+        return;
+      }
+      [pos, value] = [j, this.openValue];
+      this.open = null;
+    } else {
+      this.row = { line: lineNo, cells: [], lines: [lineNo] };
+      this.pending = [[l, lineNo]];
+      this.pendingBytes = l.length;
+      if (l[0] === '"') {
+        const j = this.quoted(l, 1, '');
+        if (j < 0) return;
+        [pos, value] = [j, this.openValue];
+      }
+    }
+    const row = this.row!;
+    for (;;) {
+      const found = l.indexOf(sep, pos);
+      const end = found < 0 ? l.length : found;
+      row.cells.push(value + l.slice(pos, end));
+      if (found < 0) break;
+      pos = end + 1;
+      value = '';
+      row.lines.push(lineNo);
+      if (l[pos] === '"') {
+        const j = this.quoted(l, pos + 1, '');
+        if (j < 0) return;
+        [pos, value] = [j, this.openValue];
+      }
+    }
+    this.row = null;
+    this.pending = [];
+    this.onRaw(rawOf(this.h, row.cells, row.line, row.lines));
+  }
+
+  /** The value a {@link quoted} call closed. */
+  private openValue = '';
+
+  /**
+   * Reads a quoted cell's text from `j` (after its opening quote or at the start of a line it goes on) with
+   * `value` read so far: the position after its closing quote (the value in `openValue`), or -1 when it is
+   * still open at the end of the line (the value in `open`; in lenient reading it then closes there).
+   */
+  private quoted(l: string, j: number, value: string): number {
+    for (;;) {
+      const q = l.indexOf('"', j);
+      if (q < 0) {
+        value += l.slice(j);
+        if (this.lenient) {
+          this.openValue = value;
+          return l.length;
+        }
+        this.open = value;
+        return -1;
+      }
+      value += l.slice(j, q);
+      if (l[q + 1] !== '"') {
+        this.openValue = value;
+        return q + 1;
+      }
+      value += '"';
+      j = q + 2;
+    }
+  }
+
+  /** The open row was cut: drop it and read the lines after its first again, leniently from now on. */
+  private cut(): void {
+    const again = this.pending.slice(1);
+    [this.open, this.row, this.pending, this.pendingBytes, this.lenient] = [null, null, [], 0, true];
+    for (const [l, n] of again) this.csvLine(l, n);
+  }
+
+  private tabLine(l: string, lineNo: number): void {
+    const h = this.h;
+    const named = h.fields.length - 1;
     const cells = l.split('\t');
-    const time = cells[timeAt]?.trim() ?? '';
+    const time = cells[h.fields.indexOf('time')]?.trim() ?? '';
     if (
       cells.length >= named &&
-      /^\s*\d+\s*$/.test(cells[idAt] ?? '') &&
+      /^\s*\d+\s*$/.test(cells[h.fields.indexOf('eventId')] ?? '') &&
       (DATE.test(time) || ISO_TIME.test(time))
     ) {
-      raws.push(rawOf(h, cells, lineNo));
+      if (this.tabRow) this.flushTab();
+      this.tabRow = rawOf(h, cells, lineNo);
       return;
     }
-    const r = raws[raws.length - 1];
-    if (r) r.description = `${r.description ?? ''}\n${l}`;
-  });
-  // A description written between quotes loses them (and its doubled quotes).
-  for (const r of raws) {
+    if (this.tabRow) this.tabRow.description = `${this.tabRow.description ?? ''}\n${l}`;
+  }
+
+  private flushTab(): void {
+    const r = this.tabRow!;
+    // A description written between quotes loses them (and its doubled quotes).
     const q = /^(\s*)"([^]*)"\s*$/.exec(r.description ?? '');
     if (q) r.description = q[1]! + q[2]!.replaceAll('""', '"');
+    this.tabRow = null;
+    this.onRaw(r);
   }
-  return raws;
 }
 
 /** Parses an event table; rows that cannot be read are skipped. */
@@ -461,8 +607,9 @@ export function parseEventCsv(text: string): TextEvent[] {
   eachLine(text, (l) => head.push(l) < 5);
   const h = headerOf(head);
   if (!h) return [];
-  if (h.tabText) return toEvents(tabRaws(text, h));
-  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  for (let i = 0; i <= h.index; i++) pos = lineEnd(text, pos) + 1;
-  return toEvents(csvRows(text, pos, h.index + 2, h.sep).map((r) => rawOf(h, r.cells, r.line, r.lines)));
+  const collector = new EventCollector();
+  const reader = new EventTableReader(h, (r) => collector.add(r));
+  eachLine(text, (l, n) => reader.line(l, n));
+  reader.finish();
+  return collector.finish().events;
 }

@@ -119,34 +119,50 @@ export function detectEventList(lines: string[]): boolean {
 /** Parses Format-List output; records that cannot be read are skipped. */
 export function parseEventList(text: string): TextEvent[] {
   const raws: RawEvent[] = [];
-  let cur: RawEvent | null = null;
-  let names = new Set<string>();
-  let field: Field | undefined;
-  let blanks = 0;
-  eachLine(text, (l, lineNo) => {
+  const reader = new EventListReader((r) => raws.push(r));
+  eachLine(text, (l, n) => reader.line(l, n));
+  reader.finish();
+  return toEvents(raws);
+}
+
+/** Reads Format-List output line by line, handing out each record when the next begins. */
+export class EventListReader {
+  private cur: RawEvent | null = null;
+  private names = new Set<string>();
+  private field: Field | undefined;
+  private blanks = 0;
+  constructor(private readonly onRaw: (r: RawEvent) => void) {}
+
+  line(l: string, lineNo: number): void {
     const p = PROPERTY.exec(l);
     if (p) {
       // A blank line or a name seen again starts the next record.
-      if (!cur || blanks || names.has(p[1]!)) {
-        cur = { line: lineNo, descLine: lineNo };
-        raws.push(cur);
-        names = new Set();
+      if (!this.cur || this.blanks || this.names.has(p[1]!)) {
+        this.finish();
+        this.cur = { line: lineNo, descLine: lineNo };
+        this.names = new Set();
       }
-      names.add(p[1]!);
-      field = fieldOf(p[1]!);
-      if (field) cur[field] = p[2]!;
-      if (field === 'description') cur.descLine = lineNo;
-      blanks = 0;
+      const cur = this.cur;
+      this.names.add(p[1]!);
+      this.field = fieldOf(p[1]!);
+      if (this.field) cur[this.field] = p[2]!;
+      if (this.field === 'description') cur.descLine = lineNo;
+      this.blanks = 0;
     } else if (!l.trim()) {
-      blanks++;
-    } else if (cur && /^\s/.test(l)) {
+      this.blanks++;
+    } else if (this.cur && /^\s/.test(l)) {
       // The value goes on: a message keeps its lines (and blank lines), other values are one line.
-      const joint = field === 'description' ? '\n'.repeat(blanks + 1) : ' ';
-      if (field) cur[field] = `${cur[field] ?? ''}${joint}${l.trim()}`;
-      blanks = 0;
+      const joint = this.field === 'description' ? '\n'.repeat(this.blanks + 1) : ' ';
+      if (this.field) this.cur[this.field] = `${this.cur[this.field] ?? ''}${joint}${l.trim()}`;
+      this.blanks = 0;
     } else {
-      cur = null;
+      this.finish();
     }
-  });
-  return toEvents(raws);
+  }
+
+  /** Ends the current record. */
+  finish(): void {
+    if (this.cur) this.onRaw(this.cur);
+    this.cur = null;
+  }
 }

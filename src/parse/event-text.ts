@@ -3,6 +3,8 @@
 // the error code and the update title, which become the event's data ({@link eventData}, shared by every
 // event export format: event-csv.ts, event-list.ts, event-xml.ts).
 
+import { eachLine } from './text-lines.js';
+
 /** One exported event. */
 export interface TextEvent {
   /** 1-based line of the `Event[N]:` header. */
@@ -98,23 +100,25 @@ export function eventData(
 /** Parses a text export; blocks that cannot be read are skipped. */
 export function parseEventText(text: string): TextEvent[] {
   const out: TextEvent[] = [];
-  const lines = text.split(/\r?\n/);
-  let cur: TextEvent | null = null;
-  let inDesc = false;
-  const finish = (): void => {
-    if (!cur) return;
-    cur.description = cur.description.trim();
-    cur.data = eventData(cur.provider, cur.eventId, cur.description);
-    if (cur.eventId > 0 && cur.time) out.push(cur);
-    cur = null;
-  };
-  lines.forEach((l, i) => {
+  const reader = new EventTextReader((e) => out.push(e));
+  eachLine(text, (l, n) => reader.line(l, n));
+  reader.finish();
+  return out;
+}
+
+/** Reads a text export line by line, handing out each event when its block ends. */
+export class EventTextReader {
+  private cur: TextEvent | null = null;
+  private inDesc = false;
+  constructor(private readonly onEvent: (e: TextEvent) => void) {}
+
+  line(l: string, lineNo: number): void {
     const h = HEADER.exec(l);
     if (h) {
-      finish();
-      cur = {
-        line: i + 1,
-        descLine: i + 1,
+      this.finish();
+      this.cur = {
+        line: lineNo,
+        descLine: lineNo,
         recordId: Number(h[1]),
         time: '',
         eventId: 0,
@@ -123,12 +127,13 @@ export function parseEventText(text: string): TextEvent[] {
         description: '',
         data: {},
       };
-      inDesc = false;
+      this.inDesc = false;
       return;
     }
+    const cur = this.cur;
     if (!cur) return;
-    if (inDesc) {
-      if (!cur.description && l.trim()) cur.descLine = i + 1;
+    if (this.inDesc) {
+      if (!cur.description && l.trim()) cur.descLine = lineNo;
       cur.description += (cur.description ? '\n' : '') + l;
       return;
     }
@@ -141,10 +146,18 @@ export function parseEventText(text: string): TextEvent[] {
     else if (field === 'level') cur.level = kv[2]!.trim() || null;
     else if (field === 'description') {
       cur.description = kv[2]!.trim();
-      if (cur.description) cur.descLine = i + 1;
-      inDesc = true;
+      if (cur.description) cur.descLine = lineNo;
+      this.inDesc = true;
     }
-  });
-  finish();
-  return out;
+  }
+
+  /** Ends the last block. */
+  finish(): void {
+    const cur = this.cur;
+    if (!cur) return;
+    cur.description = cur.description.trim();
+    cur.data = eventData(cur.provider, cur.eventId, cur.description);
+    if (cur.eventId > 0 && cur.time) this.onEvent(cur);
+    this.cur = null;
+  }
 }

@@ -160,11 +160,15 @@ export function detectFileHash(lines: string[]): boolean {
 }
 
 function certutilHeader(l: string): { algorithm: string; path: string } | null {
+  // Every form ends with a colon: lines that do not never reach the lazy patterns (a long run of blanks
+  // before a missing colon would make them quadratic).
+  const end = l.trimEnd();
+  if (!end.endsWith(':') && !end.endsWith('：')) return null;
   let m = CERTUTIL_EN.exec(l) ?? CERTUTIL_ZH_WIN7.exec(l);
   if (m && ALGORITHM_NAME.test(m[1]!)) return { algorithm: m[1]!.toUpperCase(), path: m[2]! };
   m = CERTUTIL_ZH.exec(l);
   if (m && ALGORITHM_NAME.test(m[1]!)) return { algorithm: m[1]!.toUpperCase(), path: m[2]! };
-  m = CERTUTIL_ZH_PATH_FIRST.exec(l);
+  m = l.includes('的') ? CERTUTIL_ZH_PATH_FIRST.exec(l) : null;
   if (m && ALGORITHM_NAME.test(m[2]!)) return { algorithm: m[2]!.toUpperCase(), path: m[1]! };
   return null;
 }

@@ -207,7 +207,8 @@ function labelOf(name: string): { key: Key; source: PackageEntry['source'] } | n
   return hit ? { key: hit[1], source: hit[2] } : null;
 }
 
-const HOTFIX_HEADER = /^\s*(?=.*\bHotFixID\b)(?=.*\bDescription\b)\S.*$/i;
+/** A `wmic qfe` / Get-HotFix header names HotFixID and Description: tested word by word, linear in the line. */
+const hotfixHeader = (l: string): boolean => /\bHotFixID\b/i.test(l) && /\bDescription\b/i.test(l);
 const PS_PACKAGE_HEADER = /^\s*PackageName\s+PackageState\b/i;
 const RULE = /^\s*-{3,}(?:\s+-{3,})+\s*$/;
 const DISM_TABLE_HEADER = /^\s*(?:Package Identity|程序包标识符?|包标识)\s*\|/i;
@@ -218,7 +219,7 @@ export function detectPackageList(lines: string[]): boolean {
     const l = lines[i]!.replace(/^\uFEFF/, '').replaceAll('\u0000', '');
     if (DISM_TABLE_HEADER.test(l)) return true;
     if (PS_PACKAGE_HEADER.test(l) && RULE.test(lines[i + 1] ?? '')) return true;
-    if (HOTFIX_HEADER.test(l) && /\bHotFixID\s/i.test(l + ' ')) {
+    if (hotfixHeader(l) && /\bHotFixID\s/i.test(l + ' ')) {
       const next = (lines[i + 1] ?? '').replaceAll('\u0000', '');
       if (RULE.test(next) || kbOf(next)) return true;
     }
@@ -246,7 +247,7 @@ export function parsePackageList(text: string): PackageEntry[] {
       i = parseDismTable(lines, i, out);
       continue;
     }
-    if (PS_PACKAGE_HEADER.test(l) || (HOTFIX_HEADER.test(l) && /\bHotFixID\b/i.test(l))) {
+    if (PS_PACKAGE_HEADER.test(l) || (hotfixHeader(l) && /\bHotFixID\b/i.test(l))) {
       const end = parseColumns(lines, i, out);
       if (end > i) {
         i = end;

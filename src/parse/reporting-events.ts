@@ -136,12 +136,17 @@ export function detectReportingEvents(lines: string[]): boolean {
   return seen > 0 && hits >= Math.max(1, seen / 2);
 }
 
+/** The event of one line of a ReportingEvents.log, or null when the line is not one. */
+export function reportingLine(raw: string, line: number): ReRecord | null {
+  if (raw.charCodeAt(0) !== 123 /* { */) return null;
+  return parseReportingFields(raw.split('\t'), line, raw);
+}
+
 /** Parse a ReportingEvents.log text (already decoded from UTF-16); lines that are not events are skipped. */
 export function parseReportingEvents(text: string): ReRecord[] {
   const out: ReRecord[] = [];
   eachLine(text, (raw, line) => {
-    if (raw.charCodeAt(0) !== 123 /* { */) return;
-    const r = parseReportingFields(raw.split('\t'), line, raw);
+    const r = reportingLine(raw, line);
     if (r) out.push(r);
   });
   return out;

@@ -351,26 +351,31 @@ export function detectSetupDiag(lines: string[]): boolean {
 export function parseSetupDiag(text: string): SetupRecord[] {
   const out: SetupRecord[] = [];
   eachLine(text, (raw, n) => {
-    const line = (n === 1 ? raw.replace(/^\uFEFF/, '') : raw).trim();
-    let m: RegExpExecArray | null;
-    const rec = (extra: Partial<SetupRecord>): void => {
-      out.push({
-        line: n,
-        time: null,
-        level: /^Error\b/.test(line) ? 'Error' : 'Info',
-        component: 'SetupDiag',
-        message: line,
-        kind: 'diag',
-        codes: extractCodes(line),
-        text: line,
-        ...extra,
-      });
-    };
-    if ((m = /^Last Phase = (.+)$/.exec(line))) rec({ phase: m[1]!.trim() });
-    else if ((m = /^Last Operation = (.+)$/.exec(line))) rec({ operation: m[1]!.trim() });
-    else if ((m = /^Error = (0x[0-9A-Fa-f]{8})(?:-(0x[0-9A-Fa-f]+))?/.exec(line)))
-      rec(m[2] ? { extendedCode: extended(m[1]!, m[2]) } : {});
-    else if (/^Matching Profile found:|^Error: SetupDiag reports/.test(line)) rec({});
+    const r = setupDiagLine(raw, n);
+    if (r) out.push(r);
   });
   return out;
+}
+
+/** The record of one line of a SetupDiagResults.log, or null when the line is not one that matters. */
+export function setupDiagLine(raw: string, n: number): SetupRecord | null {
+  const line = (n === 1 ? raw.replace(/^\uFEFF/, '') : raw).trim();
+  let m: RegExpExecArray | null;
+  const rec = (extra: Partial<SetupRecord>): SetupRecord => ({
+    line: n,
+    time: null,
+    level: /^Error\b/.test(line) ? 'Error' : 'Info',
+    component: 'SetupDiag',
+    message: line,
+    kind: 'diag',
+    codes: extractCodes(line),
+    text: line,
+    ...extra,
+  });
+  if ((m = /^Last Phase = (.+)$/.exec(line))) return rec({ phase: m[1]!.trim() });
+  if ((m = /^Last Operation = (.+)$/.exec(line))) return rec({ operation: m[1]!.trim() });
+  if ((m = /^Error = (0x[0-9A-Fa-f]{8})(?:-(0x[0-9A-Fa-f]+))?/.exec(line)))
+    return rec(m[2] ? { extendedCode: extended(m[1]!, m[2]) } : {});
+  if (/^Matching Profile found:|^Error: SetupDiag reports/.test(line)) return rec({});
+  return null;
 }

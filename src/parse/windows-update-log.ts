@@ -93,28 +93,44 @@ const FAILED = /\*FAILED\*\s*\[([0-9A-Fa-f]{1,8})\]/;
 const RESULT_FIELDS = /result(?:Un)?Mapped=([0-9A-Fa-f]{1,8})\b/g;
 const MAPPING = /mapping to error ([0-9A-Fa-f]{8})\b/i;
 
-/** Decide which WindowsUpdate.log form the first lines are in, or null for another kind of file. */
+/**
+ * Decide which WindowsUpdate.log form the first lines are in, or null for another kind of file. A copy may
+ * begin with a header or mid-file (a first line cut short, a long multi-line message): the lines of either
+ * form must be most lines, or at least 20 of the head — a CBS or setupact line never is one.
+ */
 export function detectWindowsUpdateLog(lines: string[]): WuFormat | null {
   let win10 = 0;
   let win7 = 0;
   let seen = 0;
-  for (const raw of lines.slice(0, 60)) {
+  for (const raw of lines.slice(0, 2000)) {
     const l = raw.replace(/^\uFEFF/, '').replace(/\r$/, '');
     if (!l.trim()) continue;
     seen++;
+    // Both patterns are anchored and their runs are separated by fixed characters: linear in the line.
     if (WIN10.test(l)) win10++;
     else if (WIN7.test(l)) win7++;
   }
   if (seen === 0) return null;
-  // Most lines must match: a CBS or setupact line never does, so one stray line is not enough.
-  if (win10 >= Math.max(1, seen / 2)) return 'win10';
-  if (win7 >= Math.max(1, seen / 2)) return 'win7';
+  const enough = (n: number): boolean => n >= 1 && (n >= seen / 2 || n >= 20);
+  if (win10 >= win7 && enough(win10)) return 'win10';
+  if (enough(win7)) return 'win7';
   return null;
+}
+
+const NO_CODES: string[] = [];
+
+/** Short strings repeated on every line (components, thread ids, dates) kept once, not once per record. */
+const shared = new Map<string, string>();
+function once(s: string): string {
+  const seen = shared.get(s);
+  if (seen !== undefined) return seen;
+  if (shared.size < 10000) shared.set(s, s);
+  return s;
 }
 
 /** Canonical codes of one message: the WU-specific bare-hex forms first, then the shared extractor's. */
 function codesOf(message: string): string[] {
-  const out: string[] = [];
+  let out: string[] = [];
   const add = (c: string | null): void => {
     if (c && isFailureCode(c) && !out.includes(c)) out.push(c);
   };
@@ -124,6 +140,8 @@ function codesOf(message: string): string[] {
   if (m) add(canonicalize(m[1]!));
   for (const r of message.matchAll(RESULT_FIELDS)) add(canonicalize(r[1]!.padStart(8, '0')));
   for (const c of extractCodes(message)) if (!out.includes(c)) out.push(c);
+  // Most kept lines carry no code: they share one empty list (a long log keeps hundreds of thousands).
+  if (out.length === 0) out = NO_CODES;
   return out;
 }
 
@@ -135,10 +153,10 @@ export function parseWuLine(text: string, line: number, format: WuFormat): WuRec
     const message = m[8]!.trim();
     return {
       line,
-      time: `${m[1]}-${m[2]}-${m[3]} ${m[4]}`,
+      time: `${once(`${m[1]}-${m[2]}-${m[3]}`)} ${m[4]}`,
       pid: Number(m[5]),
-      tid: m[6]!,
-      component: m[7]!,
+      tid: once(m[6]!),
+      component: once(m[7]!),
       message,
       text,
       codes: codesOf(message),
@@ -151,12 +169,17 @@ export function parseWuLine(text: string, line: number, format: WuFormat): WuRec
     line,
     time: `${m[1]} ${m[2]}${m[3] ? `.${m[3]}` : ''}`,
     pid: Number(m[4]),
-    tid: m[5]!,
-    component: m[6]!.trim(),
+    tid: once(m[5]!),
+    component: once(m[6]!.trim()),
     message,
     text,
     codes: codesOf(message),
   };
+}
+
+/** The record of one physical line when it is one that can matter (a cheap prefilter first), else null. */
+export function keptWuLine(raw: string, line: number, format: WuFormat): WuRecord | null {
+  return KEEP.test(raw) ? parseWuLine(raw, line, format) : null;
 }
 
 /**
@@ -168,13 +191,12 @@ export function parseWindowsUpdateLog(text: string): WuRecord[] {
   const head: string[] = [];
   eachLine(text, (line) => {
     head.push(line);
-    return head.length < 60;
+    return head.length < 2000;
   });
   const format = detectWindowsUpdateLog(head);
   if (!format) return out;
   eachLine(text, (raw, line) => {
-    if (!KEEP.test(raw)) return;
-    const r = parseWuLine(raw, line, format);
+    const r = keptWuLine(raw, line, format);
     if (r) out.push(r);
   });
   return out;
