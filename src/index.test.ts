@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import {
@@ -234,4 +235,36 @@ test('findingCatalog: every finding id once, with its kind, messages and both la
     assert.ok(e.summary.en && e.summary.zh, e.id);
     assert.ok(e.messageIds.length > 0, e.id);
   }
+});
+
+test('input identity: the collector manifest names the computer, the collection time and the time zone', async () => {
+  const manifest = JSON.stringify(
+    {
+      schema: 'patchdx.collect/1',
+      startedUtc: '2023-01-05T09:30:00Z',
+      finishedUtc: '2023-01-05T09:31:10Z',
+      timeZone: 'China Standard Time',
+      utcOffsetMinutes: 480,
+      computer: 'PC-0042',
+      items: [],
+      errors: [],
+      files: [],
+    },
+    null,
+    4,
+  );
+  const zip = Buffer.from(
+    zipSync({ 'manifest.json': Buffer.from(manifest), 'CBS/CBS.log': readFileSync(sample) }),
+  );
+  const d = await analyze({ name: 'PC-0042.zip', data: zip });
+  assert.deepEqual(d.input, {
+    name: 'PC-0042.zip',
+    sha256: createHash('sha256').update(zip).digest('hex'),
+    bytes: zip.length,
+    computer: 'PC-0042',
+    collectedAt: '2023-01-05T09:31:10Z',
+    timeZone: 'China Standard Time',
+    utcOffsetMinutes: 480,
+  });
+  assert.equal(d.verdict, 'failed');
 });
