@@ -18,7 +18,8 @@ export type * from './model/types.js';
 export type { AnalyzeOptions, AnalyzeSource, Progress } from './analyze/run.js';
 export type { Draft, DraftKind, DraftParams, Explained };
 export type { JsonSchema } from './report/json.js';
-export { componentFamily, fileFamily, packageFamily, signatureOf } from './analyze/signature.js';
+export { signatureOf } from './analyze/signature.js';
+export { componentFamily, fileFamily, packageFamily } from './parse/identity.js';
 export { findingCatalog, type CatalogEntry, type FindingKind } from './rules/catalog.js';
 export { VERSION } from './version.js';
 

@@ -20,6 +20,7 @@ import type { TrackedAttempt } from '../timeline/cbs-attempts.js';
 import { type ClockHint, type ClockMark, settleClocks, toUtc } from '../timeline/clock.js';
 import { pushTo } from '../timeline/group.js';
 import { updateHistories } from '../timeline/histories.js';
+import { resolveLaterInstalls } from '../timeline/supersede.js';
 import type { ReportedBuild } from '../timeline/outputs-story.js';
 import { VERSION } from '../version.js';
 import { enrichWithKnowledge } from './enrich.js';
@@ -42,6 +43,42 @@ function installMarks(attempts: Attempt[]): ClockMark[] {
  */
 function specificity(f: Finding): number {
   return /^(?:x-|cbs-|dism-(?:source|worker))/.test(f.rule) ? 0 : 1;
+}
+
+/**
+ * A root cause whose every failed operation was later resolved (installed at a retry, or superseded by a
+ * later cumulative update that installed) is history, not the machine's state: it stays as information, with
+ * what resolved it.
+ */
+function settleResolved(findings: Finding[], attempts: Attempt[]): void {
+  const byId = new Map(attempts.map((a) => [a.id, a]));
+  for (const f of findings) {
+    if (!f.root || f.attempts.length === 0) continue;
+    const mine = f.attempts.map((id) => byId.get(id)).filter((a): a is Attempt => a !== undefined);
+    const failed = mine.filter((a) => a.outcome !== 'succeeded' && a.outcome !== 'pending');
+    if (failed.length === 0 || !failed.every((a) => a.resolvedBy)) continue;
+    const last = failed[failed.length - 1]!;
+    const by = byId.get(last.resolvedBy!.attempt);
+    const what = last.resolvedBy!.kb ?? last.resolvedBy!.update ?? '?';
+    const when = last.resolvedBy!.time ?? '?';
+    const superseded = last.outcome === 'superseded';
+    f.root = false;
+    f.severity = 'info';
+    f.facts = { ...f.facts, resolvedBy: what, resolvedAt: when };
+    f.chain = [
+      ...f.chain,
+      {
+        text: superseded
+          ? {
+              en: `Superseded: ${what} installed at ${when}.`,
+              zh: `已被取代：${what} 已于 ${when} 安装成功。`,
+            }
+          : { en: `Installed on a later try at ${when}.`, zh: `之后的重试已于 ${when} 安装成功。` },
+        code: null,
+        evidence: by?.evidence ?? [],
+      },
+    ];
+  }
 }
 
 /** Findings that say the hardware is suspect: shown before everything else. */
@@ -112,6 +149,19 @@ export function assemble(
     a.startUtc = toUtc(a.start, off);
     a.endUtc = toUtc(a.end, off);
   }
+  // A failed update installed at a later try, or made moot by a later cumulative update of its product.
+  const resolutions = resolveLaterInstalls(attempts);
+  for (const a of attempts) {
+    const r = resolutions.get(a.id);
+    if (!r) continue;
+    a.outcome = r.how;
+    a.resolvedBy = {
+      attempt: r.by.id,
+      kb: r.by.kb,
+      update: r.by.package,
+      time: r.by.endUtc ?? r.by.end ?? r.by.startUtc ?? r.by.start,
+    };
+  }
   const histories = updateHistories(attempts);
   let crossSeq = 0;
   const cross = crossChecks({
@@ -132,6 +182,7 @@ export function assemble(
     }
   }
   const findings = [...engine.findings, ...extra.findings.map(located), ...cross.map(located)];
+  settleResolved(findings, attempts);
   // Store app updates (kind `other`) are listed but never make the verdict.
   const failedAttempts = new Set(
     attempts.filter((a) => a.outcome === 'failed' && a.kind !== 'other').map((a) => a.id),
@@ -151,7 +202,10 @@ export function assemble(
   let verdict: Diagnosis['verdict'];
   if (unreadable) verdict = 'unreadable';
   else if (failedAttempts.size > 0 || rootErrors.length > 0) verdict = 'failed';
-  else if (findings.some((f) => f.rule.endsWith('repaired') || f.messageId === 'repaired'))
+  else if (
+    findings.some((f) => f.rule.endsWith('repaired') || f.messageId === 'repaired') ||
+    attempts.some((a) => a.resolvedBy && a.kind !== 'other')
+  )
     verdict = 'repaired';
   else verdict = 'healthy';
 

@@ -89,9 +89,12 @@ export interface Attempt {
   result: string | null;
   /**
    * `failed`, `succeeded`, `interrupted` (no end recorded), `pending` (reboot required), `retried` (failed,
-   * then a later attempt at the same update succeeded), `cancelled` (stopped by the user).
+   * then a later attempt at the same update succeeded), `superseded` (failed, then a later cumulative update of
+   * the same product installed), `cancelled` (stopped by the user).
    */
-  outcome: 'failed' | 'succeeded' | 'interrupted' | 'pending' | 'retried' | 'cancelled';
+  outcome: 'failed' | 'succeeded' | 'interrupted' | 'pending' | 'retried' | 'superseded' | 'cancelled';
+  /** For `retried` and `superseded`: the attempt that installed the update or its successor. */
+  resolvedBy?: { attempt: string; kb: string | null; update: string | null; time: string | null };
   /** Whether a reboot was requested or pending. */
   rebootPending: boolean;
   /** Line that reports the final status. */

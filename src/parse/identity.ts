@@ -170,3 +170,42 @@ export function csiStrings(text: string): string[] {
 export function plainPath(p: string): string {
   return p.replace(/^\\\?\?\\/, '').replace(/^\\\\\?\\/, '');
 }
+
+// Families: an identity without its version, the same thing across builds, rounds and machines.
+
+const FAMILY_KEY =
+  /^(amd64|x86|wow64|msil|arm64|arm|ia64)_(.+?)_([0-9a-f]{16})_\d+\.\d+\.\d+\.\d+_([a-z-]+|none)_[0-9a-f]{16}$/i;
+const LONG_IDENTITY = /^([^,]+), version [\d.]+(?:, arch (\w+))?/i;
+const PACKAGE_IDENTITY = /^([^~]+)~([0-9a-f]{16})?~(\w*)~([\w-]*)~[\d.]+$/i;
+const TRAILING_VERSION = /[\s_~]v?\d+(?:\.\d+){2,3}$/;
+
+/** `amd64_microsoft-windows-servicingstack_31bf…_10.0.17763.2980_none_56b3…` → `amd64_microsoft-windows-servicingstack`. */
+export function componentFamily(component: string): string {
+  const c = component.trim();
+  const key = FAMILY_KEY.exec(c);
+  if (key) return `${key[1]}_${key[2]}${key[4] && key[4] !== 'none' ? `_${key[4]}` : ''}`.toLowerCase();
+  const long = LONG_IDENTITY.exec(c);
+  if (long) return `${long[2] ? `${long[2]}_` : ''}${long[1]!.trim()}`.toLowerCase();
+  const pkg = PACKAGE_IDENTITY.exec(c);
+  if (pkg) return packageFamily(c);
+  return c.replace(TRAILING_VERSION, '').toLowerCase();
+}
+
+/**
+ * `Package_1861_for_KB5017315~31bf…~amd64~~10.0.1.5` → `package_for_kb5017315~amd64`;
+ * `Package_for_RollupFix~31bf…~amd64~~17763.3165.1.10` → `package_for_rollupfix~amd64`.
+ */
+export function packageFamily(pkg: string): string {
+  const p = pkg.trim().replace(/\.mum$/i, '');
+  const m = PACKAGE_IDENTITY.exec(p);
+  const name = (m ? m[1]! : p.replace(TRAILING_VERSION, '')).replace(/^(Package)_\d+_for_/i, '$1_for_');
+  const arch = m?.[3] ? `~${m[3]}` : '';
+  const lang = m?.[4] ? `~${m[4]}` : '';
+  return `${name}${arch}${lang}`.toLowerCase();
+}
+
+/** `\??\C:\Windows\System32\wkscli.dll` → `wkscli.dll`. */
+export function fileFamily(file: string): string {
+  const parts = file.trim().split(/[\\/]/);
+  return (parts[parts.length - 1] || file).toLowerCase();
+}

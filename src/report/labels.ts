@@ -58,6 +58,10 @@ const OUTCOME = {
   interrupted: { en: 'interrupted', zh: '中断' },
   pending: { en: 'reboot pending', zh: '待重启' },
   retried: { en: 'failed, then installed on a later try', zh: '失败后重试成功' },
+  superseded: {
+    en: 'failed, then superseded by a later update that installed',
+    zh: '失败，之后被已成功安装的更新版本取代',
+  },
   cancelled: { en: 'cancelled by the user', zh: '被用户取消' },
 } as const;
 

@@ -14,6 +14,7 @@ const SLACK_MS = 15 * 60_000;
 const OUTCOME_RANK: Record<Attempt['outcome'], number> = {
   failed: 0,
   retried: 1,
+  superseded: 1,
   pending: 2,
   succeeded: 3,
   cancelled: 4,
@@ -109,7 +110,9 @@ export function updateHistories(attempts: Attempt[]): UpdateHistory[] {
       return occ;
     });
     if (occurrences.length === 0) continue;
-    const failures = occurrences.filter((o) => o.outcome === 'failed' || o.outcome === 'retried').length;
+    const failures = occurrences.filter(
+      (o) => o.outcome === 'failed' || o.outcome === 'retried' || o.outcome === 'superseded',
+    ).length;
     // Worth listing: failures, several tries, or one try several logs tell (the merge is then visible).
     if (failures === 0 && occurrences.length < 2 && occurrences[0]!.files.length < 2) continue;
     const first = sorted[0]!.a;
