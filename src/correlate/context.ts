@@ -29,26 +29,6 @@ export interface CrossContext {
 /** The kinds of source that tell CBS's side of an install. */
 export const CBS_KINDS = new Set(['cbs', 'dism']);
 
-/** A finding of a cross-source check, with the defaults every such finding shares. */
-export function crossFinding(
-  init: Pick<
-    Finding,
-    'id' | 'rule' | 'messageId' | 'severity' | 'confidence' | 'root' | 'message' | 'title'
-  > &
-    Partial<Finding>,
-): Finding {
-  return {
-    code: null,
-    codeName: null,
-    facts: {},
-    evidence: [],
-    chain: [],
-    attempts: [],
-    time: null,
-    ...init,
-  };
-}
-
 /** `2023-05-22T08:22:20Z` → `2023-05-22 08:22:20 UTC`; written times pass unchanged. */
 export function showTime(t: string | null): string {
   if (!t) return '?';

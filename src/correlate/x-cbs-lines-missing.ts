@@ -3,9 +3,10 @@
 // or end before it. The diagnosis then stops at the update-level code; say which logs are missing and what
 // to collect (seed 001: CBS.log had rotated, the event log held 0x80070570).
 
-import type { Finding } from '../model/types.js';
+import type { Finding, I18nText } from '../model/types.js';
+import { both, phrase, report } from '../rules/define-story-rule.js';
 import { toUtc, writtenMs } from '../timeline/clock.js';
-import { type CrossContext, CBS_KINDS, crossFinding, showTime } from './context.js';
+import { type CrossContext, CBS_KINDS, showTime } from './context.js';
 import { defineCheck } from './define-check.js';
 import { eventExport } from './case-logs.js';
 
@@ -77,41 +78,35 @@ function run(ctx: CrossContext): Finding[] {
     .slice(0, 5)
     .map((u) => `${u.what} ${u.code ?? ''} ${showTime(u.at)}`.replace(/\s+/g, ' '))
     .join('; ');
-  const reason = {
-    none: { en: 'the bundle holds no CBS log', zh: '日志包中没有 CBS 日志' },
-    before: {
-      en: `the CBS logs in the bundle start later (${earliest}): the lines of the failure have rotated into CbsPersist files that were not collected`,
-      zh: `包中的 CBS 日志开始得更晚（${earliest}）：失败时的记录已轮转进未收集的 CbsPersist 文件`,
-    },
-    after: {
-      en: 'the CBS logs in the bundle end before the failure: they were copied earlier than the failure happened',
-      zh: '包中的 CBS 日志在失败之前就结束了：日志是在失败发生前复制的',
-    },
-    gap: {
-      en: 'the failure falls between the CBS logs in the bundle: the CbsPersist file of that time was not collected',
-      zh: '失败时间落在包中各 CBS 日志之间：当时的 CbsPersist 文件未被收集',
-    },
-  }[why];
+  const n = String(uncovered.length);
   return [
-    crossFinding({
-      id: ctx.nextId(),
-      rule: 'x-cbs-lines-missing',
-      messageId: why,
-      severity: 'warning',
-      confidence: 'high',
-      root: false,
-      code: first.code,
-      message: {
-        en: `${uncovered.length} failed ${uncovered.length === 1 ? 'install is' : 'installs are'} recorded outside CBS (${list}), but ${reason.en}. The component or file behind the code cannot be named from this bundle: collect ${COLLECT} — right after reproducing the failure.`,
-        zh: `有 ${uncovered.length} 次安装失败记录在 CBS 之外（${list}），但${reason.zh}。仅凭此日志包无法定位错误背后的组件或文件：请在复现失败后立即收集 ${COLLECT}。`,
+    report(
+      check,
+      why,
+      {
+        ...both('failed', phrase(check, uncovered.length === 1 ? 'oneFailed' : 'failed', { n })),
+        list,
+        earliest,
       },
-      title: { en: 'CBS lines of the failure are not in the bundle', zh: '日志包缺少失败时的 CBS 记录' },
-      facts: { failures: String(uncovered.length), missing: why, collect: COLLECT },
-      evidence: uncovered.slice(0, 5).flatMap((u) => byId.get(u.id)!.evidence.slice(-1)),
-      attempts: uncovered.map((u) => u.id),
-      time: first.at,
-    }),
+      {
+        id: ctx.nextId(),
+        code: first.code,
+        codeName: null,
+        facts: { failures: n, missing: why, collect: COLLECT },
+        evidence: uncovered.slice(0, 5).flatMap((u) => byId.get(u.id)!.evidence.slice(-1)),
+        attempts: uncovered.map((u) => u.id),
+        time: first.at,
+      },
+    ),
   ];
+}
+
+/** A message: how many failures lie outside CBS, why the CBS lines are missing, and what to collect. */
+function missing(why: I18nText): I18nText {
+  return {
+    en: `{{failed}} recorded outside CBS ({{list}}), but ${why.en}. The component or file behind the code cannot be named from this bundle: collect ${COLLECT} — right after reproducing the failure.`,
+    zh: `{{failedZh}}记录在 CBS 之外（{{list}}），但${why.zh}。仅凭此日志包无法定位错误背后的组件或文件：请在复现失败后立即收集 ${COLLECT}。`,
+  };
 }
 
 /** seed 001: the event log holds KB5015811 failing twice with 0x80070570. */
@@ -129,17 +124,37 @@ ${start}, Info                  CBS    TrustedInstaller service starts successfu
 ${end}, Info                  CBS    Ending TrustedInstaller finalization.`;
 }
 
-export default defineCheck({
+const check = defineCheck({
   id: 'x-cbs-lines-missing',
   meta: {
     severity: 'warning',
+    confidence: 'high',
     root: false,
     summary: { en: 'CBS lines of the failure are not in the bundle', zh: '日志包缺少失败时的 CBS 记录' },
+    codes: [],
     mechanism:
       'Install failures of KB updates recorded in event logs or Windows Update logs at a time no CBS log of the bundle covers (no CBS log, rotated away, a gap, copied before the failure): the component behind the code cannot be named; say what to collect.',
     references: ['seed 001'],
   },
-  messageIds: ['none', 'before', 'after', 'gap'],
+  messages: {
+    none: missing({ en: 'the bundle holds no CBS log', zh: '日志包中没有 CBS 日志' }),
+    before: missing({
+      en: 'the CBS logs in the bundle start later ({{earliest}}): the lines of the failure have rotated into CbsPersist files that were not collected',
+      zh: '包中的 CBS 日志开始得更晚（{{earliest}}）：失败时的记录已轮转进未收集的 CbsPersist 文件',
+    }),
+    after: missing({
+      en: 'the CBS logs in the bundle end before the failure: they were copied earlier than the failure happened',
+      zh: '包中的 CBS 日志在失败之前就结束了：日志是在失败发生前复制的',
+    }),
+    gap: missing({
+      en: 'the failure falls between the CBS logs in the bundle: the CbsPersist file of that time was not collected',
+      zh: '失败时间落在包中各 CBS 日志之间：当时的 CbsPersist 文件未被收集',
+    }),
+  },
+  phrases: {
+    oneFailed: { en: '{{n}} failed install is', zh: '有 {{n}} 次安装失败' },
+    failed: { en: '{{n}} failed installs are', zh: '有 {{n}} 次安装失败' },
+  },
   run,
   cases: {
     valid: [
@@ -185,3 +200,5 @@ export default defineCheck({
     ],
   },
 });
+
+export default check;

@@ -3,6 +3,7 @@
 // hardware (memory, disk) is suspect before any repair (corpus cbs01, cbs02, sfc01).
 
 import type { Finding } from '../model/types.js';
+import { both, phraseIf, report } from '../rules/define-story-rule.js';
 import type { CrossContext } from './context.js';
 import { defineCheck } from './define-check.js';
 
@@ -50,50 +51,53 @@ function movingCorruption(findings: Finding[], nextId: () => string): Finding | 
   const [a, b, o] = pairs[0]!;
   const pct = Math.round(o * 100);
   const when = (s: Scan): string => s.finding.time ?? '?';
-  return {
-    id: nextId(),
-    rule: 'x-corruption-moving',
-    messageId: 'moving',
-    severity: 'warning',
-    confidence: 'medium',
-    code: null,
-    codeName: null,
-    root: true,
-    message: {
-      en: `The set of corrupt files changes between scans (${a.items.size} at ${when(a)}, ${b.items.size} at ${when(b)}, ${pct}% in common${pairs.length > 1 ? `; ${pairs.length} such pairs` : ''}): data is being damaged in flight or at rest. Test memory and disk before repairing; a repair on bad hardware will not hold.`,
-      zh: `多次扫描发现的损坏文件集合不一致（${when(a)} 为 ${a.items.size} 个，${when(b)} 为 ${b.items.size} 个，重合仅 ${pct}%${pairs.length > 1 ? `；共 ${pairs.length} 组` : ''}）：数据在读写过程中或存储介质上被损坏。请先检测内存和磁盘，再做修复；硬件有问题时修复不会持久。`,
-    },
-    title: {
-      en: 'Corruption moves between scans: suspect hardware',
-      zh: '损坏位置在扫描间变化：怀疑硬件问题',
-    },
-    facts: {
+  return report(
+    check,
+    'moving',
+    {
+      firstCount: String(a.items.size),
       firstScan: when(a),
+      secondCount: String(b.items.size),
       secondScan: when(b),
-      overlapPercent: String(pct),
-      pairs: String(pairs.length),
+      pct: String(pct),
+      ...both('pairs', phraseIf(check, 'pairs', pairs.length > 1, { n: String(pairs.length) })),
     },
-    evidence: [...a.finding.evidence.slice(0, 1), ...b.finding.evidence.slice(0, 1)],
-    chain: [],
-    attempts: [],
-    time: a.finding.time,
-  };
+    {
+      id: nextId(),
+      facts: {
+        firstScan: when(a),
+        secondScan: when(b),
+        overlapPercent: String(pct),
+        pairs: String(pairs.length),
+      },
+      evidence: [...a.finding.evidence.slice(0, 1), ...b.finding.evidence.slice(0, 1)],
+      time: a.finding.time,
+    },
+  );
 }
 
-export default defineCheck({
+const check = defineCheck({
   id: 'x-corruption-moving',
   meta: {
     severity: 'warning',
+    confidence: 'medium',
     root: true,
     summary: {
       en: 'Corruption moves between scans: suspect hardware',
       zh: '损坏位置在扫描间变化：怀疑硬件问题',
     },
+    codes: [],
     mechanism:
       'Back-to-back DISM health reports or SFC runs name mostly different corrupt files: data is damaged in flight or at rest, so memory and disk come before any repair.',
     references: ['corpus cbs01, cbs02, sfc01'],
   },
-  messageIds: ['moving'],
+  messages: {
+    moving: {
+      en: 'The set of corrupt files changes between scans ({{firstCount}} at {{firstScan}}, {{secondCount}} at {{secondScan}}, {{pct}}% in common{{pairs}}): data is being damaged in flight or at rest. Test memory and disk before repairing; a repair on bad hardware will not hold.',
+      zh: '多次扫描发现的损坏文件集合不一致（{{firstScan}} 为 {{firstCount}} 个，{{secondScan}} 为 {{secondCount}} 个，重合仅 {{pct}}%{{pairsZh}}）：数据在读写过程中或存储介质上被损坏。请先检测内存和磁盘，再做修复；硬件有问题时修复不会持久。',
+    },
+  },
+  phrases: { pairs: { en: '; {{n}} such pairs', zh: '；共 {{n}} 组' } },
   run: (ctx: CrossContext) => {
     const f = movingCorruption(ctx.findings, ctx.nextId);
     return f ? [f] : [];
@@ -118,3 +122,5 @@ export default defineCheck({
     ],
   },
 });
+
+export default check;

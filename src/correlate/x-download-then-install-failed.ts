@@ -7,7 +7,8 @@ import type { ChainLink, Finding } from '../model/types.js';
 import { isContentBroken, isDownloadSide } from '../knowledge/code-classes.js';
 import { codeInfo } from '../knowledge/codes.js';
 import { writtenMs } from '../timeline/clock.js';
-import { type CrossContext, crossFinding, showTime } from './context.js';
+import { both, phrase, report } from '../rules/define-story-rule.js';
+import { type CrossContext, showTime } from './context.js';
 import { defineCheck } from './define-check.js';
 
 /** A later install counts when it starts within this long after the failed download. */
@@ -46,65 +47,45 @@ function run(ctx: CrossContext): Finding[] {
     const { download, install } = pair;
     const d = download.a;
     const i = install.a;
-    const dn = codeInfo(d.result ?? '')?.name ?? '';
-    const inn = codeInfo(i.result ?? '')?.name ?? '';
-    const what = h.kb ?? h.title ?? h.update;
+    const data = {
+      what: h.kb ?? h.title ?? h.update,
+      downloadTime: showTime(d.startUtc ?? d.start),
+      downloadCode: String(d.result),
+      downloadName: codeInfo(d.result ?? '')?.name ?? '',
+      installTime: showTime(i.startUtc ?? i.start),
+      installCode: String(i.result),
+      installName: codeInfo(i.result ?? '')?.name ?? '',
+    };
     const chain: ChainLink[] = [
-      {
-        text: {
-          en: `${showTime(i.startUtc ?? i.start)}: the install of ${what} failed with ${i.result} ${inn}`,
-          zh: `${showTime(i.startUtc ?? i.start)}：${what} 安装失败，错误 ${i.result} ${inn}`,
-        },
-        code: i.result,
-        evidence: i.evidence.slice(-3),
-      },
+      { text: phrase(check, 'installFailed', data), code: i.result, evidence: i.evidence.slice(-3) },
     ];
     // The install's own root finding is a consequence here: fold it under this one.
     const rootOfInstall = ctx.findings.find((f) => f.root && f.attempts.includes(i.id));
+    const consequence = rootOfInstall
+      ? phrase(check, 'consequence', both('title', rootOfInstall.title))
+      : { en: '', zh: '' };
     out.push(
-      crossFinding({
-        id: ctx.nextId(),
-        rule: 'x-download-then-install-failed',
-        messageId: 'partialCache',
-        severity: 'error',
-        confidence: 'medium',
-        root: true,
-        code: d.result,
-        codeName: dn || null,
-        message: {
-          en:
-            `${what} failed to download at ${showTime(d.startUtc ?? d.start)} with ${d.result} ${dn}, and the install ` +
-            `that followed at ${showTime(i.startUtc ?? i.start)} failed with ${i.result} ${inn}: it most likely ran from ` +
-            `an incomplete download cache. Clear SoftwareDistribution\\Download and fetch the update again (or install ` +
-            `the standalone package) before repairing the component store.` +
-            (rootOfInstall
-              ? ` CBS's own finding (${rootOfInstall.title.en}) is the consequence to check if it persists.`
-              : ''),
-          zh:
-            `${what} 在 ${showTime(d.startUtc ?? d.start)} 下载失败（${d.result} ${dn}），随后 ${showTime(i.startUtc ?? i.start)} ` +
-            `的安装失败（${i.result} ${inn}）：安装很可能使用了不完整的下载缓存。请先清空 SoftwareDistribution\\Download ` +
-            `并重新下载（或安装独立安装包），再考虑修复组件存储。` +
-            (rootOfInstall
-              ? `CBS 侧的发现（${rootOfInstall.title.zh}）是其后果，若重新下载后仍出现再处理。`
-              : ''),
+      report(
+        check,
+        'partialCache',
+        { ...data, ...both('consequence', consequence) },
+        {
+          id: ctx.nextId(),
+          code: d.result,
+          facts: {
+            kb: h.kb ?? undefined,
+            title: h.title ?? undefined,
+            downloadCode: d.result ?? undefined,
+            installCode: i.result ?? undefined,
+            downloadTime: data.downloadTime,
+            installTime: data.installTime,
+          },
+          evidence: [...d.evidence.slice(-2), ...i.evidence.slice(-2)],
+          chain,
+          attempts: [d.id, i.id],
+          time: d.startUtc ?? d.start,
         },
-        title: {
-          en: 'Failed download, then a failed install from the partial cache',
-          zh: '下载失败后使用不完整缓存安装失败',
-        },
-        facts: {
-          kb: h.kb ?? undefined,
-          title: h.title ?? undefined,
-          downloadCode: d.result ?? undefined,
-          installCode: i.result ?? undefined,
-          downloadTime: showTime(d.startUtc ?? d.start),
-          installTime: showTime(i.startUtc ?? i.start),
-        },
-        evidence: [...d.evidence.slice(-2), ...i.evidence.slice(-2)],
-        chain,
-        attempts: [d.id, i.id],
-        time: d.startUtc ?? d.start,
-      }),
+      ),
     );
   }
   return out;
@@ -121,20 +102,45 @@ const WU_SEED_004 = `
 > 2024/01/16 09:41:17.0051932 6720  7364  DownloadManager *FAILED* [80248007] Error occurred while downloading update 6B5F2B6A-0E23-4C4D-9E8E-2B6E1E0C5F11.200; notifying dependent calls.
 2024/01/16 09:41:17.0102284 6720  5352  Agent           WU client calls back to download call {53490DFC-5A44-4060-B5BC-6873AAAE6215} with code Call complete and error 0x80248007`;
 
-export default defineCheck({
+const check = defineCheck({
   id: 'x-download-then-install-failed',
   meta: {
     severity: 'error',
+    confidence: 'medium',
     root: true,
     summary: {
       en: 'Failed download, then a failed install from the partial cache',
       zh: '下载失败后使用不完整缓存安装失败',
     },
+    codes: [],
     mechanism:
       'A Windows Update download of a KB fails; a later install of the same KB fails with a missing or damaged-content code (0x80070490, 0x80073712, 0x800f0986 …): the install read an incomplete cache.',
     references: ['seed 004'],
   },
-  messageIds: ['partialCache'],
+  messages: {
+    partialCache: {
+      en:
+        '{{what}} failed to download at {{downloadTime}} with {{downloadCode}} {{downloadName}}, and the install ' +
+        'that followed at {{installTime}} failed with {{installCode}} {{installName}}: it most likely ran from ' +
+        'an incomplete download cache. Clear SoftwareDistribution\\Download and fetch the update again (or install ' +
+        'the standalone package) before repairing the component store.{{consequence}}',
+      zh:
+        '{{what}} 在 {{downloadTime}} 下载失败（{{downloadCode}} {{downloadName}}），随后 {{installTime}} ' +
+        '的安装失败（{{installCode}} {{installName}}）：安装很可能使用了不完整的下载缓存。请先清空 SoftwareDistribution\\Download ' +
+        '并重新下载（或安装独立安装包），再考虑修复组件存储。{{consequenceZh}}',
+    },
+  },
+  phrases: {
+    consequence: {
+      en: " CBS's own finding ({{title}}) is the consequence to check if it persists.",
+      zh: 'CBS 侧的发现（{{titleZh}}）是其后果，若重新下载后仍出现再处理。',
+    },
+    /** The chain's link: the install that failed. */
+    installFailed: {
+      en: '{{installTime}}: the install of {{what}} failed with {{installCode}} {{installName}}',
+      zh: '{{installTime}}：{{what}} 安装失败，错误 {{installCode}} {{installName}}',
+    },
+  },
   run,
   cases: {
     valid: [
@@ -188,3 +194,5 @@ export default defineCheck({
     ],
   },
 });
+
+export default check;

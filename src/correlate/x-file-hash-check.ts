@@ -4,7 +4,8 @@
 // one. Neither: another version — do not copy it. Only SHA-256 can be compared (CSI records SHA-256).
 
 import type { Finding } from '../model/types.js';
-import { type CrossContext, crossFinding } from './context.js';
+import { report } from '../rules/define-story-rule.js';
+import type { CrossContext } from './context.js';
 import { defineCheck } from './define-check.js';
 
 function baseName(p: string): string {
@@ -27,42 +28,30 @@ function run(ctx: CrossContext): Finding[] {
     if (!f) continue;
     const verdict =
       f.facts.expectedHash === h.hash ? 'expected' : f.facts.actualHash === h.hash ? 'actual' : 'other';
-    const what = f.facts.file ?? f.facts.component ?? 'the damaged item';
-    const text = {
-      expected: {
-        en: `${h.path} has the SHA-256 CBS expects for ${what} (${h.hash}): this copy is the right file to put in place.`,
-        zh: `${h.path} 的 SHA-256 与 CBS 对 ${what} 的期望值一致（${h.hash}）：此副本可以用于替换。`,
-      },
-      actual: {
-        en: `${h.path} has the SHA-256 CBS found damaged for ${what} (${h.hash}): this is still the corrupt file — do not use it as a source.`,
-        zh: `${h.path} 的 SHA-256 与 CBS 判定损坏的实际值一致（${h.hash}）：仍是损坏文件，不能用作替换源。`,
-      },
-      other: {
-        en: `${h.path} matches neither the hash CBS expects for ${what} (${f.facts.expectedHash}) nor the damaged one: it is another version — take the file from a machine at the same build.`,
-        zh: `${h.path} 的哈希既不是 CBS 对 ${what} 的期望值（${f.facts.expectedHash}），也不是损坏值：版本不同，请从同一版本号的机器上获取文件。`,
-      },
-    }[verdict];
     out.push(
-      crossFinding({
-        id: ctx.nextId(),
-        rule: 'x-file-hash-check',
-        messageId: verdict,
-        severity: verdict === 'expected' ? 'info' : 'warning',
-        confidence: 'high',
-        root: false,
-        message: text,
-        title: { en: 'Captured file hash against the expected hash', zh: '捕获的文件哈希与期望哈希比对' },
-        facts: {
-          file: f.facts.file,
+      report(
+        check,
+        verdict,
+        {
           path: h.path,
           hash: h.hash,
-          expectedHash: f.facts.expectedHash,
-          finding: f.id,
+          what: f.facts.file ?? f.facts.component ?? 'the damaged item',
+          expectedHash: String(f.facts.expectedHash),
         },
-        evidence: [{ file: h.file, line: h.hashLine, text: h.hash }, ...f.evidence.slice(0, 2)],
-        attempts: [...f.attempts],
-        time: f.time,
-      }),
+        {
+          id: ctx.nextId(),
+          facts: {
+            file: f.facts.file,
+            path: h.path,
+            hash: h.hash,
+            expectedHash: f.facts.expectedHash,
+            finding: f.id,
+          },
+          evidence: [{ file: h.file, line: h.hashLine, text: h.hash }, ...f.evidence.slice(0, 2)],
+          attempts: [...f.attempts],
+          time: f.time,
+        },
+      ),
     );
   }
   return out;
@@ -84,20 +73,36 @@ function table(rows: string[]): string {
   ].join('\n');
 }
 
-export default defineCheck({
+const check = defineCheck({
   id: 'x-file-hash-check',
   meta: {
     severity: 'warning',
+    confidence: 'high',
     root: false,
     summary: {
       en: 'Captured file hash against the expected hash',
       zh: '捕获的文件哈希与期望哈希比对',
     },
+    codes: [],
     mechanism:
       'Get-FileHash / certutil SHA-256 of a file, set against the hashes CBS logged for it: the right replacement (the expected hash), still the damaged file (the actual hash), or another version.',
     references: ['seed 003'],
   },
-  messageIds: ['expected', 'actual', 'other'],
+  messages: {
+    expected: {
+      en: '{{path}} has the SHA-256 CBS expects for {{what}} ({{hash}}): this copy is the right file to put in place.',
+      zh: '{{path}} 的 SHA-256 与 CBS 对 {{what}} 的期望值一致（{{hash}}）：此副本可以用于替换。',
+      severity: 'info',
+    },
+    actual: {
+      en: '{{path}} has the SHA-256 CBS found damaged for {{what}} ({{hash}}): this is still the corrupt file — do not use it as a source.',
+      zh: '{{path}} 的 SHA-256 与 CBS 判定损坏的实际值一致（{{hash}}）：仍是损坏文件，不能用作替换源。',
+    },
+    other: {
+      en: '{{path}} matches neither the hash CBS expects for {{what}} ({{expectedHash}}) nor the damaged one: it is another version — take the file from a machine at the same build.',
+      zh: '{{path}} 的哈希既不是 CBS 对 {{what}} 的期望值（{{expectedHash}}），也不是损坏值：版本不同，请从同一版本号的机器上获取文件。',
+    },
+  },
   run,
   cases: {
     valid: [
@@ -138,3 +143,5 @@ export default defineCheck({
     ],
   },
 });
+
+export default check;

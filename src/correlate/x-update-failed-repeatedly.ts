@@ -2,8 +2,9 @@
 // every source (a try seen in WindowsUpdate.log, CBS.log and the event log counts once). The same code on
 // every try means retrying without a change will not help (corpus evtx01: KB4025342 four times 0x80248007).
 
-import type { Finding } from '../model/types.js';
-import { type CrossContext, crossFinding, showTime } from './context.js';
+import type { Finding, I18nText } from '../model/types.js';
+import { both, phrase, report } from '../rules/define-story-rule.js';
+import { type CrossContext, showTime } from './context.js';
 import { defineCheck } from './define-check.js';
 import { eventExport } from './case-logs.js';
 
@@ -30,51 +31,56 @@ function run(ctx: CrossContext): Finding[] {
     const first = showTime(failed[0]!.start);
     const last = showTime(failed[failed.length - 1]!.start);
     const files = new Set(failed.flatMap((o) => o.files));
+    const codeList = same
+      ? phrase(check, 'eachTime', { code: codes[0]! })
+      : phrase(
+          check,
+          'withCodes',
+          codes.length > 0
+            ? { codes: codes.join(', '), codesZh: codes.join('、') }
+            : both('codes', phrase(check, 'noCode')),
+        );
+    const logs = phrase(check, files.size === 1 ? 'oneLog' : 'logs', { n: String(files.size) });
     out.push(
-      crossFinding({
-        id: ctx.nextId(),
-        rule: 'x-update-failed-repeatedly',
-        messageId: installedLater ? 'thenInstalled' : same ? 'sameCode' : 'codes',
-        severity: installedLater ? 'info' : 'warning',
-        confidence: 'high',
-        root: false,
-        code: codes[0] ?? null,
-        message: {
-          en:
-            `${what} failed ${failed.length} times, first ${first}, last ${last}, ` +
-            (same ? `each time with ${codes[0]}` : `with ${codes.join(', ') || 'no code'}`) +
-            ` (told by ${files.size} ${files.size === 1 ? 'log' : 'logs'}; a try seen in several logs counts once).` +
-            (installedLater
-              ? ' A later try installed it.'
-              : same
-                ? ' The same code every time: retrying without a change will not help.'
-                : ''),
-          zh:
-            `${what} 共失败 ${failed.length} 次，首次 ${first}，最近 ${last}，` +
-            (same ? `每次错误均为 ${codes[0]}` : `错误为 ${codes.join('、') || '无代码'}`) +
-            `（来自 ${files.size} 个日志；同一次尝试出现在多个日志中只计一次）。` +
-            (installedLater
-              ? '之后的尝试已安装成功。'
-              : same
-                ? '每次错误相同：不做任何改变直接重试不会成功。'
-                : ''),
-        },
-        title: { en: 'The same update fails repeatedly', zh: '同一更新反复安装失败' },
-        facts: {
-          kb: h.kb ?? undefined,
-          title: h.title ?? undefined,
+      report(
+        check,
+        installedLater ? 'thenInstalled' : same ? 'sameCode' : 'codes',
+        {
+          what,
           failures: String(failed.length),
           first,
           last,
-          codes: codes.join(', '),
+          ...both('codes', codeList),
+          ...both('logs', logs),
         },
-        evidence,
-        attempts: [...ids],
-        time: failed[0]!.start,
-      }),
+        {
+          id: ctx.nextId(),
+          code: codes[0] ?? null,
+          codeName: null,
+          facts: {
+            kb: h.kb ?? undefined,
+            title: h.title ?? undefined,
+            failures: String(failed.length),
+            first,
+            last,
+            codes: codes.join(', '),
+          },
+          evidence,
+          attempts: [...ids],
+          time: failed[0]!.start,
+        },
+      ),
     );
   }
   return out;
+}
+
+/** A message: the update, how many tries failed, when, with which codes, told by how many logs; then `note`. */
+function tries(note: I18nText): I18nText {
+  return {
+    en: `{{what}} failed {{failures}} times, first {{first}}, last {{last}}, {{codes}} (told by {{logs}}; a try seen in several logs counts once).${note.en}`,
+    zh: `{{what}} 共失败 {{failures}} 次，首次 {{first}}，最近 {{last}}，{{codesZh}}（来自 {{logsZh}}；同一次尝试出现在多个日志中只计一次）。${note.zh}`,
+  };
 }
 
 const KB5032196 = '2023-11 Cumulative Update for Windows 10 Version 1809 for x64-based Systems (KB5032196)';
@@ -85,16 +91,35 @@ const WU_DOWNLOAD = `
 2024/01/16 09:12:40.1180533 6720  5352  Agent           UpdateId = {6B5F2B6A-0E23-4C4D-9E8E-2B6E1E0C5F11}.200
 > 2024/01/16 09:41:17.0051932 6720  7364  DownloadManager *FAILED* [80248007] Error occurred while downloading update 6B5F2B6A-0E23-4C4D-9E8E-2B6E1E0C5F11.200; notifying dependent calls.`;
 
-export default defineCheck({
+const check = defineCheck({
   id: 'x-update-failed-repeatedly',
   meta: {
     severity: 'warning',
+    confidence: 'high',
     root: false,
     summary: { en: 'The same update fails repeatedly', zh: '同一更新反复安装失败' },
+    codes: [],
     mechanism:
       'Tries at one update counted across logs (a try several logs tell counts once), with first and last time and whether the code is the same each time; said only when no single source already counts them.',
   },
-  messageIds: ['sameCode', 'codes', 'thenInstalled'],
+  messages: {
+    sameCode: tries({
+      en: ' The same code every time: retrying without a change will not help.',
+      zh: '每次错误相同：不做任何改变直接重试不会成功。',
+    }),
+    codes: tries({ en: '', zh: '' }),
+    thenInstalled: {
+      ...tries({ en: ' A later try installed it.', zh: '之后的尝试已安装成功。' }),
+      severity: 'info',
+    },
+  },
+  phrases: {
+    eachTime: { en: 'each time with {{code}}', zh: '每次错误均为 {{code}}' },
+    withCodes: { en: 'with {{codes}}', zh: '错误为 {{codesZh}}' },
+    noCode: { en: 'no code', zh: '无代码' },
+    oneLog: { en: '{{n}} log', zh: '{{n}} 个日志' },
+    logs: { en: '{{n}} logs', zh: '{{n}} 个日志' },
+  },
   run,
   cases: {
     valid: [
@@ -142,3 +167,5 @@ export default defineCheck({
     ],
   },
 });
+
+export default check;

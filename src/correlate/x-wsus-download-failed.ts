@@ -2,10 +2,11 @@
 // are download or detection errors: the server (reachability, approval, content on the server) is the
 // first suspect, and with the Internet fallback disabled by policy nothing else can deliver the content.
 
-import type { Finding } from '../model/types.js';
+import type { Finding, I18nText } from '../model/types.js';
 import { isDownloadSide } from '../knowledge/code-classes.js';
 import { codeInfo } from '../knowledge/codes.js';
-import { type CrossContext, crossFinding } from './context.js';
+import { both, phrase, report } from '../rules/define-story-rule.js';
+import type { CrossContext } from './context.js';
 import { defineCheck } from './define-check.js';
 
 function run(ctx: CrossContext): Finding[] {
@@ -22,45 +23,46 @@ function run(ctx: CrossContext): Finding[] {
   // A detection finding sums up its failed scans: count those, not the finding.
   const n = failed.length + detection.reduce((k, f) => k + (Number(f.facts.failures) || 1), 0);
   return [
-    crossFinding({
-      id: ctx.nextId(),
-      rule: 'x-wsus-download-failed',
-      messageId: p.noInternetFallback ? 'noFallback' : 'wsus',
-      severity: 'error',
-      confidence: 'medium',
-      root: true,
-      code: codes[0] ?? null,
-      codeName: codeInfo(codes[0] ?? '')?.name ?? null,
-      message: {
-        en:
-          `Windows Update gets its updates from the WSUS server ${p.wuServer} (policy UseWUServer=1), and ${n} ` +
-          `${n === 1 ? 'failure is a download or detection error' : 'failures are download or detection errors'} (${named}): ` +
-          `check that the machine reaches that server, that the update is approved for its group and that the ` +
-          `server has downloaded its files.` +
-          (p.noInternetFallback
-            ? ' The policy also forbids falling back to Microsoft Update, so nothing else can supply the content.'
-            : ''),
-        zh:
-          `Windows 更新通过策略（UseWUServer=1）指向 WSUS 服务器 ${p.wuServer}，而 ${n} 次失败均为下载或检测错误（${named}）：` +
-          `请检查本机能否访问该服务器、该更新是否已为其所在组审批、服务器是否已下载更新文件。` +
-          (p.noInternetFallback ? '策略同时禁止回退到 Microsoft Update，因此没有其它途径获取更新内容。' : ''),
+    report(
+      check,
+      p.noInternetFallback ? 'noFallback' : 'wsus',
+      {
+        server: p.wuServer,
+        ...both('failures', phrase(check, n === 1 ? 'oneFailure' : 'failures', { n: String(n) })),
+        codes: named,
       },
-      title: { en: 'WSUS policy and download/detection failures', zh: 'WSUS 策略与下载/检测失败' },
-      facts: {
-        wuServer: p.wuServer,
-        codes: codes.join(', '),
-        noInternetFallback: String(p.noInternetFallback),
-        failures: String(n),
+      {
+        id: ctx.nextId(),
+        code: codes[0] ?? null,
+        facts: {
+          wuServer: p.wuServer,
+          codes: codes.join(', '),
+          noInternetFallback: String(p.noInternetFallback),
+          failures: String(n),
+        },
+        evidence: [
+          ...p.evidence.slice(0, 4),
+          ...failed.flatMap((a) => a.evidence.slice(-1)).slice(0, 4),
+          ...detection.flatMap((f) => f.evidence.slice(0, 1)),
+        ],
+        attempts: failed.map((a) => a.id),
+        time: failed[0]?.startUtc ?? failed[0]?.start ?? detection[0]?.time ?? null,
       },
-      evidence: [
-        ...p.evidence.slice(0, 4),
-        ...failed.flatMap((a) => a.evidence.slice(-1)).slice(0, 4),
-        ...detection.flatMap((f) => f.evidence.slice(0, 1)),
-      ],
-      attempts: failed.map((a) => a.id),
-      time: failed[0]?.startUtc ?? failed[0]?.start ?? detection[0]?.time ?? null,
-    }),
+    ),
   ];
+}
+
+/** A message: the WSUS server, the failures and what to check on the server; then `note`. */
+function wsus(note: I18nText): I18nText {
+  return {
+    en:
+      'Windows Update gets its updates from the WSUS server {{server}} (policy UseWUServer=1), and {{failures}} ' +
+      '({{codes}}): check that the machine reaches that server, that the update is approved for its group and ' +
+      `that the server has downloaded its files.${note.en}`,
+    zh:
+      'Windows 更新通过策略（UseWUServer=1）指向 WSUS 服务器 {{server}}，而 {{failuresZh}}（{{codes}}）：' +
+      `请检查本机能否访问该服务器、该更新是否已为其所在组审批、服务器是否已下载更新文件。${note.zh}`,
+  };
 }
 
 /** ReportingEvents.log lines: three failed detections (the shape of corpus re01). */
@@ -70,16 +72,34 @@ const DETECTIONS = [
   '{E7550B90-A0BA-47D7-A527-7F2A377E1DB9}\t2023-07-05 04:12:21:242+0300\t1\t148 [AGENT_DETECTION_FAILED]\t101\t{9482F4B4-E343-43B6-B170-9A65BC822C77}\t0\t80072ee2\t<<PROCESS>>: DllHost.exe\tFailure\tSoftware Synchronization\tWindows Update Client failed to detect with error 0x80072ee2.\tarqdv3jFYUqk1Fmr.1.0.0.3.0',
 ];
 
-export default defineCheck({
+const check = defineCheck({
   id: 'x-wsus-download-failed',
   meta: {
     severity: 'error',
+    confidence: 'medium',
     root: true,
     summary: { en: 'WSUS policy and download/detection failures', zh: 'WSUS 策略与下载/检测失败' },
+    codes: [],
     mechanism:
       'A registry export points Windows Update at a WSUS server (UseWUServer=1, WUServer) while the failures are download or detection errors (network, protocol, download manager): the server comes first; with the Internet fallback disabled by policy nothing else can deliver the content.',
   },
-  messageIds: ['wsus', 'noFallback'],
+  messages: {
+    wsus: wsus({ en: '', zh: '' }),
+    noFallback: wsus({
+      en: ' The policy also forbids falling back to Microsoft Update, so nothing else can supply the content.',
+      zh: '策略同时禁止回退到 Microsoft Update，因此没有其它途径获取更新内容。',
+    }),
+  },
+  phrases: {
+    oneFailure: {
+      en: '{{n}} failure is a download or detection error',
+      zh: '{{n}} 次失败均为下载或检测错误',
+    },
+    failures: {
+      en: '{{n}} failures are download or detection errors',
+      zh: '{{n}} 次失败均为下载或检测错误',
+    },
+  },
   run,
   cases: {
     valid: [
@@ -151,3 +171,5 @@ export default defineCheck({
     ],
   },
 });
+
+export default check;

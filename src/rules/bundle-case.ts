@@ -26,6 +26,15 @@ export interface CasedFinding {
   cases: { valid: BundleCase[]; invalid: InvalidBundleCase[] };
 }
 
+/** A rule or check that declares its messages, as the bundle tester takes it (message ids = its messages). */
+export function casedFinding(r: {
+  id: string;
+  messages: Record<string, unknown>;
+  cases: CasedFinding['cases'];
+}): CasedFinding {
+  return { id: r.id, messageIds: Object.keys(r.messages), cases: r.cases };
+}
+
 /**
  * One event as a line of an XML export (`wevtutil qe /f:xml`), for inline cases: `> ` before it marks it as
  * evidence.

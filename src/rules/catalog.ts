@@ -17,8 +17,8 @@ export interface CatalogEntry {
   kind: FindingKind;
   /** Default severity (a finding may say otherwise, e.g. information once retried). */
   severity: Severity;
-  /** Default confidence; null when each finding sets its own (cross-source checks). */
-  confidence: Confidence | null;
+  /** Default confidence (a finding may say otherwise). */
+  confidence: Confidence;
   /** True when its findings are root causes by default. */
   root: boolean;
   summary: I18nText;
@@ -26,8 +26,8 @@ export interface CatalogEntry {
   codes: string[];
   /** Every message id its findings may carry. */
   messageIds: string[];
-  /** Message templates (`{{placeholders}}`) where the rule declares them; null for cross-source checks. */
-  messages: Record<string, I18nText> | null;
+  /** Message templates (`{{placeholders}}`), by message id. */
+  messages: Record<string, I18nText>;
   /** How the rule decides, when it says so. */
   mechanism: string | null;
   references: string[];
@@ -57,32 +57,21 @@ export function findingCatalog(): CatalogEntry[] {
       mechanism: null,
       references: [...(r.meta.references ?? [])],
     })),
-    ...storyRules.map((r): CatalogEntry => ({
-      id: r.id,
-      kind: r.kind,
-      severity: r.meta.severity,
-      confidence: r.meta.confidence,
-      root: r.meta.root,
-      summary: text(r.meta.summary),
-      codes: [...r.meta.codes],
-      messageIds: Object.keys(r.messages),
-      messages: templates(r.messages),
-      mechanism: r.meta.mechanism,
-      references: [...(r.meta.references ?? [])],
-    })),
-    ...CROSS_CHECKS.map((c): CatalogEntry => ({
-      id: c.id,
-      kind: 'cross',
-      severity: c.meta.severity,
-      confidence: null,
-      root: c.meta.root,
-      summary: text(c.meta.summary),
-      codes: [],
-      messageIds: [...c.messageIds],
-      messages: null,
-      mechanism: c.meta.mechanism,
-      references: [...(c.meta.references ?? [])],
-    })),
+    ...[...storyRules, ...CROSS_CHECKS.map((c) => ({ ...c, kind: 'cross' as const }))].map(
+      (r): CatalogEntry => ({
+        id: r.id,
+        kind: r.kind,
+        severity: r.meta.severity,
+        confidence: r.meta.confidence,
+        root: r.meta.root,
+        summary: text(r.meta.summary),
+        codes: [...r.meta.codes],
+        messageIds: Object.keys(r.messages),
+        messages: templates(r.messages),
+        mechanism: r.meta.mechanism,
+        references: [...(r.meta.references ?? [])],
+      }),
+    ),
   ];
   return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

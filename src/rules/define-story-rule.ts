@@ -2,7 +2,8 @@
 // Update, setup and captured-output findings built from what the timeline reconstructed, the knowledge
 // enrichment (`x-update-gap`) and the engine's fallback (`unexplained-failure`). One file per id, with its
 // meta, its bilingual messages and phrases (`{{placeholders}}`), and bundle cases run through the real
-// analysis. `report()` is the only way such a finding is made.
+// analysis. `report()` is the only way such a finding is made, here and in the cross-source checks
+// (correlate/define-check.ts), which declare their wording the same way.
 
 import type { ChainLink, Confidence, Evidence, Facts, Finding, I18nText, Severity } from '../model/types.js';
 import { codeInfo } from '../knowledge/codes.js';
@@ -19,8 +20,16 @@ export interface StoryMessage extends I18nText {
   root?: boolean;
 }
 
+/** What `report()` and `phrase()` need of a rule: its id, default meta, messages and phrases. */
+export interface WordedRule {
+  id: string;
+  meta: { severity: Severity; confidence: Confidence; root: boolean; summary: I18nText };
+  messages: Record<string, StoryMessage>;
+  phrases?: Record<string, I18nText>;
+}
+
 /** A bundle-level rule: one finding id, declared once, in the file named after it. */
-export interface StoryRule {
+export interface StoryRule extends WordedRule {
   /** Equal to the file name (`wu-install-failed`). */
   id: string;
   /** `story`: over the reconstructed attempts and records of one source; `enrichment`: over the knowledge
@@ -55,7 +64,7 @@ export function both(name: string, text: I18nText): Record<string, string> {
 }
 
 /** A phrase of the rule filled with data (en placeholders from `data`, zh ones from `data` too). */
-export function phrase(rule: StoryRule, name: string, data: Record<string, string> = {}): I18nText {
+export function phrase(rule: WordedRule, name: string, data: Record<string, string> = {}): I18nText {
   const p = rule.phrases?.[name];
   if (!p) throw new Error(`rule ${rule.id}: unknown phrase ${name}`);
   return { en: format(p.en, data), zh: format(p.zh, data) };
@@ -63,7 +72,7 @@ export function phrase(rule: StoryRule, name: string, data: Record<string, strin
 
 /** The phrase when `when` holds, else empty text in both languages. */
 export function phraseIf(
-  rule: StoryRule,
+  rule: WordedRule,
   name: string,
   when: unknown,
   data: Record<string, string> = {},
@@ -77,6 +86,8 @@ export interface StoryReport {
   evidence: Evidence[];
   facts?: Facts;
   code?: string | null;
+  /** The code's name as the finding shows it; by default its name in knowledge/ (null: the code alone). */
+  codeName?: string | null;
   severity?: Severity;
   confidence?: Confidence;
   root?: boolean;
@@ -91,7 +102,7 @@ export interface StoryReport {
  * the message, else the meta.
  */
 export function report(
-  rule: StoryRule,
+  rule: WordedRule,
   messageId: string,
   data: Record<string, string>,
   r: StoryReport,
@@ -114,7 +125,7 @@ export function report(
     severity: r.severity ?? msg.severity ?? rule.meta.severity,
     confidence: r.confidence ?? rule.meta.confidence,
     code,
-    codeName: info?.name ?? null,
+    codeName: r.codeName !== undefined ? r.codeName : (info?.name ?? null),
     root: r.root ?? msg.root ?? rule.meta.root,
     message: { en: format(msg.en, all), zh: format(msg.zh, all) },
     title: msg.title ?? rule.meta.summary,
