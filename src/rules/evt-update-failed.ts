@@ -84,6 +84,49 @@ export default defineStoryRule({
         ],
       },
       {
+        name: 'the July cumulative update fails; the August one of the same product installs: superseded (information)',
+        files: {
+          'System.xml': [
+            '> ' +
+              eventXml(WU, 20, '2022-07-22T00:41:07.5281946Z', 26981, {
+                errorCode: '0x80070570',
+                updateTitle: LCU,
+              }),
+            eventXml(WU, 19, '2022-08-10T02:10:00.0000000Z', 27100, {
+              updateTitle:
+                '2022-08 Cumulative Update for Windows 10 Version 1809 for x64-based Systems (KB5016623)',
+            }),
+          ].join('\n'),
+        },
+        findings: [
+          {
+            messageId: 'failed',
+            code: '0x80070570',
+            severity: 'info',
+            root: false,
+            facts: { kb: 'KB5015811', resolvedBy: 'KB5016623', resolvedAt: '2022-08-10T02:10:00Z' },
+          },
+        ],
+      },
+      {
+        name: 'a security update (not cumulative) fails; a later cumulative update installs: still failed',
+        files: {
+          'System.xml': [
+            '> ' +
+              eventXml(WU, 20, '2024-01-10T01:00:00.0000000Z', 1, {
+                errorCode: '0x80070643',
+                updateTitle:
+                  '2024-01 Security Update for Windows 10 Version 22H2 for x64-based Systems (KB5034441)',
+              }),
+            eventXml(WU, 19, '2024-02-14T01:00:00.0000000Z', 2, {
+              updateTitle:
+                '2024-02 Cumulative Update for Windows 10 Version 22H2 for x64-based Systems (KB5034763)',
+            }),
+          ].join('\n'),
+        },
+        findings: [{ messageId: 'failed', code: '0x80070643', root: true, facts: { kb: 'KB5034441' } }],
+      },
+      {
         name: 'corpus evtx04: Microsoft Store app updates fail with 0x8024001e (information)',
         files: {
           'System.evtx': { corpus: 'evtx04-omerbenamram-vss-1803-store-8024001e/2-vss_7-System.evtx' },
