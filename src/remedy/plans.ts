@@ -2,7 +2,7 @@
 // finding's facts (paths, component identities, KBs, hashes, builds), least invasive first, last resorts
 // last, and the point at which to stop and collect the logs again.
 
-import { SCRIPT_NAMES } from './scripts.js';
+import { SCRIPT_NAMES } from './script-names.js';
 import type {
   Attempt,
   Diagnosis,

@@ -2,7 +2,7 @@
 // finding and returns one PlanStep in both languages, with exact commands, how to check it worked, and its
 // invasiveness. plans.ts composes them per rule. Where a Windows fact is not established, the text says so.
 
-import { psQuote } from './scripts.js';
+import { psQuote } from './template.js';
 import type { I18nText, PlanStep } from '../model/types.js';
 
 type Command = PlanStep['commands'][number];
