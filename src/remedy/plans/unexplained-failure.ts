@@ -1,0 +1,45 @@
+// The plan for unexplained-failure findings.
+
+import { collectLogsStep, readCbsLinesStep, scanHealthStep, t } from '../steps.js';
+import { type Ctx } from './context.js';
+import { definePlan, type Draft } from './define-plan.js';
+
+function unexplained(c: Ctx): Draft {
+  const { f } = c;
+  return {
+    title: t(
+      'No known signature: gather what is needed to find the cause',
+      '未匹配已知特征：收集定位原因所需的信息',
+    ),
+    steps: [
+      collectLogsStep({
+        why: t(
+          'patchdx did not recognise this failure, so it proposes no repair: the logs below let the cause be found.',
+          'patchdx 未能识别此失败，因此不建议任何修复操作：以下日志用于查找原因。',
+        ),
+      }),
+      scanHealthStep({
+        why: t(
+          'A read-only check of the component store tells whether store corruption is involved.',
+          '对组件存储做只读检查，可以判断是否与组件存储损坏有关。',
+        ),
+      }),
+      readCbsLinesStep({
+        why: t(
+          `The decisive lines are the first (F) or Error records before the final ${f.code ?? 'failure'}; they name the component, file or package involved.`,
+          `关键行是最终 ${f.code ?? '失败'} 之前的第一条 (F) 或 Error 记录，其中会指出相关的组件、文件或补丁包。`,
+        ),
+        patterns: [f.code ?? 'Failed', '(F)'],
+        lines: f.evidence.map((e) => e.text),
+      }),
+    ],
+    collect: t('the folder C:\\patchdx-logs', 'C:\\patchdx-logs 文件夹'),
+    confidence: 'low',
+  };
+}
+
+export default definePlan({
+  rule: 'unexplained-failure',
+  build: unexplained,
+  cases: [],
+});
