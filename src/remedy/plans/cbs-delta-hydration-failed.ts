@@ -81,5 +81,17 @@ function deltaHydration(c: Ctx): Draft {
 export default definePlan({
   rule: 'cbs-delta-hydration-failed',
   build: deltaHydration,
-  cases: [],
+  cases: [
+    {
+      name: 'fixtures/seeds/seed-004-forward-delta.log',
+      input: { fixture: 'fixtures/seeds/seed-004-forward-delta.log' },
+      steps: [
+        'restore-health',
+        'install-ssu-then-update',
+        'restore-health-source',
+        'replace-folder',
+        'in-place-upgrade',
+      ],
+    },
+  ],
 });

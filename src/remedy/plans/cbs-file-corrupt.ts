@@ -82,5 +82,21 @@ function fileCorrupt(c: Ctx): Draft {
 export default definePlan({
   rule: 'cbs-file-corrupt',
   build: fileCorrupt,
-  cases: [],
+  cases: [
+    {
+      name: 'the case of cbs-file-corrupt: a package that cannot be opened because its files are corrupt',
+      input: {
+        log: `2023-06-14 10:02:11, Error                 CBS    Failed to internally open package. [HRESULT = 0x80070570 - ERROR_FILE_CORRUPT]
+2023-06-14 10:02:11, Info                  CBS    Failed to resolve package 'Package_for_KB5027222~31bf3856ad364e35~amd64~~17763.4499.1.12' [HRESULT = 0x80070570 - ERROR_FILE_CORRUPT]`,
+      },
+      steps: [
+        'clear-wu-cache',
+        'disk-check',
+        'chkdsk-fix',
+        'restore-health',
+        'in-place-upgrade',
+        'reset-or-reinstall',
+      ],
+    },
+  ],
 });

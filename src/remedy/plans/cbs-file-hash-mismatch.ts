@@ -53,5 +53,15 @@ function fileHashMismatch(c: Ctx): Draft {
 export default definePlan({
   rule: 'cbs-file-hash-mismatch',
   build: fileHashMismatch,
-  cases: [],
+  cases: [
+    {
+      name: 'the case of cbs-file-hash-mismatch: no component named near the record',
+      input: {
+        log: `2023-05-17 08:45:54, Info                  CSI    00000010 Hashes for file member [l:17]'ExplorerFrame.dll' do not match.
+ Expected: {l:32 ml:33 b:a573b14e9281885ec2fac386c0f31e0b700bd5c7a607fc282fa649cd5e45ea71}.
+ Actual: {l:32 b:fa37977d4133e8d1339365ce5c58e2996ea66d411bfea4d92f1ba425d93136cb}.`,
+      },
+      steps: ['restore-health', 'restore-health-source', 'in-place-upgrade'],
+    },
+  ],
 });

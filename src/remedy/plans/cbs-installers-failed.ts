@@ -48,5 +48,15 @@ function installersFailed(c: Ctx): Draft {
 export default definePlan({
   rule: 'cbs-installers-failed',
   build: installersFailed,
-  cases: [],
+  cases: [
+    {
+      name: 'the case of cbs-installers-failed: rollback without the installer in the log',
+      input: {
+        log: `2014-05-28 15:00:38, Error                 CBS    Startup: Failed to process advanced operation queue, startupPhase: 0.  A rollback transaction will be created. [HRESULT = 0x800f0922 - CBS_E_INSTALLERS_FAILED]
+2014-05-28 15:00:38, Info                  CBS    Setting ExecuteState key to: CbsExecuteStateInitiateRollback | CbsExecuteStateFlagAdvancedInstallersFailed
+2014-05-28 15:00:38, Info                  CBS    Setting original failure status: 0x800f0922, last forward execute state: CbsExecuteStateResolvePending`,
+      },
+      steps: ['read-cbs-lines', 'installer-checks'],
+    },
+  ],
 });

@@ -69,5 +69,11 @@ function manifestCorrupt(c: Ctx): Draft {
 export default definePlan({
   rule: 'cbs-manifest-corrupt',
   build: manifestCorrupt,
-  cases: [],
+  cases: [
+    {
+      name: 'the bundled sample log',
+      input: { fixture: 'examples/CBS.log' },
+      steps: ['restore-health', 'restore-health-source', 'replace-manifest', 'in-place-upgrade'],
+    },
+  ],
 });

@@ -122,5 +122,17 @@ function notFound(c: Ctx): Draft {
 export default definePlan({
   rule: 'cbs-not-found',
   build: notFound,
-  cases: [],
+  cases: [
+    {
+      name: 'fixtures/seeds/seed-004-not-found.log',
+      input: { fixture: 'fixtures/seeds/seed-004-not-found.log' },
+      steps: [
+        'clear-wu-cache',
+        'install-ssu-then-update',
+        'install-version-carrier',
+        'restore-health',
+        'in-place-upgrade',
+      ],
+    },
+  ],
 });

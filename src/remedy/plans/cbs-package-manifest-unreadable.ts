@@ -96,5 +96,18 @@ function packageManifestUnreadable(c: Ctx): Draft {
 export default definePlan({
   rule: 'cbs-package-manifest-unreadable',
   build: packageManifestUnreadable,
-  cases: [],
+  cases: [
+    {
+      name: 'the bundled sample log',
+      input: { fixture: 'examples/CBS.log' },
+      steps: [
+        'disk-check',
+        'chkdsk-fix',
+        'restore-health',
+        'reinstall-kb',
+        'replace-mum',
+        'in-place-upgrade',
+      ],
+    },
+  ],
 });

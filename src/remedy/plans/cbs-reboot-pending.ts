@@ -39,5 +39,15 @@ function rebootPending(c: Ctx): Draft {
 export default definePlan({
   rule: 'cbs-reboot-pending',
   build: rebootPending,
-  cases: [],
+  cases: [
+    {
+      name: 'the case of cbs-reboot-pending: pending operations block transaction analysis',
+      input: {
+        log: `2011-03-09 09:37:36, Info                  CSI    00000040 Pending transaction content must be resolved, cannot begin another transaction yet
+2011-03-09 09:37:36, Info                  CBS    Failed to get transaction analysis because of pending operations. Disposition from Analyze: 0x1 [HRESULT = 0x80070bc9 - ERROR_FAIL_REBOOT_REQUIRED]
+2011-03-09 09:37:36, Info                  CBS    Failed to get inventory. [HRESULT = 0x80070bc9 - ERROR_FAIL_REBOOT_REQUIRED]`,
+      },
+      steps: ['reboot', 'check-pending'],
+    },
+  ],
 });

@@ -65,5 +65,13 @@ function servicingStackRequired(c: Ctx): Draft {
 export default definePlan({
   rule: 'cbs-servicing-stack-required',
   build: servicingStackRequired,
-  cases: [],
+  cases: [
+    {
+      name: 'the case of cbs-servicing-stack-required: offline image newer than the servicing stack (no package named)',
+      input: {
+        log: `2022-03-01 09:12:44, Error                 CBS    Servicing stack v6.2.22000.120 cannot service offline image: D:\\MyCache\\Ws [HRESULT = 0x800f0823 - CBS_E_NEW_SERVICING_STACK_REQUIRED]`,
+      },
+      steps: ['install-ssu-then-update'],
+    },
+  ],
 });

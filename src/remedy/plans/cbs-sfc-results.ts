@@ -61,5 +61,19 @@ function sfcResults(c: Ctx): Draft | null {
 export default definePlan({
   rule: 'cbs-sfc-results',
   build: sfcResults,
-  cases: [],
+  cases: [
+    {
+      name: 'the case of cbs-sfc-results: cannot repair, with the misleading trailer (corpus sfc01 shape)',
+      input: {
+        log: `2023-05-23 01:37:56, Info                  CSI    000002f0 [SR] Repairing 10 components
+2023-05-23 01:37:56, Info                  CSI    000002f1 [SR] Beginning Verify and Repair transaction
+2023-05-23 01:37:56, Info                  CSI    000002f3 [SR] Cannot repair member file [l:12]'edgehtml.dll' of Microsoft-Windows-IE-HTMLRendering, version 11.0.19041.2728, arch amd64, nonSxS, pkt {l:8 b:31bf3856ad364e35} in the store, hash mismatch
+2023-05-23 01:37:56, Info                  CSI    000002f8 [SR] Cannot repair member file [l:9]'ntdll.dll' of Microsoft-Windows-Ntdll, version 10.0.19041.2788, arch amd64, nonSxS, pkt {l:8 b:31bf3856ad364e35} in the store, file is missing
+2023-05-23 01:37:56, Info                  CSI    00000340 [SR] Repair complete
+2023-05-23 01:37:56, Info                  CSI    00000341 [SR] Committing transaction
+2023-05-23 01:37:56, Info                  CSI    00000348 [SR] Verify and Repair Transaction completed. All files and registry keys listed in this transaction  have been successfully repaired`,
+      },
+      steps: ['restore-health', 'restore-health-source', 'replace-file', 'in-place-upgrade'],
+    },
+  ],
 });

@@ -35,5 +35,13 @@ function startupFailed(c: Ctx): Draft {
 export default definePlan({
   rule: 'cbs-startup-failed',
   build: startupFailed,
-  cases: [],
+  cases: [
+    {
+      name: 'the case of cbs-startup-failed: startup processing fails without poqexec named',
+      input: {
+        log: `2021-04-14 08:02:51, Error                 CBS    Startup: Failed to process advanced operation queue, startupPhase: 0.  A rollback transaction will be created. [HRESULT = 0x80070005 - E_ACCESSDENIED]`,
+      },
+      steps: ['reboot', 'check-pending', 'restore-health'],
+    },
+  ],
 });

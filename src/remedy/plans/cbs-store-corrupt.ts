@@ -36,5 +36,17 @@ function storeCorrupt(c: Ctx): Draft {
 export default definePlan({
   rule: 'cbs-store-corrupt',
   build: storeCorrupt,
-  cases: [],
+  cases: [
+    {
+      name: 'the case of cbs-store-corrupt: seed 002: closure fails on a corrupt store',
+      input: {
+        log: `2022-05-19 11:49:09, Info                  CBS    Exec: Resolving Package: Package_for_RollupFix~31bf3856ad364e35~amd64~~17763.2746.1.7, Update: 5011503-4182_neutral_GDR
+2022-05-19 11:49:09, Error                 CSI    000004a6@2022/5/19:03:49:09.871 (F) onecore\\base\\wcp\\componentstore\\csd_core.cpp(2151): Error STATUS_SXS_COMPONENT_STORE_CORRUPT originated in function CCSDirect::GetComponentManifest expression: (null)
+[gle=0x80004005]
+2022-05-19 11:49:09, Info                  CBS    Failed to get enumerator for missing components. [HRESULT = 0x80073712 - ERROR_SXS_COMPONENT_STORE_CORRUPT]
+2022-05-19 11:49:09, Error                 CBS    Failed to complete component closure [HRESULT = 0x80073712 - ERROR_SXS_COMPONENT_STORE_CORRUPT]`,
+      },
+      steps: ['restore-health', 'restore-health-source', 'in-place-upgrade', 'reset-or-reinstall'],
+    },
+  ],
 });

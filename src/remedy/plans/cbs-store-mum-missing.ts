@@ -77,5 +77,14 @@ function storeMumMissing(c: Ctx): Draft {
 export default definePlan({
   rule: 'cbs-store-mum-missing',
   build: storeMumMissing,
-  cases: [],
+  cases: [
+    {
+      name: 'the case of cbs-store-mum-missing: store corruption flagged without a package name',
+      input: {
+        log: `2017-11-15 12:40:00, Info                  CBS    Failed to resolve package [HRESULT = 0x800f0831 - CBS_E_STORE_CORRUPTION]
+2017-11-15 12:40:00, Error                 CBS    Failed to process single phase execution. [HRESULT = 0x800f0831 - CBS_E_STORE_CORRUPTION]`,
+      },
+      steps: ['scan-health', 'restore-health', 'in-place-upgrade'],
+    },
+  ],
 });

@@ -15,8 +15,16 @@ export interface Draft {
   confidence?: RemediationPlan['confidence'];
 }
 
-/** An input for a plan case: a CBS.log text, the files of a bundle folder, or a file under the package root. */
-export type PlanInput = { log: string } | { files: Record<string, string> } | { fixture: string };
+/**
+ * An input for a plan case: a CBS.log text, the files of a bundle folder (text, or a file under the package
+ * root), a file or folder under the package root (`fixtures/…`, `examples/…`), or a log of the shared corpus
+ * (`dism03-appostarsi-w10-multi/dism_5_23.log`, beside the package as for the checks' cases).
+ */
+export type PlanInput =
+  | { log: string }
+  | { files: Record<string, string | { fixture: string }> }
+  | { fixture: string }
+  | { corpus: string };
 
 export interface PlanCase {
   name: string;

@@ -36,5 +36,11 @@ function dismOutput(c: Ctx): Draft | null {
 export default definePlan({
   rule: 'dism-output-failed',
   build: dismOutput,
-  cases: [],
+  cases: [
+    {
+      name: 'fixtures/outputs/dism-zh-runs.gbk.txt',
+      input: { fixture: 'fixtures/outputs/dism-zh-runs.gbk.txt' },
+      steps: ['restore-health-source'],
+    },
+  ],
 });

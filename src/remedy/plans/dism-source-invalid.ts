@@ -36,5 +36,11 @@ function dismSourceInvalid(c: Ctx): Draft {
 export default definePlan({
   rule: 'dism-source-invalid',
   build: dismSourceInvalid,
-  cases: [],
+  cases: [
+    {
+      name: 'corpus dism01-appostarsi-w10-esd-source',
+      input: { corpus: 'dism01-appostarsi-w10-esd-source/dism win 10.log' },
+      steps: ['restore-health-source'],
+    },
+  ],
 });

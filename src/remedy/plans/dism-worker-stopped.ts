@@ -38,5 +38,11 @@ function dismWorkerStopped(c: Ctx): Draft {
 export default definePlan({
   rule: 'dism-worker-stopped',
   build: dismWorkerStopped,
-  cases: [],
+  cases: [
+    {
+      name: 'corpus dism03-appostarsi-w10-multi',
+      input: { corpus: 'dism03-appostarsi-w10-multi/dism_5_23.log' },
+      steps: ['hardware-checks', 'reboot', 'restore-health'],
+    },
+  ],
 });

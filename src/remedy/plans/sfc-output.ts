@@ -38,5 +38,11 @@ function sfcOutput(c: Ctx): Draft {
 export default definePlan({
   rule: 'sfc-output',
   build: sfcOutput,
-  cases: [],
+  cases: [
+    {
+      name: 'fixtures/outputs/sfc-en-runs.utf16le.txt',
+      input: { fixture: 'fixtures/outputs/sfc-en-runs.utf16le.txt' },
+      steps: ['restore-health', 'restore-health-source'],
+    },
+  ],
 });

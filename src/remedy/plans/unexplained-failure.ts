@@ -41,5 +41,17 @@ function unexplained(c: Ctx): Draft {
 export default definePlan({
   rule: 'unexplained-failure',
   build: unexplained,
-  cases: [],
+  cases: [
+    {
+      name: 'the case of a failure no rule explains (ERROR_IO_DEVICE)',
+      input: {
+        log: `2023-05-17 09:00:00, Info                  CBS    Starting TrustedInstaller initialization.
+2023-05-17 09:00:02, Info                  CBS    Exec: Processing started.  Client: WindowsUpdateAgent, Session: 31034000_1000, Package: Package_for_RollupFix~31bf3856ad364e35~amd64~~17763.4377.1.8, Identifier: KB5026362
+2023-05-17 09:01:00, Error                 CBS    Failed to process single phase execution. [HRESULT = 0x8007045d - ERROR_IO_DEVICE]
+2023-05-17 09:01:00, Info                  CBS    WER: Generating failure report for package: Package_for_RollupFix~31bf3856ad364e35~amd64~~17763.4377.1.8, status: 0x8007045d, failure source: Execute, start state: Staged, target state: Installed, client id: WindowsUpdateAgent
+2023-05-17 09:01:01, Info                  CBS    Exec: Processing complete.  Session: 31034000_1000, Package: Package_for_RollupFix~31bf3856ad364e35~amd64~~17763.4377.1.8 [HRESULT = 0x8007045d - ERROR_IO_DEVICE]`,
+      },
+      steps: ['collect-logs', 'scan-health', 'read-cbs-lines'],
+    },
+  ],
 });

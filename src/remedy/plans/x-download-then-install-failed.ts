@@ -41,5 +41,27 @@ function downloadThenInstall(c: Ctx): Draft {
 export default definePlan({
   rule: 'x-download-then-install-failed',
   build: downloadThenInstall,
-  cases: [],
+  cases: [
+    {
+      name: 'the case of x-update-failed-repeatedly: different codes on each try',
+      input: {
+        files: {
+          'WindowsUpdate.log': `
+2024/01/16 09:12:40.1180417 6720  5352  Agent           Title = 2023-11 Cumulative Update for Windows 10 Version 1809 for x64-based Systems (KB5032196)
+2024/01/16 09:12:40.1180533 6720  5352  Agent           UpdateId = {6B5F2B6A-0E23-4C4D-9E8E-2B6E1E0C5F11}.200
+2024/01/16 09:41:17.0051932 6720  7364  DownloadManager *FAILED* [80248007] Error occurred while downloading update 6B5F2B6A-0E23-4C4D-9E8E-2B6E1E0C5F11.200; notifying dependent calls.`,
+          'System.txt': `Event[0]:
+  Log Name: System
+  Source: Microsoft-Windows-WindowsUpdateClient
+  Date: 2024-01-17T02:00:00.0000000Z
+  Event ID: 20
+  Task: Windows Update Agent
+  Level: Error
+  Description: 
+Installation Failure: Windows failed to install the following update with error 0x80070570: 2023-11 Cumulative Update for Windows 10 Version 1809 for x64-based Systems (KB5032196).`,
+        },
+      },
+      steps: ['clear-wu-cache', 'install-kb-offline'],
+    },
+  ],
 });

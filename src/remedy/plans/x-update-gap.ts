@@ -25,5 +25,11 @@ function updateGap(c: Ctx): Draft | null {
 export default definePlan({
   rule: 'x-update-gap',
   build: updateGap,
-  cases: [],
+  cases: [
+    {
+      name: 'fixtures/seeds/seed-003-manifest-hash.log',
+      input: { fixture: 'fixtures/seeds/seed-003-manifest-hash.log' },
+      steps: ['install-ssu-then-update'],
+    },
+  ],
 });

@@ -34,5 +34,18 @@ function wsusDownload(c: Ctx): Draft {
 export default definePlan({
   rule: 'x-wsus-download-failed',
   build: wsusDownload,
-  cases: [],
+  cases: [
+    {
+      name: 'the case of x-wsus-download-failed: WUServer set, UseWUServer=1, no Internet fallback; detection fails with 0x80072ee2 three times',
+      input: {
+        files: {
+          'policy.reg': { fixture: 'fixtures/outputs/wu-policy.reg' },
+          'ReportingEvents.log': `{C7550B90-A0BA-47D7-A527-7F2A377E1DB7}	2023-07-05 02:12:21:242+0300	1	148 [AGENT_DETECTION_FAILED]	101	{9482F4B4-E343-43B6-B170-9A65BC822C77}	0	80072ee2	<<PROCESS>>: DllHost.exe	Failure	Software Synchronization	Windows Update Client failed to detect with error 0x80072ee2.	arqdv3jFYUqk1Fmr.1.0.0.3.0
+{D7550B90-A0BA-47D7-A527-7F2A377E1DB8}	2023-07-05 03:12:21:242+0300	1	148 [AGENT_DETECTION_FAILED]	101	{9482F4B4-E343-43B6-B170-9A65BC822C77}	0	80072ee2	<<PROCESS>>: DllHost.exe	Failure	Software Synchronization	Windows Update Client failed to detect with error 0x80072ee2.	arqdv3jFYUqk1Fmr.1.0.0.3.0
+{E7550B90-A0BA-47D7-A527-7F2A377E1DB9}	2023-07-05 04:12:21:242+0300	1	148 [AGENT_DETECTION_FAILED]	101	{9482F4B4-E343-43B6-B170-9A65BC822C77}	0	80072ee2	<<PROCESS>>: DllHost.exe	Failure	Software Synchronization	Windows Update Client failed to detect with error 0x80072ee2.	arqdv3jFYUqk1Fmr.1.0.0.3.0`,
+        },
+      },
+      steps: ['check-wsus', 'clear-wu-cache'],
+    },
+  ],
 });
