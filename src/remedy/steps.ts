@@ -1,6 +1,7 @@
 // The remediation steps the plans share, written once: each is a small function that takes the facts of a
 // finding and returns one PlanStep in both languages, with exact commands, how to check it worked, and its
-// invasiveness. plans.ts composes them per rule. Where a Windows fact is not established, the text says so.
+// invasiveness, and the generated scripts that carry it out. The plan files of plans/ compose them per rule.
+// Where a Windows fact is not established, the text says so.
 
 import { psQuote } from './template.js';
 import type { I18nText, PlanStep } from '../model/types.js';

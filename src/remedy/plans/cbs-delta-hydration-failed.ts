@@ -1,4 +1,5 @@
-// The plan for cbs-delta-hydration-failed findings.
+// The plan for cbs-delta-hydration-failed findings: a delta that cannot be applied to its base version:
+// RestoreHealth, the update again, then the base component folder from a healthy machine.
 
 import { type Step, joinText, replaceFromHealthyStep, t } from '../steps.js';
 import {

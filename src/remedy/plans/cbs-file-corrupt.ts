@@ -1,4 +1,5 @@
-// The plan for cbs-file-corrupt findings.
+// The plan for cbs-file-corrupt findings: a payload file the file system cannot read: disk checks and chkdsk
+// before any store repair.
 
 import {
   type Step,

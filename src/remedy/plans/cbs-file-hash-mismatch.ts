@@ -1,4 +1,5 @@
-// The plan for cbs-file-hash-mismatch findings.
+// The plan for cbs-file-hash-mismatch findings: a payload file that fails its hash check: RestoreHealth, a
+// repair source, then the exact file from a healthy machine.
 
 import { type Step, t } from '../steps.js';
 import {

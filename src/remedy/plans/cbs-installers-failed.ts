@@ -1,4 +1,5 @@
-// The plan for cbs-installers-failed findings.
+// The plan for cbs-installers-failed findings: an advanced installer failed and the operation rolled back:
+// read the decisive lines, then check the installer's prerequisites.
 
 import { type Step, installerChecksStep, readCbsLinesStep, t } from '../steps.js';
 import { installTarget, type Ctx } from './context.js';

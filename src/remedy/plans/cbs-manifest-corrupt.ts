@@ -1,4 +1,5 @@
-// The plan for cbs-manifest-corrupt findings.
+// The plan for cbs-manifest-corrupt findings: a corrupt component manifest: RestoreHealth, a repair source,
+// then the exact manifest from a healthy machine.
 
 import { type Step, joinText, replaceFromHealthyStep, t } from '../steps.js';
 import {

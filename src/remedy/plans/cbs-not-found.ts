@@ -1,4 +1,5 @@
-// The plan for cbs-not-found findings.
+// The plan for cbs-not-found findings: content the update needs is not found: clear the update cache, install
+// the servicing stack and the update offline, then the update that ships the missing version.
 
 import { updateShippingVersion } from '../../knowledge/builds.js';
 import {

@@ -1,4 +1,5 @@
-// The plan for cbs-package-manifest-unreadable findings.
+// The plan for cbs-package-manifest-unreadable findings: a package .mum that cannot be read: disk checks
+// first, then reinstall the update or replace the .mum and .cat.
 
 import { type Step, chkdskFixStep, hardwareChecksStep, replaceMumStep, t } from '../steps.js';
 import { driveOf, inPlace, installKb, restoreHealth, type Ctx } from './context.js';

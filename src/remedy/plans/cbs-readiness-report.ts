@@ -1,4 +1,5 @@
-// The plan for cbs-readiness-report findings.
+// The plan for cbs-readiness-report findings: the store items a DISM health report lists as corrupt:
+// RestoreHealth from a source, then the items from a healthy machine.
 
 import { componentKeys, packageIdentities } from '../../parse/identity.js';
 import {

@@ -1,4 +1,5 @@
-// The plan for cbs-reboot-pending findings.
+// The plan for cbs-reboot-pending findings: an operation waits for a restart: restart (twice if needed) and
+// check nothing is pending.
 
 import { checkPendingStep, rebootStep, t } from '../steps.js';
 import { type Ctx } from './context.js';

@@ -1,4 +1,5 @@
-// The plan for cbs-servicing-stack-required findings.
+// The plan for cbs-servicing-stack-required findings: the update needs a newer servicing stack: install the
+// stack first, then the update, offline.
 
 import { type Step, installUpdatesStep, t } from '../steps.js';
 import { installKb, prerequisitesOf, type Ctx } from './context.js';

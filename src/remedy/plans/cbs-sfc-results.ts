@@ -1,4 +1,5 @@
-// The plan for cbs-sfc-results findings.
+// The plan for cbs-sfc-results findings: files SFC could not repair: repair the store first, then the files
+// SFC names.
 
 import { type Step, joinText, t } from '../steps.js';
 import {

@@ -1,4 +1,5 @@
-// The plan for cbs-source-missing findings.
+// The plan for cbs-source-missing findings: repair content cannot be found: let repairs reach it (policy,
+// WSUS), then RestoreHealth from a source of the same build.
 
 import { repairSourcePolicyStep, t } from '../steps.js';
 import { restoreFromSource, type Ctx } from './context.js';

@@ -1,4 +1,5 @@
-// The plan for cbs-startup-failed findings.
+// The plan for cbs-startup-failed findings: startup processing failed: restart, check what is pending, then
+// RestoreHealth.
 
 import { checkPendingStep, rebootStep, t } from '../steps.js';
 import { restoreHealth, type Ctx } from './context.js';

@@ -1,4 +1,5 @@
-// The plan for cbs-store-corrupt findings.
+// The plan for cbs-store-corrupt findings: a corrupt component store: RestoreHealth, from a source if needed,
+// with an in-place upgrade and a reset as last resorts.
 
 import { resetOrReinstallStep, t } from '../steps.js';
 import { hardwareFirst, inPlace, restoreFromSource, restoreHealth, type Ctx } from './context.js';

@@ -1,4 +1,5 @@
-// The plan for cbs-store-mum-missing findings.
+// The plan for cbs-store-mum-missing findings: store corruption from a missing package manifest: scan,
+// RestoreHealth, then the last resorts.
 
 import { type Step, replaceMumStep, scanHealthStep, t } from '../steps.js';
 import { inPlace, installKb, restoreHealth, type Ctx } from './context.js';

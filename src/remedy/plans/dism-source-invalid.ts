@@ -1,4 +1,4 @@
-// The plan for dism-source-invalid findings: dISM was given a source it cannot use: say how to write it, then
+// The plan for dism-source-invalid findings: DISM was given a source it cannot use: say how to write it, then
 // repair from it.
 
 import { t } from '../steps.js';

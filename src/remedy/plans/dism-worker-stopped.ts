@@ -1,4 +1,4 @@
-// The plan for dism-worker-stopped findings: dISM lost its servicing worker: find out why it stopped, test
+// The plan for dism-worker-stopped findings: DISM lost its servicing worker: find out why it stopped, test
 // the hardware, then run the command again.
 
 import { hardwareChecksStep, rebootStep, t } from '../steps.js';

@@ -1,4 +1,5 @@
-// The plan for unexplained-failure findings.
+// The plan for unexplained-failure findings: a failure no rule explains: collect the logs, check the store,
+// read the decisive lines; no repair is proposed.
 
 import { collectLogsStep, readCbsLinesStep, scanHealthStep, t } from '../steps.js';
 import { type Ctx } from './context.js';

@@ -1,4 +1,5 @@
-// The plan for x-update-gap findings.
+// The plan for x-update-gap findings: a cumulative update far behind the machine's build: the servicing
+// stack, then one cumulative update, offline.
 
 import { t } from '../steps.js';
 import { installTarget, type Ctx } from './context.js';

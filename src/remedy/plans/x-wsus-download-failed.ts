@@ -1,4 +1,4 @@
-// The plan for x-wsus-download-failed findings: wSUS policy with download or detection failures: the server
+// The plan for x-wsus-download-failed findings: WSUS policy with download or detection failures: the server
 // first, then the cache.
 
 import { clearWuCacheStep, t, wsusChecksStep } from '../steps.js';
