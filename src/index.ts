@@ -5,8 +5,7 @@ import { runAnalysis, type AnalyzeOptions, type AnalyzeSource } from './analyze/
 import { explain as explainQuery, type Explained } from './knowledge/explain.js';
 import type { Diagnosis, GeneratedScript, Lang, RemediationPlan } from './model/types.js';
 import { collectorScript as collector } from './remedy/collector.js';
-import { linkScripts, plansFor } from './remedy/plans.js';
-import { scriptsFor } from './remedy/scripts.js';
+import { advise as adviseDiagnosis } from './remedy/advise.js';
 import { renderDraft, type Draft, type DraftKind, type DraftParams } from './report/email.js';
 import { renderExplained } from './report/explain.js';
 import { renderHtml } from './report/html.js';
@@ -41,11 +40,7 @@ export interface Advice {
 
 /** Works out the remediation plans and scripts of a diagnosis (pure: the diagnosis is not changed). */
 export function advise(d: Diagnosis): Advice {
-  const copy: Diagnosis = { ...d };
-  copy.plans = plansFor(copy);
-  copy.scripts = scriptsFor(copy);
-  linkScripts(copy);
-  return { plans: copy.plans, scripts: copy.scripts };
+  return adviseDiagnosis(d);
 }
 
 /** The diagnosis with its advice attached, as the reports and drafts show it. */

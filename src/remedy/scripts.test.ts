@@ -14,7 +14,9 @@ const analyzePath = (p: string): ReturnType<typeof analyzeFacts> => withAdvice(a
 import { packageRoot } from '../knowledge/paths.js';
 import type { Diagnosis, Finding, GeneratedScript } from '../model/types.js';
 import { COLLECTOR_LAYOUT, collectorScript } from './collector.js';
-import { psQuote, SCRIPT_NAMES, scriptsFor } from './scripts.js';
+import { SCRIPT_NAMES } from './script-names.js';
+import { scriptsFor } from './scripts.js';
+import { psQuote } from './template.js';
 
 const ROOT = packageRoot();
 const GOLDEN = join(ROOT, 'fixtures', 'scripts');

@@ -1,9 +1,11 @@
 // The remediation steps the plans share, written once: each is a small function that takes the facts of a
 // finding and returns one PlanStep in both languages, with exact commands, how to check it worked, and its
-// invasiveness. plans.ts composes them per rule. Where a Windows fact is not established, the text says so.
+// invasiveness, and the generated scripts that carry it out. The plan files of plans/ compose them per rule.
+// Where a Windows fact is not established, the text says so.
 
-import { psQuote } from './scripts.js';
+import { psQuote } from './template.js';
 import type { I18nText, PlanStep } from '../model/types.js';
+import { SCRIPT_NAMES, type ScriptName } from './script-names.js';
 
 type Command = PlanStep['commands'][number];
 
@@ -36,11 +38,30 @@ interface StepInit {
   verify: I18nText;
   invasiveness: PlanStep['invasiveness'];
   lastResort?: boolean;
+  /** The generated scripts that carry the step out (a script is only linked when it has work to do). */
+  scripts?: readonly ScriptName[];
+  installs?: readonly string[];
 }
 
-function step(s: StepInit): PlanStep {
-  return { ...s, lastResort: s.lastResort ?? false, scripts: [] };
+/**
+ * A step as the plans build it: a PlanStep whose `scripts` are the scripts that carry it out, and the
+ * KBs it installs (an update-gap plan is left out when another plan of the operation installs its KB).
+ */
+export interface Step extends Omit<PlanStep, 'scripts'> {
+  scripts: readonly ScriptName[];
+  installs: readonly string[];
 }
+
+function step(s: StepInit): Step {
+  return { ...s, lastResort: s.lastResort ?? false, scripts: s.scripts ?? [], installs: s.installs ?? [] };
+}
+
+/** The scripts that replace store items from a source pack, with the check of those items first. */
+const STORE_SCRIPTS = [
+  SCRIPT_NAMES.testStoreFiles,
+  SCRIPT_NAMES.newSourcePack,
+  SCRIPT_NAMES.repairFromSourcePack,
+];
 
 /** Administrators, by SID: the group name is localised on some Windows languages. */
 const ADMINS = '*S-1-5-32-544';
@@ -109,7 +130,7 @@ export function healthySourceText(s: HealthySource): I18nText {
 // Harmless steps (1)
 
 /** Restart, once or twice, so pending servicing work completes. */
-export function rebootStep(o: { why: I18nText; twice?: boolean }): PlanStep {
+export function rebootStep(o: { why: I18nText; twice?: boolean }): Step {
   return step({
     id: 'reboot',
     title: o.twice ? t('Restart twice', '重启两次') : t('Restart', '重启计算机'),
@@ -133,7 +154,7 @@ export function rebootStep(o: { why: I18nText; twice?: boolean }): PlanStep {
 }
 
 /** Reads whether servicing work is still pending: pending.xml and the CBS reboot keys. */
-export function checkPendingStep(o: { why: I18nText }): PlanStep {
+export function checkPendingStep(o: { why: I18nText }): Step {
   return step({
     id: 'check-pending',
     title: t('Check for pending servicing work', '检查是否仍有挂起的服务操作'),
@@ -159,10 +180,11 @@ export function checkPendingStep(o: { why: I18nText }): PlanStep {
 }
 
 /** Renames SoftwareDistribution\Download and \DataStore with the update services stopped, then restarts them. */
-export function clearWuCacheStep(o: { why: I18nText }): PlanStep {
+export function clearWuCacheStep(o: { why: I18nText }): Step {
   const sd = 'C:\\Windows\\SoftwareDistribution';
   return step({
     id: 'clear-wu-cache',
+    scripts: [SCRIPT_NAMES.resetCache, SCRIPT_NAMES.resetCacheCmd],
     title: t(
       'Clear the Windows Update cache (SoftwareDistribution\\Download and DataStore)',
       '清除 Windows 更新缓存（SoftwareDistribution\\Download 和 DataStore）',
@@ -195,7 +217,7 @@ export function clearWuCacheStep(o: { why: I18nText }): PlanStep {
 }
 
 /** A WSUS-managed machine: can it reach its server, and is the update there for it? */
-export function wsusChecksStep(o: { why: I18nText; server: string }): PlanStep {
+export function wsusChecksStep(o: { why: I18nText; server: string }): Step {
   // The server comes from a registry export: untrusted text. Only a plain host name or address becomes a
   // command; anything else is shown in words only.
   let host: string | null;
@@ -234,7 +256,7 @@ export function wsusChecksStep(o: { why: I18nText; server: string }): PlanStep {
 }
 
 /** Memory diagnostic, read-only disk scan and SMART: before any repair when corruption keeps moving. */
-export function hardwareChecksStep(o: { why: I18nText; memory: boolean; drive: string }): PlanStep {
+export function hardwareChecksStep(o: { why: I18nText; memory: boolean; drive: string }): Step {
   const commands = [
     ps('Get-PhysicalDisk | Format-Table FriendlyName,MediaType,HealthStatus,OperationalStatus'),
     ps(
@@ -286,7 +308,7 @@ export function hardwareChecksStep(o: { why: I18nText; memory: boolean; drive: s
 }
 
 /** DISM CheckHealth and ScanHealth: read-only, writes the health report into CBS.log. */
-export function scanHealthStep(o: { why: I18nText }): PlanStep {
+export function scanHealthStep(o: { why: I18nText }): Step {
   return step({
     id: 'scan-health',
     title: t(
@@ -311,7 +333,7 @@ export function scanHealthStep(o: { why: I18nText }): PlanStep {
 }
 
 /** Reads the decisive CBS lines again on the machine (the failure's own code and the CSI failure records). */
-export function readCbsLinesStep(o: { why: I18nText; patterns: string[]; lines: string[] }): PlanStep {
+export function readCbsLinesStep(o: { why: I18nText; patterns: string[]; lines: string[] }): Step {
   const pats = o.patterns.map((p) => `'${p.replace(/'/g, "''")}'`).join(',');
   const shown = o.lines.slice(0, 4).join('\n');
   return step({
@@ -343,7 +365,7 @@ export function readCbsLinesStep(o: { why: I18nText; patterns: string[]; lines: 
 }
 
 /** Collects the logs patchdx and a support engineer need. */
-export function collectLogsStep(o: { why: I18nText }): PlanStep {
+export function collectLogsStep(o: { why: I18nText }): Step {
   const dir = 'C:\\patchdx-logs';
   return step({
     id: 'collect-logs',
@@ -376,7 +398,7 @@ export function installerChecksStep(o: {
   why: I18nText;
   installer: string | null;
   binary: string | null;
-}): PlanStep {
+}): Step {
   const who = o.installer
     ? t(
         `the "${o.installer}" installer${o.binary ? ` (${o.binary})` : ''}`,
@@ -418,7 +440,7 @@ export function installerChecksStep(o: {
 // Supported repairs (2)
 
 /** DISM RestoreHealth from Windows Update (or the configured source), then SFC. */
-export function restoreHealthStep(o: { why: I18nText; retry: I18nText }): PlanStep {
+export function restoreHealthStep(o: { why: I18nText; retry: I18nText }): Step {
   return step({
     id: 'restore-health',
     title: t(
@@ -457,7 +479,7 @@ export function restoreHealthFromSourceStep(o: {
   machineBuild: string | null;
   version: string | null;
   retry: I18nText;
-}): PlanStep {
+}): Step {
   const build = o.osBuild ? String(o.osBuild) : null;
   const media = build
     ? t(`an ISO of Windows build ${build}`, `内部版本 ${build} 的 Windows ISO`)
@@ -505,7 +527,7 @@ export function chkdskFixStep(o: {
   drive: string;
   path: string | null;
   retry: I18nText;
-}): PlanStep {
+}): Step {
   return step({
     id: 'chkdsk-fix',
     title: t(
@@ -577,8 +599,11 @@ export function installUpdatesStep(o: {
   retryTarget?: string | null;
   /** False when the update is older than the machine (a reinstall): winver does not change. */
   expectBuild?: boolean;
-}): PlanStep {
+  /** True when Install-Updates.ps1 installs these updates (it does for the updates the diagnosis names). */
+  byScript?: boolean;
+}): Step {
   const all = [...o.ssus, ...o.updates];
+  const scripts = o.byScript ? [SCRIPT_NAMES.installUpdates] : [];
   const commands: Command[] = [];
   for (const u of all) {
     const dir = `${UPDATES}\\${u.kb}`;
@@ -596,6 +621,7 @@ export function installUpdatesStep(o: {
     // Nothing the tables can name: the note says where the package comes from.
     return step({
       id: o.id,
+      scripts,
       title: o.title,
       why: o.why,
       how: joinText([
@@ -615,6 +641,8 @@ export function installUpdatesStep(o: {
   }
   return step({
     id: o.id,
+    scripts,
+    installs: all.map((u) => u.kb),
     title: o.title,
     why: o.why,
     how: joinText([
@@ -657,7 +685,7 @@ export function installUpdatesStep(o: {
 }
 
 /** Group Policy for repair content, the WSUS caveat, and where repair content may come from. */
-export function repairSourcePolicyStep(o: { why: I18nText; feature: boolean }): PlanStep {
+export function repairSourcePolicyStep(o: { why: I18nText; feature: boolean }): Step {
   return step({
     id: 'repair-source-policy',
     title: t('Let repairs reach their content (Group Policy, WSUS)', '允许修复获取所需内容（组策略、WSUS）'),
@@ -713,7 +741,7 @@ export interface ReplaceSpec {
 const HEALTHY = '\\\\HEALTHY-PC\\C$';
 
 /** Copies the exact-version manifest, file or component folder from a healthy machine, keeping ACL and owner. */
-export function replaceFromHealthyStep(o: ReplaceSpec): PlanStep {
+export function replaceFromHealthyStep(o: ReplaceSpec): Step {
   const lines: Command[] = [];
   if (o.path) {
     lines.push(ps(`$t = '${o.path}'`));
@@ -775,6 +803,7 @@ export function replaceFromHealthyStep(o: ReplaceSpec): PlanStep {
         );
   return step({
     id: o.kind === 'manifest' ? 'replace-manifest' : o.kind === 'file' ? 'replace-file' : 'replace-folder',
+    scripts: STORE_SCRIPTS,
     title: joinText([t('Replace', '替换'), what, t('from a healthy machine', '（从正常电脑复制）')]),
     why: o.why,
     how: joinText(
@@ -837,7 +866,7 @@ export function replaceMumStep(o: {
   source: HealthySource;
   why: I18nText;
   retry: I18nText;
-}): PlanStep {
+}): Step {
   const m = o.mumPath;
   const c = m.replace(/\.mum$/i, '.cat');
   const dir = m.slice(0, m.lastIndexOf('\\'));
@@ -876,6 +905,7 @@ export function replaceMumStep(o: {
   lines.push(ps(`icacls $c /setowner '${TRUSTED_INSTALLER}'`));
   return step({
     id: 'replace-mum',
+    scripts: [SCRIPT_NAMES.newSourcePack, SCRIPT_NAMES.repairFromSourcePack],
     title: t(
       `Copy the .mum and .cat of ${o.package} from a healthy machine`,
       `从正常电脑复制 ${o.package} 的 .mum 和 .cat`,
@@ -918,7 +948,7 @@ export function removeDriverOperationsStep(o: {
   sequenceIds: string[];
   why: I18nText;
   retry: I18nText;
-}): PlanStep {
+}): Step {
   const commands: Command[] = [
     cmd(`md ${BACKUP}`),
     cmd(`reg export "${DRIVER_OPERATIONS_KEY}" ${BACKUP}\\DriverOperations.reg /y`),
@@ -976,7 +1006,7 @@ export function inPlaceUpgradeStep(o: {
   osBuild: number | null;
   machineBuild: string | null;
   why?: I18nText;
-}): PlanStep {
+}): Step {
   const build = o.osBuild ? String(o.osBuild) : null;
   return step({
     id: 'in-place-upgrade',
@@ -1011,7 +1041,7 @@ export function resetOrReinstallStep(o: {
   why: I18nText;
   diskSuspect: boolean;
   storeSuspect: boolean;
-}): PlanStep {
+}): Step {
   return step({
     id: 'reset-or-reinstall',
     title: t(
@@ -1052,7 +1082,10 @@ export function resetOrReinstallStep(o: {
 }
 
 /** Where to stop and collect logs again: after the last step that is not a last resort. */
-export function collectAgainText(stopAfter: PlanStep | undefined, extra: I18nText | null): I18nText {
+export function collectAgainText(
+  stopAfter: Pick<PlanStep, 'title'> | undefined,
+  extra: I18nText | null,
+): I18nText {
   const where = stopAfter
     ? t(`If it still fails after step "${stopAfter.title.en}"`, `如执行完“${stopAfter.title.zh}”后仍然失败`)
     : t('If it still fails', '如仍然失败');

@@ -1,0 +1,55 @@
+// Every plan's cases through the real analysis and `advise`, and the lints over all plans: one file per
+// root-cause rule id with the id as its name, the registry sorted and complete, every plan with a case.
+
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+import { CROSS_CHECKS } from '../../correlate/cross-checks.js';
+import { packageRoot } from '../../knowledge/paths.js';
+import { rules } from '../../rules/index.js';
+import type { PlanDef } from './define-plan.js';
+import { plans } from './index.js';
+import { checkCase } from './plan-tester.js';
+
+/**
+ * Root-cause findings made outside the rule and check registries (captured outputs, the build gap, the
+ * unexplained failure). Each is proved real by its plan's case, whose analysis must report it.
+ */
+const UNREGISTERED = ['dism-output-failed', 'sfc-output', 'unexplained-failure', 'x-update-gap'];
+
+/** The modules of plans/ that are not plans. */
+const NOT_PLANS = new Set(['context', 'define-plan', 'index', 'plan-tester', 'plans.test']);
+
+for (const def of plans) {
+  test(`plan ${def.rule}: its cases give exactly their steps`, async () => {
+    assert.ok(def.cases.length > 0, `${def.rule} has no case`);
+    const problems = (await Promise.all(def.cases.map((c) => checkCase(def, c)))).flat();
+    assert.deepEqual(problems, []);
+  });
+}
+
+test('every plan answers a real rule id', () => {
+  const known = new Set([...rules.map((r) => r.id), ...CROSS_CHECKS.map((c) => c.id), ...UNREGISTERED]);
+  assert.deepEqual(
+    plans.map((p) => p.rule).filter((id) => !known.has(id)),
+    [],
+  );
+});
+
+test('the plan registry is sorted, without duplicates, and complete; each file is named by its rule id', async () => {
+  const ids = plans.map((p) => p.rule);
+  assert.deepEqual(ids, [...new Set(ids)].sort());
+  const dir = join(packageRoot(), 'src', 'remedy', 'plans');
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => f.slice(0, -3))
+    .filter((f) => !NOT_PLANS.has(f));
+  assert.deepEqual(files.sort(), ids);
+  for (const f of files) {
+    const mod = (await import(`./${f}.js`)) as { default: PlanDef };
+    assert.equal(mod.default.rule, f, `${f}.ts defines the plan of ${mod.default.rule}`);
+    assert.ok(plans.includes(mod.default), `${f}.ts is not in the registry`);
+  }
+});

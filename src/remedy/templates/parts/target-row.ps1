@@ -1,0 +1,1 @@
+    @{ Id = {{Id}}; Finding = {{Finding}}; Kind = {{Kind}}; Parent = {{Parent}}; Name = {{Name}}; Sub = {{Sub}}; Folder = {{Folder}}; Version = {{Version}}; Expected = {{Expected}}; Actual = {{Actual}} }

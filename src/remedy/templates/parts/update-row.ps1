@@ -1,0 +1,1 @@
+    @{ Kb = {{Kb}}; Kind = {{Kind}}; Role = {{Role}}; Finding = {{Finding}} }
