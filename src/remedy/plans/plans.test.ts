@@ -6,18 +6,11 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { CROSS_CHECKS } from '../../correlate/cross-checks.js';
 import { packageRoot } from '../../knowledge/paths.js';
-import { rules } from '../../rules/index.js';
+import { findingCatalog } from '../../rules/catalog.js';
 import type { PlanDef } from './define-plan.js';
 import { plans } from './index.js';
 import { checkCase } from './plan-tester.js';
-
-/**
- * Root-cause findings made outside the rule and check registries (captured outputs, the build gap, the
- * unexplained failure). Each is proved real by its plan's case, whose analysis must report it.
- */
-const UNREGISTERED = ['dism-output-failed', 'sfc-output', 'unexplained-failure', 'x-update-gap'];
 
 /** The modules of plans/ that are not plans. */
 const NOT_PLANS = new Set(['context', 'define-plan', 'index', 'plan-tester', 'plans.test']);
@@ -30,8 +23,8 @@ for (const def of plans) {
   });
 }
 
-test('every plan answers a real rule id', () => {
-  const known = new Set([...rules.map((r) => r.id), ...CROSS_CHECKS.map((c) => c.id), ...UNREGISTERED]);
+test('every plan answers a finding id of the catalog', () => {
+  const known = new Set(findingCatalog().map((e) => e.id));
   assert.deepEqual(
     plans.map((p) => p.rule).filter((id) => !known.has(id)),
     [],
