@@ -2,10 +2,11 @@
 // missing, files it repaired, clean runs — and the trailer that says "successfully repaired" even when
 // it could not repair everything (corpus sfc01, sfc02).
 
-import type { LogEntry } from '../model/types.js';
+import type { Evidence, LogEntry } from '../model/types.js';
 import { csiStrings, longIdentities } from '../parse/identity.js';
+import { restoreHealthRepairOf } from './cbs-readiness-report.js';
 import { defineRule } from './define-rule.js';
-import { SfcSegmenter } from '../timeline/sfc-runs.js';
+import { SfcSegmenter, isSfcLine } from '../timeline/sfc-runs.js';
 
 interface SfcRun {
   entries: LogEntry[];
@@ -21,6 +22,73 @@ const REPROJECT = /^\[SR\] Could not reproject corrupted file/;
 const REPAIRED = /^\[SR\] (?:Repairing (?:corrupted )?file|Repaired file) /;
 const REPAIRING_N = /^\[SR\] Repairing (\d+) components/;
 const TRAILER = /^\[SR\] Verify and Repair Transaction completed/;
+/** A line saying SFC could not fix a file: the file stays broken whatever else the run says of it. */
+const UNREPAIRED =
+  /^\[SR\] (?:Cannot repair member file|Could not reproject corrupted file|Unable to repair)/;
+const CLOSE = /^\[SR\] (?:Repair complete|Verify and Repair Transaction completed)/;
+
+/** Where a problem was repaired: the line that says so, and `file:line` to quote. */
+export interface Repair {
+  evidence: Evidence;
+  where: string;
+  /** What repaired it: `SFC` or `DISM /RestoreHealth`. */
+  by: string;
+}
+
+/** SFC runs of a TrustedInstaller run, as index ranges of `entries` (first to last `[SR]` line). */
+const sfcRunsCache = new WeakMap<readonly LogEntry[], { from: number; to: number; closed: boolean }[]>();
+
+function sfcRuns(entries: readonly LogEntry[]): { from: number; to: number; closed: boolean }[] {
+  let runs = sfcRunsCache.get(entries);
+  if (runs) return runs;
+  runs = [];
+  const seg = new SfcSegmenter();
+  entries.forEach((e, i) => {
+    if (!isSfcLine(e)) return;
+    if (seg.feed(e) || runs!.length === 0) runs!.push({ from: i, to: i, closed: false });
+    const r = runs![runs!.length - 1]!;
+    r.to = i;
+    if (CLOSE.test(e.message)) r.closed = true;
+  });
+  sfcRunsCache.set(entries, runs);
+  return runs;
+}
+
+/** Whether an `[SR]` line names the file `base` (`…\\base from store`, `'base'`, `"base"`). */
+function namesFile(message: string, base: string): boolean {
+  const text = message.split('\n', 1)[0]!.replace(/\\\\/g, '\\').toLowerCase();
+  const b = base.toLowerCase();
+  return [`\\${b} `, `\\${b}'`, `'${b}'`, `"${b}"`, `\\${b};`].some((x) => text.includes(x));
+}
+
+/**
+ * The SFC line that repaired file `base` after the problem at `entries[i]`, when the same SFC run repaired
+ * it from the store (`[SR] Repairing corrupted file …`, `[SR] Repaired file …`), finished its repair pass,
+ * and nowhere said it could not repair that file; otherwise null.
+ */
+function sfcRepairOf(entries: readonly LogEntry[], i: number, base: string): Repair | null {
+  if (!base) return null;
+  const run = sfcRuns(entries).find((r) => r.from <= i && i <= r.to);
+  if (!run?.closed) return null;
+  let repair: LogEntry | null = null;
+  for (let k = run.from; k <= run.to; k++) {
+    const e = entries[k]!;
+    if (!isSfcLine(e) || !namesFile(e.message, base)) continue;
+    if (UNREPAIRED.test(e.message)) return null;
+    if (k > i && !repair && REPAIRED.test(e.message)) repair = e;
+  }
+  if (!repair) return null;
+  return {
+    evidence: { file: repair.file, line: repair.line, text: repair.lines[0] ?? repair.message },
+    where: `${repair.file}:${repair.line}`,
+    by: 'SFC',
+  };
+}
+
+/** Where the problem at `entries[i]` about file `base` was repaired later in the same run (SFC, then DISM). */
+export function repairOf(entries: readonly LogEntry[], i: number, base: string): Repair | null {
+  return sfcRepairOf(entries, i, base) ?? restoreHealthRepairOf(entries, i, base);
+}
 
 export default defineRule({
   id: 'cbs-sfc-results',
