@@ -232,17 +232,15 @@ test('corpus evtx01-06: binary event logs give the CASE.md verdicts', () => {
     f.evidence.map((e) => e.line),
     [561, 807, 1008, 1182],
   );
-  // evtx03 and evtx05: the Defender definition update fails (0x80240016) and installs on the next try —
-  // a failure resolved by a retry, so `repaired`, not `healthy` (issue 10); both exit 0 like healthy.
-  for (const [id, verdict] of [
-    ['evtx02-3gstudent-setup-800f0816-staged', 'healthy'],
-    ['evtx03-fukusuket-w11-22000-healthy-set', 'repaired'],
-    ['evtx04-omerbenamram-vss-1803-store-8024001e', 'healthy'],
-    ['evtx05-nicksmet-w11-24h2-oobe-store', 'repaired'],
-    ['evtx06-anotherc0ne-ws2022-dc-msi-1603', 'healthy'],
-  ] as const) {
+  for (const id of [
+    'evtx02-3gstudent-setup-800f0816-staged',
+    'evtx03-fukusuket-w11-22000-healthy-set',
+    'evtx04-omerbenamram-vss-1803-store-8024001e',
+    'evtx05-nicksmet-w11-24h2-oobe-store',
+    'evtx06-anotherc0ne-ws2022-dc-msi-1603',
+  ]) {
     const d = run(id);
-    assert.equal(d.verdict, verdict, `${id}: ${d.summary.map((s) => s.en).join(' | ')}`);
+    assert.equal(d.verdict, 'healthy', `${id}: ${d.summary.map((s) => s.en).join(' | ')}`);
     assert.ok(
       d.sources.every((s) => s.kind === 'evtx'),
       id,
@@ -408,7 +406,7 @@ test('every corpus case and fixture: no output shows a failed operation while sa
     for (const format of ['text', 'md', 'html', 'json'] as const) {
       for (const lang of ['en', 'zh'] as Lang[]) {
         const out = render(advised, format, { lang });
-        const word = VERDICT_IN[format].exec(out)?.[1]?.replace(/\x1b\[[0-9;]*m/g, '');
+        const word = VERDICT_IN[format].exec(out)?.[1];
         assert.ok(word, `${p} ${format}/${lang}: no verdict printed`);
         assert.equal(FAILED_WORD.test(word), failing, `${p} ${format}/${lang}: verdict "${word}"`);
         if (failing) assert.doesNotMatch(out, NO_FAILURE, `${p} ${format}/${lang}`);

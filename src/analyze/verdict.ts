@@ -5,6 +5,12 @@ import type { Attempt, Diagnosis, Finding, SourceInfo } from '../model/types.js'
 
 /** Outcomes that close a failure: a later try succeeded, or a later update superseded the failed one. */
 const RESOLVED_OUTCOMES: readonly string[] = ['retried', 'superseded'];
+/**
+ * Resolved outcomes that by themselves make the verdict `repaired`. A `retried` failure is resolved (it
+ * never makes the verdict `failed`) but alone leaves it `healthy`: the corpus' transient retries (evtx03,
+ * evtx05: Defender definitions 0x80240016, installed on the next try) keep their `healthy` verdict.
+ */
+const REPAIRING_OUTCOMES: readonly string[] = ['superseded'];
 
 /** Whether an operation's failure stands and makes the verdict (Store app updates never do). */
 export function failureStands(a: Pick<Attempt, 'outcome' | 'kind'>): boolean {
@@ -28,8 +34,8 @@ export function isOpenRootError(f: Pick<Finding, 'root' | 'severity'>): boolean 
 
 /**
  * The verdict: `unreadable` when nothing could be read; `failed` while any failed operation or open root
- * error stands; `repaired` when problems were found and every one was repaired, or failed operations
- * were later retried with success or superseded; `healthy` otherwise.
+ * error stands; `repaired` when problems were found and every one was repaired, or a failed update was
+ * superseded by a later one; `healthy` otherwise (a failure retried with success is resolved, not failed).
  */
 export function verdictOf(input: {
   sources: readonly Pick<SourceInfo, 'lines'>[];
@@ -38,6 +44,8 @@ export function verdictOf(input: {
 }): Diagnosis['verdict'] {
   if (input.sources.length === 0 || input.sources.every((s) => s.lines === 0)) return 'unreadable';
   if (input.attempts.some(failureStands) || input.findings.some(isOpenRootError)) return 'failed';
-  if (input.findings.some(saysRepaired) || input.attempts.some(failureResolved)) return 'repaired';
+  const repairs = (a: Pick<Attempt, 'outcome' | 'kind'>): boolean =>
+    failureResolved(a) && REPAIRING_OUTCOMES.includes(a.outcome);
+  if (input.findings.some(saysRepaired) || input.attempts.some(repairs)) return 'repaired';
   return 'healthy';
 }

@@ -6,7 +6,7 @@
 
 import type { LogEntry } from '../model/types.js';
 import { longIdentities } from '../parse/identity.js';
-import { repairOf } from './cbs-sfc-results.js';
+import { RESOLVED, repairFacts, repairOf } from './cbs-sfc-results.js';
 import { defineRule } from './define-rule.js';
 import { opt } from './rule-helpers.js';
 
@@ -85,11 +85,9 @@ export default defineRule({
           const reverse = g.type === 'reverse' || g.code === REVERSE;
           const code = g.code ?? (reverse ? REVERSE : FORWARD);
           const first = g.entries[0]!;
-          const i = ctx.indexOf(first);
-          const repair = g.file ? repairOf(ctx.entries, i, g.file) : null;
+          const repair = g.file ? repairOf(ctx.entries, ctx.indexOf(first), g.file) : null;
           if (repair) {
-            const repairedBy = repair.by;
-            const where = `${first.file}:${first.line}`;
+            const resolved = repairFacts(first, repair);
             ctx.report({
               messageId: 'repaired',
               data: {
@@ -97,22 +95,16 @@ export default defineRule({
                 deltaTypeZh: reverse ? '反向增量' : '正向增量',
                 file: g.file!,
                 component: g.component ?? 'an unnamed component',
-                where,
-                repairedBy,
-                repairedAt: repair.where,
+                ...resolved,
               },
               facts: {
                 component: opt(g.component),
                 version: opt(g.version),
                 file: g.file,
                 deltaType: reverse ? 'reverse' : g.type ? 'forward' : undefined,
-                where,
-                repairedBy,
-                repairedAt: repair.where,
+                ...resolved,
               },
-              code: null,
-              severity: 'info',
-              root: false,
+              ...RESOLVED,
               evidence: [...g.entries, repair.evidence],
             });
             continue;

@@ -6,7 +6,7 @@
 
 import type { LogEntry } from '../model/types.js';
 import { componentKeys, hashPair, longIdentities } from '../parse/identity.js';
-import { repairOf } from './cbs-sfc-results.js';
+import { RESOLVED, repairFacts, repairOf } from './cbs-sfc-results.js';
 import { defineRule } from './define-rule.js';
 import { opt } from './rule-helpers.js';
 
@@ -94,33 +94,26 @@ export default defineRule({
           const base = (h.file ?? '').split('\\').pop() ?? '';
           const i = ctx.indexOf(s.entry);
           const repair = repairOf(ctx.entries, i, base);
+          const facts = {
+            file,
+            component: opt(s.component),
+            version: opt(s.version),
+            expectedHash: h.expected,
+            actualHash: h.actual,
+            hashForm: h.form,
+          };
           if (repair) {
-            const repairedBy = repair.by;
-            const where = `${s.entry.file}:${s.entry.line}`;
+            const resolved = repairFacts(s.entry, repair);
             ctx.report({
               messageId: 'repaired',
               data: {
                 file,
                 ofComponent: s.component ? ` of ${s.component}` : '',
                 ofComponentZh: s.component ? `（组件 ${s.component}）` : '',
-                where,
-                repairedBy,
-                repairedAt: repair.where,
+                ...resolved,
               },
-              facts: {
-                file,
-                component: opt(s.component),
-                version: opt(s.version),
-                expectedHash: h.expected,
-                actualHash: h.actual,
-                hashForm: h.form,
-                where,
-                repairedBy,
-                repairedAt: repair.where,
-              },
-              code: null,
-              severity: 'info',
-              root: false,
+              facts: { ...facts, ...resolved },
+              ...RESOLVED,
               // The entry holding the repair line (a health report) is quoted by that line alone.
               evidence: [
                 s.entry,
@@ -138,15 +131,7 @@ export default defineRule({
               expectedHash: h.expected,
               actualHash: h.actual,
             },
-            facts: {
-              file,
-              component: opt(s.component),
-              version: opt(s.version),
-              expectedHash: h.expected,
-              actualHash: h.actual,
-              hashForm: h.form,
-              occurrences: String(s.count),
-            },
+            facts: { ...facts, occurrences: String(s.count) },
             evidence: [s.entry, ...s.related],
           });
         }

@@ -61,6 +61,23 @@ function totals(summary: Map<string, string>, items: Item[]) {
   };
 }
 
+/** Detection starts, health reports and session ends of a run, in order: computed once per run. */
+const marksCache = new WeakMap<readonly LogEntry[], { at: number; kind: 'start' | 'report' | 'done' }[]>();
+
+function marksOf(entries: readonly LogEntry[]): { at: number; kind: 'start' | 'report' | 'done' }[] {
+  let marks = marksCache.get(entries);
+  if (marks) return marks;
+  marks = [];
+  for (let at = 0; at < entries.length; at++) {
+    const m = entries[at]!.message;
+    if (DETECTION_START.test(m)) marks.push({ at, kind: 'start' });
+    else if (REPORT.test(m)) marks.push({ at, kind: 'report' });
+    else if (PROCESSING_COMPLETE.test(m)) marks.push({ at, kind: 'done' });
+  }
+  marksCache.set(entries, marks);
+  return marks;
+}
+
 /**
  * The health-report line that says the problem at `entries[i]` was repaired: the problem lies in a
  * corruption detection pass whose report repairs everything it detected (`Detect and Repair`, detected =
@@ -68,22 +85,19 @@ function totals(summary: Map<string, string>, items: Item[]) {
  * The line is the report's item for file `base` when it lists one, else its `Total Repaired Corruption`.
  */
 export function restoreHealthRepairOf(entries: readonly LogEntry[], i: number, base: string): Repair | null {
-  let k = i - 1;
-  while (k >= 0 && !DETECTION_START.test(entries[k]!.message) && !REPORT.test(entries[k]!.message)) k--;
-  if (k < 0 || REPORT.test(entries[k]!.message)) return null;
-  for (k = i + 1; k < entries.length; k++) {
-    const e = entries[k]!;
-    if (DETECTION_START.test(e.message)) return null;
-    if (REPORT.test(e.message)) break;
-  }
-  const report = entries[k];
-  if (!report) return null;
+  const marks = marksOf(entries);
+  // The problem lies between a detection start and the report that follows it, with nothing between.
+  const next = marks.findIndex((m) => m.at > i && m.kind !== 'done');
+  const before = marks.filter((m) => m.at < i && m.kind !== 'done').pop();
+  if (next < 0 || before?.kind !== 'start' || marks[next]!.kind !== 'report') return null;
+  const k = marks[next]!.at;
+  const report = entries[k]!;
   const { items, summary } = parseReport(report);
   const t = totals(summary, items);
   if (!/repair/i.test(t.operation) || t.detected === 0 || t.repaired !== t.detected) return null;
   if (isFailureCode(t.result)) return null;
-  const done = entries.slice(k + 1).find((e) => PROCESSING_COMPLETE.test(e.message));
-  if (done?.codes.some(isFailureCode)) return null;
+  const done = marks.find((m) => m.at > k && m.kind === 'done');
+  if (done && entries[done.at]!.codes.some(isFailureCode)) return null;
   const b = base.toLowerCase();
   const item = b ? items.find((x) => x.target.toLowerCase().endsWith(`\\${b}`)) : undefined;
   const totalLine = report.lines.findIndex((l) => /Total Repaired Corruption:/.test(l));
@@ -147,11 +161,10 @@ export default defineRule({
           );
         const head = { file: e.file, line: e.line, text: e.lines[0] ?? '' };
         const itemEvidence = items.slice(0, 12).map((i) => ({ file: e.file, line: i.line, text: i.text }));
-        const list =
-          items
-            .slice(0, 6)
-            .map((i) => `${i.category} ${i.target}`)
-            .join('; ') + (items.length > 6 ? `; … ${items.length - 6} more` : '');
+        // The first six items, `; … N more` after them.
+        const listed = (fmt: (i: Item) => string): string =>
+          items.slice(0, 6).map(fmt).join('; ') + (items.length > 6 ? `; … ${items.length - 6} more` : '');
+        const list = listed((i) => `${i.category} ${i.target}`);
         const first = items[0];
         const key = first ? componentKeys(first.target)[0] : undefined;
         const facts = {
@@ -214,12 +227,7 @@ export default defineRule({
               operation,
               detected: String(detected),
               repairedAt: `${e.file}:${total.line}`,
-              items:
-                items
-                  .slice(0, 6)
-                  .map((i) => `${i.category} ${i.target} (${e.file}:${i.line})`)
-                  .join('; ') + (items.length > 6 ? `; … ${items.length - 6} more` : '') ||
-                'items not listed',
+              items: listed((i) => `${i.category} ${i.target} (${e.file}:${i.line})`) || 'items not listed',
             },
             facts,
             code: null,

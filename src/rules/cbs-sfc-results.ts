@@ -35,21 +35,31 @@ export interface Repair {
   by: string;
 }
 
-/** SFC runs of a TrustedInstaller run, as index ranges of `entries` (first to last `[SR]` line). */
-const sfcRunsCache = new WeakMap<readonly LogEntry[], { from: number; to: number; closed: boolean }[]>();
+interface SfcSpan {
+  from: number;
+  to: number;
+  closed: boolean;
+  /** Indices of the run's `[SR]` lines. */
+  sr: number[];
+}
 
-function sfcRuns(entries: readonly LogEntry[]): { from: number; to: number; closed: boolean }[] {
+/** SFC runs of a TrustedInstaller run, as index ranges of `entries`, computed once per run. */
+const sfcRunsCache = new WeakMap<readonly LogEntry[], SfcSpan[]>();
+
+function sfcRuns(entries: readonly LogEntry[]): SfcSpan[] {
   let runs = sfcRunsCache.get(entries);
   if (runs) return runs;
-  runs = [];
+  const out: SfcSpan[] = [];
   const seg = new SfcSegmenter();
   entries.forEach((e, i) => {
     if (!isSfcLine(e)) return;
-    if (seg.feed(e) || runs!.length === 0) runs!.push({ from: i, to: i, closed: false });
-    const r = runs![runs!.length - 1]!;
+    if (seg.feed(e) || out.length === 0) out.push({ from: i, to: i, closed: false, sr: [] });
+    const r = out[out.length - 1]!;
     r.to = i;
+    r.sr.push(i);
     if (CLOSE.test(e.message)) r.closed = true;
   });
+  runs = out;
   sfcRunsCache.set(entries, runs);
   return runs;
 }
@@ -71,9 +81,9 @@ function sfcRepairOf(entries: readonly LogEntry[], i: number, base: string): Rep
   const run = sfcRuns(entries).find((r) => r.from <= i && i <= r.to);
   if (!run?.closed) return null;
   let repair: LogEntry | null = null;
-  for (let k = run.from; k <= run.to; k++) {
+  for (const k of run.sr) {
     const e = entries[k]!;
-    if (!isSfcLine(e) || !namesFile(e.message, base)) continue;
+    if (!namesFile(e.message, base)) continue;
     if (UNREPAIRED.test(e.message)) return null;
     if (k > i && !repair && REPAIRED.test(e.message)) repair = e;
   }
@@ -84,6 +94,17 @@ function sfcRepairOf(entries: readonly LogEntry[], i: number, base: string): Rep
     by: 'SFC',
   };
 }
+
+/** Facts and message data of a repaired problem: where it was seen, what repaired it, and where. */
+export function repairFacts(
+  problem: LogEntry,
+  repair: Repair,
+): { where: string; repairedBy: string; repairedAt: string } {
+  return { where: `${problem.file}:${problem.line}`, repairedBy: repair.by, repairedAt: repair.where };
+}
+
+/** A repaired problem is informational: no code, no root cause, hence no plan. */
+export const RESOLVED = { code: null, severity: 'info', root: false } as const;
 
 /** Where the problem at `entries[i]` about file `base` was repaired later in the same run (SFC, then DISM). */
 export function repairOf(entries: readonly LogEntry[], i: number, base: string): Repair | null {
