@@ -222,6 +222,26 @@ export default defineRule({
         ],
       },
       {
+        name: 'Windows 7/8.1 forms: path-form mismatch, repair line with quoted directory and file',
+        log: `2014-04-03 09:56:40, Info                  CSI    00000810 [SR] Beginning Verify and Repair transaction
+> 2014-04-03 09:56:48, Info                  CSI    0000081d Hashes for file member \\SystemRoot\\WinSxS\\amd64_prncacla.inf_31bf3856ad364e35_6.3.9600.16384_none_9590ba64d5b91f79\\Amd64\\CNBJ2530.DPB do not match actual file [l:36{18}]"Amd64\\CNBJ2530.DPB" :
+>   Found: {l:32 b:Ka2W3xf+N0AYDlbZGYZN3SyUOdG1v9GKCm0q2fVi3Fw=} Expected: {l:32 b:n520k714Uu3utHa5JGQ6HQYbZphKhlMWq5pEmfnCDuw=}
+> 2014-04-03 09:56:48, Info                  CSI    0000081e [SR] Repairing corrupted file [ml:520{260},l:76{38}]"\\??\\C:\\Windows\\System32\\spool\\drivers\\x64\\3"\\[l:24{12}]"CNBJ2530.DPB" from store
+2014-04-03 09:56:49, Info                  CSI    00000820 [SR] Repair complete`,
+        findings: [
+          {
+            messageId: 'repaired',
+            facts: {
+              component: 'amd64_prncacla.inf_31bf3856ad364e35_6.3.9600.16384_none_9590ba64d5b91f79',
+              repairedBy: 'SFC',
+              where: 'CBS.log:2',
+              repairedAt: 'CBS.log:4',
+            },
+            code: null,
+          },
+        ],
+      },
+      {
         name: 'Win11 payload mismatch (corpus cbs01), component named by the repair warning',
         log: `> 2023-05-17 08:44:12, Info                  CSI    00000007 Hashes for file member [l:44]'FaceRecognitionEngineAdapterResources_v4.dll' do not match.
 >  Expected: {l:32 ml:33 b:a9b55797968df4e138e3b8ab5a0759889ffa7684de67f8449334360473862f17}.
