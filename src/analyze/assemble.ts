@@ -25,6 +25,7 @@ import type { ReportedBuild } from '../timeline/outputs-story.js';
 import { VERSION } from '../version.js';
 import { enrichWithKnowledge } from './enrich.js';
 import { assignStableIds } from './signature.js';
+import { failureStands, isOpenRootError, verdictOf } from './verdict.js';
 
 /** Moments an install result is recorded in two logs (WindowsUpdate.log or ReportingEvents, event 19/20). */
 function installMarks(attempts: Attempt[]): ClockMark[] {
@@ -184,9 +185,7 @@ export function assemble(
   const findings = [...engine.findings, ...extra.findings.map(located), ...cross.map(located)];
   settleResolved(findings, attempts);
   // Store app updates (kind `other`) are listed but never make the verdict.
-  const failedAttempts = new Set(
-    attempts.filter((a) => a.outcome === 'failed' && a.kind !== 'other').map((a) => a.id),
-  );
+  const failedAttempts = new Set(attempts.filter(failureStands).map((a) => a.id));
   const explainsFailure = (f: TrackedFinding): boolean => f.attempts.some((id) => failedAttempts.has(id));
   findings.sort(
     (a, b) =>
@@ -197,17 +196,8 @@ export function assemble(
       (a.time ?? '').localeCompare(b.time ?? '') ||
       a.anchor - b.anchor,
   );
-  const rootErrors = findings.filter((f) => f.root && f.severity === 'error');
-  const unreadable = sources.length === 0 || sources.every((s) => s.lines === 0);
-  let verdict: Diagnosis['verdict'];
-  if (unreadable) verdict = 'unreadable';
-  else if (failedAttempts.size > 0 || rootErrors.length > 0) verdict = 'failed';
-  else if (
-    findings.some((f) => f.rule.endsWith('repaired') || f.messageId === 'repaired') ||
-    attempts.some((a) => a.resolvedBy && a.kind !== 'other')
-  )
-    verdict = 'repaired';
-  else verdict = 'healthy';
+  const rootErrors = findings.filter(isOpenRootError);
+  const verdict = verdictOf({ sources, attempts, findings });
 
   const byId = new Map(findings.map((f) => [f.id, f]));
   const summary: I18nText[] = [];

@@ -1,13 +1,18 @@
 // End-to-end on the real logs of ../shared/corpus: each CBS-family file gives its CASE.md verdict, and
 // the failing ones name the root-cause code, component, file, hashes and decisive lines stated there.
+// Over every case and fixture: no output shows a failed operation while saying no failure was found, and
+// the verdicts are counted right / wrong against INDEX.md's ground truth.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { advise, render, withAdvice, type ReportFormat } from '../index.js';
 import { packageRoot } from '../knowledge/paths.js';
-import type { Diagnosis, Finding } from '../model/types.js';
+import type { Diagnosis, Finding, Lang } from '../model/types.js';
+import { runRules } from '../rules/rule-tester.js';
 import { analyzePath } from './analyze.js';
+import { failureStands, isOpenRootError } from './verdict.js';
 
 const corpus = join(packageRoot(), '..', 'shared', 'corpus');
 
@@ -299,4 +304,157 @@ test('corpus wu01/02/04, re01: Windows Update logs', () => {
   assert.equal(re.verdict, 'failed');
   const det = re.findings.find((f) => f.rule === 'wu-detection-failed');
   assert.equal(det?.code, '0x80072ee2');
+});
+
+const repairedFixtures = join(packageRoot(), 'fixtures', 'repaired');
+
+test('fixtures/repaired: SFC repairs the installed copies from the store in the same run — repaired, no root, no plan', () => {
+  const d = analyzePath(join(repairedFixtures, 'sfc-repaired'));
+  assert.equal(d.verdict, 'repaired');
+  assert.deepEqual(
+    d.findings.filter((f) => f.root),
+    [],
+  );
+  const hashes = d.findings.filter((f) => f.rule === 'cbs-file-hash-mismatch');
+  assert.deepEqual(
+    hashes.map((f) => [f.messageId, f.severity, f.facts.file, f.facts.where, f.facts.repairedAt]),
+    [
+      ['repaired', 'info', 'ExplorerFrame.dll', 'CBS.log:7', 'CBS.log:10'],
+      ['repaired', 'info', 'gpsvc.dll', 'CBS.log:11', 'CBS.log:14'],
+    ],
+  );
+  assert.deepEqual(advise(d).plans, []);
+});
+
+test('fixtures/repaired: SFC repairs one file and cannot repair the other — what remains broken stays the root cause', () => {
+  const d = analyzePath(join(repairedFixtures, 'sfc-partly-repaired'));
+  assert.equal(d.verdict, 'failed');
+  const roots = d.findings.filter((f) => f.root);
+  assert.deepEqual(
+    roots.map((f) => [f.rule, f.messageId, f.facts.file]),
+    [['cbs-sfc-results', 'cannotRepair', 'gpsvc.dll']],
+  );
+  const repaired = find(d, (f) => f.rule === 'cbs-file-hash-mismatch' && f.messageId === 'repaired');
+  assert.equal(repaired.facts.file, 'ExplorerFrame.dll');
+  assert.ok(advise(d).plans.every((p) => p.findingId === roots[0]!.id));
+});
+
+test('fixtures/repaired: DISM /RestoreHealth repairs all it detected — each detected item repaired, where and where fixed', () => {
+  const d = analyzePath(join(repairedFixtures, 'dism-restorehealth-repaired'));
+  assert.equal(d.verdict, 'repaired');
+  assert.deepEqual(
+    d.findings.filter((f) => f.root),
+    [],
+  );
+  const items = d.findings
+    .filter((f) => f.rule !== 'cbs-readiness-report')
+    .map((f) => [f.rule, f.facts.file, f.facts.where, f.facts.repairedBy, f.facts.repairedAt]);
+  assert.deepEqual(items, [
+    ['cbs-file-hash-mismatch', 'ExplorerFrame.dll', 'CBS.log:7', 'DISM /RestoreHealth', 'CBS.log:28'],
+    ['cbs-file-hash-mismatch', 'FntCache.dll', 'CBS.log:10', 'DISM /RestoreHealth', 'CBS.log:29'],
+    ['cbs-delta-hydration-failed', 'FntCache.dll', 'CBS.log:13', 'DISM /RestoreHealth', 'CBS.log:29'],
+  ]);
+  assert.ok(d.findings.every((f) => f.severity === 'info'));
+  assert.equal(find(d, (f) => f.rule === 'cbs-readiness-report').messageId, 'repaired');
+  assert.ok(d.attempts.every((a) => a.outcome === 'succeeded'));
+  assert.deepEqual(advise(d).plans, []);
+});
+
+/** Every corpus case and every fixture (a folder's files, or a folder), as the catalog test reads them. */
+function allInputs(): string[] {
+  const fixtures = join(packageRoot(), 'fixtures');
+  return [
+    ...readdirSync(corpus).map((d) => join(corpus, d)),
+    ...readdirSync(fixtures).flatMap((d) =>
+      statSync(join(fixtures, d)).isDirectory()
+        ? readdirSync(join(fixtures, d)).map((f) => join(fixtures, d, f))
+        : [],
+    ),
+  ].filter((p) => statSync(p).isDirectory() || !p.endsWith('.md'));
+}
+
+/** The verdict each format prints, read back from its output. */
+const VERDICT_IN: Record<ReportFormat, RegExp> = {
+  text: /^(?:Verdict|结论): (.+)$/m,
+  md: /^\*\*(?:Verdict|结论): (.+?)\*\*$/m,
+  html: /id="verdict">([^<]+)</,
+  json: /"verdict": "(\w+)"/,
+};
+const FAILED_WORD = /^(?:FAILED|Failed|失败|failed)$/;
+const NO_FAILURE = /no failure found|未发现失败|No failure signature found/i;
+
+test('every corpus case and fixture: no output shows a failed operation while saying no failure was found', () => {
+  for (const p of allInputs()) {
+    const d = analyzePath(p);
+    if (d.verdict === 'unreadable') continue;
+    const standing = d.attempts.filter(failureStands);
+    const openRoots = d.findings.filter(isOpenRootError);
+    const failing = standing.length > 0 || openRoots.length > 0;
+    assert.equal(
+      d.verdict === 'failed',
+      failing,
+      `${p}: verdict ${d.verdict}, ${standing.length} failed op(s)`,
+    );
+    // Every failed operation that makes the verdict is explained by a root finding.
+    for (const a of standing) {
+      assert.ok(
+        d.findings.some((f) => f.root && (a.findings.includes(f.id) || f.attempts.includes(a.id))),
+        `${p}: failed operation ${a.id} (${a.package ?? a.kind} ${a.result ?? ''}) has no root finding`,
+      );
+    }
+    const advised = withAdvice(d);
+    for (const format of ['text', 'md', 'html', 'json'] as const) {
+      for (const lang of ['en', 'zh'] as Lang[]) {
+        const out = render(advised, format, { lang });
+        const word = VERDICT_IN[format].exec(out)?.[1];
+        assert.ok(word, `${p} ${format}/${lang}: no verdict printed`);
+        assert.equal(FAILED_WORD.test(word), failing, `${p} ${format}/${lang}: verdict "${word}"`);
+        if (failing) assert.doesNotMatch(out, NO_FAILURE, `${p} ${format}/${lang}`);
+      }
+    }
+  }
+});
+
+test('a failed CBS operation no rule explains still gets a root finding: unexplained-failure', () => {
+  // With no rules at all, the engine's fallback alone must explain every failed operation of the seeds.
+  const seeds = join(packageRoot(), 'fixtures', 'seeds');
+  for (const f of readdirSync(seeds).filter((x) => x.endsWith('.log'))) {
+    const text = readFileSync(join(seeds, f), 'utf8');
+    const found = runRules([], text, f);
+    assert.ok(found.length > 0, f);
+    assert.ok(
+      found.every((x) => x.rule === 'unexplained-failure' && x.root && x.attempts.length === 1),
+      f,
+    );
+  }
+});
+
+/** INDEX.md's `failure?` column: a case is a failure when it starts with "yes". */
+function groundTruth(): Map<string, boolean> {
+  const truth = new Map<string, boolean>();
+  for (const line of readFileSync(join(corpus, 'INDEX.md'), 'utf8').split('\n')) {
+    const cells = line.split('|').map((c) => c.trim());
+    if (cells.length < 6 || !existsSync(join(corpus, cells[1]!, 'CASE.md'))) continue;
+    truth.set(cells[1]!, /^yes\b/i.test(cells[5]!));
+  }
+  return truth;
+}
+
+test('corpus verdicts against the CASE.md ground truth: 100 % right', (t) => {
+  const truth = groundTruth();
+  assert.ok(truth.size >= 30, `${truth.size} cases in INDEX.md`);
+  let falseAlarms = 0;
+  let missed = 0;
+  const wrong: string[] = [];
+  for (const [id, failure] of truth) {
+    const failed = run(id).verdict === 'failed';
+    if (failed && !failure) falseAlarms++;
+    if (!failed && failure) missed++;
+    if (failed !== failure) wrong.push(id);
+  }
+  const right = truth.size - wrong.length;
+  const line = `corpus verdicts: ${right}/${truth.size} right (${((100 * right) / truth.size).toFixed(0)} %), ${wrong.length} wrong: ${falseAlarms} false alarm(s), ${missed} missed failure(s)`;
+  t.diagnostic(line);
+  console.log(line);
+  assert.deepEqual(wrong, [], line);
 });

@@ -1,9 +1,12 @@
 // PSFX delta expansion fails: a forward or reverse delta cannot be applied to the base file
 // (DeltaDecompressBuffer, `Hydration failed …`), so the base in WinSxS is corrupt or the wrong version —
-// 0x800f0986 PSFX_E_APPLY_FORWARD_DELTA_FAILED / 0x800f0985 …REVERSE… (seed 004, corpus cbs01/cbs02).
+// 0x800f0986 PSFX_E_APPLY_FORWARD_DELTA_FAILED / 0x800f0985 …REVERSE… (seed 004, corpus cbs01/cbs02). A
+// failure seen while DISM /RestoreHealth or SFC detects corruption, then repaired by the same run, is
+// reported as repaired (informational).
 
 import type { LogEntry } from '../model/types.js';
 import { longIdentities } from '../parse/identity.js';
+import { RESOLVED, repairFacts, repairOf } from './cbs-sfc-results.js';
 import { defineRule } from './define-rule.js';
 import { opt } from './rule-helpers.js';
 
@@ -24,6 +27,10 @@ export default defineRule({
   },
   triggers: { text: ['Hydration failed', 'DeltaDecompressBuffer'], codes: [FORWARD, REVERSE] },
   messages: {
+    repaired: {
+      en: 'Applying the {{deltaType}} to {{file}} of {{component}} failed ({{where}}) and {{repairedBy}} repaired the file ({{repairedAt}}).',
+      zh: '对组件 {{component}} 的文件 {{file}} 应用{{deltaTypeZh}}失败（{{where}}），已由 {{repairedBy}} 修复（{{repairedAt}}）。',
+    },
     hydration: {
       en: 'Applying the {{deltaType}} to {{file}} of {{component}} failed ({{code}} {{codeName}}): the base file in the store is corrupt or not the expected version.',
       zh: '对组件 {{component}} 的文件 {{file}} 应用{{deltaTypeZh}}失败（{{code}} {{codeName}}）：存储中的基础文件已损坏或版本不符。',
@@ -77,6 +84,31 @@ export default defineRule({
             continue;
           const reverse = g.type === 'reverse' || g.code === REVERSE;
           const code = g.code ?? (reverse ? REVERSE : FORWARD);
+          const first = g.entries[0]!;
+          const repair = g.file ? repairOf(ctx.entries, ctx.indexOf(first), g.file) : null;
+          if (repair) {
+            const resolved = repairFacts(first, repair);
+            ctx.report({
+              messageId: 'repaired',
+              data: {
+                deltaType: reverse ? 'reverse delta' : 'forward delta',
+                deltaTypeZh: reverse ? '反向增量' : '正向增量',
+                file: g.file!,
+                component: g.component ?? 'an unnamed component',
+                ...resolved,
+              },
+              facts: {
+                component: opt(g.component),
+                version: opt(g.version),
+                file: g.file,
+                deltaType: reverse ? 'reverse' : g.type ? 'forward' : undefined,
+                ...resolved,
+              },
+              ...RESOLVED,
+              evidence: [...g.entries, repair.evidence],
+            });
+            continue;
+          }
           ctx.report({
             messageId: 'hydration',
             data: {
@@ -107,6 +139,36 @@ export default defineRule({
       },
     ],
     invalid: [
+      {
+        name: 'seen while DISM /RestoreHealth detects corruption, then repaired by it (fixtures/repaired)',
+        log: `2024-03-14 14:02:07, Info                  CSI    00000006@2024/3/14:13:02:07.041 Starting corruption detection (InnerFlags=5)
+> 2024-03-14 14:02:38, Error                 CSI    00000009@2024/3/14:13:02:38.693 (F) onecore\\base\\wcp\\rtllib\\win32lib\\delta_library.cpp(287): Error NTSTATUS_FROM_WIN32(ERROR_INVALID_DATA) originated in function Windows::Rtl::DeltaDecompressBuffer expression: g_pfnApplyDeltaB(( (DELTA_FLAG_TYPE)0x00000000 ), ReferenceInput, CompressedInput, &UncompressedOutput)
+> [gle=0x80004005]
+> 2024-03-14 14:02:38, Error                 CSI    0000000a (F) Hydration failed with error NTSTATUS_FROM_WIN32(ERROR_INVALID_DATA) . Delta Type: Reverse Delta , IntegrityState Valid: true , RetrievedChecksum: 1834793273 , ComputedChecksum: 1834793273[gle=0x80004005]
+> 2024-03-14 14:02:38, Error                 CSI    0000000b (F) Hydration failed for component Microsoft-Windows-DirectWrite-FontCache, version 10.0.19041.3636, arch amd64, nonSxS, pkt {l:8 b:31bf3856ad364e35} on file FntCache.dll with NTSTATUS -1073283059[gle=0x80004005]
+2024-03-14 14:02:51, Info                  CSI    0000000d@2024/3/14:13:02:51.585 Corruption detection complete. numCorruptions = 1, Disp = 1.
+2024-03-14 14:03:41, Info                  CBS    Checking System Update Readiness.
+> 2024-03-14 14:03:41, Info                  CBS    (p)\tCSI Payload Corrupt\t(w)\t(Fixed)\tamd64_microsoft-windows-directwrite-fontcache_31bf3856ad364e35_10.0.19041.3636_none_793ba71fc6a77a11\\r\\FntCache.dll
+2024-03-14 14:03:41, Info                  CBS    Summary:
+2024-03-14 14:03:41, Info                  CBS    Operation: Detect and Repair 
+2024-03-14 14:03:41, Info                  CBS    Operation result: 0x0
+2024-03-14 14:03:41, Info                  CBS    Total Detected Corruption:\t1
+2024-03-14 14:03:41, Info                  CBS    Total Repaired Corruption:\t1
+2024-03-14 14:03:41, Info                  CBS    Exec: Processing complete, session(Corruption Repairing): 31094612_3310456721 [HRESULT = 0x00000000 - S_OK]`,
+        findings: [
+          {
+            messageId: 'repaired',
+            facts: {
+              file: 'FntCache.dll',
+              deltaType: 'reverse',
+              where: 'CBS.log:2',
+              repairedBy: 'DISM /RestoreHealth',
+              repairedAt: 'CBS.log:8',
+            },
+            code: null,
+          },
+        ],
+      },
       {
         name: 'corpus cbs01: reverse delta of FaceRecognitionEngineAdapterResources_v4.dll',
         log: `> 2023-05-17 08:44:12, Error                 CSI    00000008@2023/5/17:15:44:12.956 (F) onecore\\base\\wcp\\rtllib\\win32lib\\delta_library.cpp(351): Error NTSTATUS_FROM_WIN32(ERROR_INVALID_DATA) originated in function Windows::Rtl::DeltaDecompressBuffer expression: g_pfnApplyDeltaB(( (DELTA_FLAG_TYPE)0x00000000 ), ReferenceInput, CompressedInput, &UncompressedOutput)

@@ -4,6 +4,7 @@
 import type { LogEntry } from '../model/types.js';
 import { canonicalize, isFailureCode } from '../parse/error-codes.js';
 import { componentKeys } from '../parse/identity.js';
+import type { Repair } from './cbs-sfc-results.js';
 import { defineRule } from './define-rule.js';
 import { opt } from './rule-helpers.js';
 
@@ -46,6 +47,70 @@ export function parseReport(e: LogEntry): { items: Item[]; summary: Map<string, 
   return { items, summary };
 }
 
+const REPORT = /Checking System Update Readiness/;
+const DETECTION_START = /^Starting corruption detection/;
+const PROCESSING_COMPLETE = /^Exec: Processing complete, session\(/;
+
+/** The report's totals: what it set out to do, what it found and repaired, and its result code. */
+function totals(summary: Map<string, string>, items: Item[]) {
+  return {
+    operation: summary.get('Operation') ?? 'scan',
+    result: canonicalize(summary.get('Operation result') ?? '') ?? null,
+    detected: Number(summary.get('Total Detected Corruption') ?? items.length),
+    repaired: Number(summary.get('Total Repaired Corruption') ?? items.filter((i) => i.fixed).length),
+  };
+}
+
+/** Detection starts, health reports and session ends of a run, in order: computed once per run. */
+const marksCache = new WeakMap<readonly LogEntry[], { at: number; kind: 'start' | 'report' | 'done' }[]>();
+
+function marksOf(entries: readonly LogEntry[]): { at: number; kind: 'start' | 'report' | 'done' }[] {
+  let marks = marksCache.get(entries);
+  if (marks) return marks;
+  marks = [];
+  for (let at = 0; at < entries.length; at++) {
+    const m = entries[at]!.message;
+    if (DETECTION_START.test(m)) marks.push({ at, kind: 'start' });
+    else if (REPORT.test(m)) marks.push({ at, kind: 'report' });
+    else if (PROCESSING_COMPLETE.test(m)) marks.push({ at, kind: 'done' });
+  }
+  marksCache.set(entries, marks);
+  return marks;
+}
+
+/**
+ * The health-report line that says the problem at `entries[i]` was repaired: the problem lies in a
+ * corruption detection pass whose report repairs everything it detected (`Detect and Repair`, detected =
+ * repaired > 0, a result that is not a failure) and whose session then completes without a failure code.
+ * The line is the report's item for file `base` when it lists one, else its `Total Repaired Corruption`.
+ */
+export function restoreHealthRepairOf(entries: readonly LogEntry[], i: number, base: string): Repair | null {
+  const marks = marksOf(entries);
+  // The problem lies between a detection start and the report that follows it, with nothing between.
+  const next = marks.findIndex((m) => m.at > i && m.kind !== 'done');
+  const before = marks.filter((m) => m.at < i && m.kind !== 'done').pop();
+  if (next < 0 || before?.kind !== 'start' || marks[next]!.kind !== 'report') return null;
+  const k = marks[next]!.at;
+  const report = entries[k]!;
+  const { items, summary } = parseReport(report);
+  const t = totals(summary, items);
+  if (!/repair/i.test(t.operation) || t.detected === 0 || t.repaired !== t.detected) return null;
+  if (isFailureCode(t.result)) return null;
+  const done = marks.find((m) => m.at > k && m.kind === 'done');
+  if (done && entries[done.at]!.codes.some(isFailureCode)) return null;
+  const b = base.toLowerCase();
+  const item = b ? items.find((x) => x.target.toLowerCase().endsWith(`\\${b}`)) : undefined;
+  const totalLine = report.lines.findIndex((l) => /Total Repaired Corruption:/.test(l));
+  const at = item
+    ? { line: item.line, text: item.text }
+    : { line: report.line + Math.max(0, totalLine), text: report.lines[Math.max(0, totalLine)] ?? '' };
+  return {
+    evidence: { file: report.file, ...at },
+    where: `${report.file}:${at.line}`,
+    by: 'DISM /RestoreHealth',
+  };
+}
+
 export default defineRule({
   id: 'cbs-readiness-report',
   meta: {
@@ -71,8 +136,8 @@ export default defineRule({
       zh: 'DISM（{{operation}}）未能完成检查：结果 {{result}}。',
     },
     repaired: {
-      en: 'DISM ({{operation}}) found {{detected}} corruption(s) and repaired all of them.',
-      zh: 'DISM（{{operation}}）发现 {{detected}} 处损坏，已全部修复。',
+      en: 'DISM ({{operation}}) found {{detected}} corruption(s) and repaired all of them ({{repairedAt}}): {{items}}.',
+      zh: 'DISM（{{operation}}）发现 {{detected}} 处损坏，已全部修复（{{repairedAt}}）：{{items}}。',
     },
     reverseDeltaOnly: {
       en: 'DISM ({{operation}}) lists {{detected}} reverse-delta payload(s) (`\\r\\` files) as corrupt; these are usually harmless leftovers of component cleanup.',
@@ -86,14 +151,9 @@ export default defineRule({
   create(ctx) {
     return {
       entry(e) {
-        if (!/Checking System Update Readiness/.test(e.message)) return;
+        if (!REPORT.test(e.message)) return;
         const { items, summary } = parseReport(e);
-        const operation = summary.get('Operation') ?? 'scan';
-        const result = canonicalize(summary.get('Operation result') ?? '') ?? null;
-        const detected = Number(summary.get('Total Detected Corruption') ?? items.length);
-        const repaired = Number(
-          summary.get('Total Repaired Corruption') ?? items.filter((i) => i.fixed).length,
-        );
+        const { operation, result, detected, repaired } = totals(summary, items);
         const summaryLines = e.lines
           .map((text, i) => ({ file: e.file, line: e.line + i, text }))
           .filter((x) =>
@@ -101,11 +161,10 @@ export default defineRule({
           );
         const head = { file: e.file, line: e.line, text: e.lines[0] ?? '' };
         const itemEvidence = items.slice(0, 12).map((i) => ({ file: e.file, line: i.line, text: i.text }));
-        const list =
-          items
-            .slice(0, 6)
-            .map((i) => `${i.category} ${i.target}`)
-            .join('; ') + (items.length > 6 ? `; … ${items.length - 6} more` : '');
+        // The first six items, `; … N more` after them.
+        const listed = (fmt: (i: Item) => string): string =>
+          items.slice(0, 6).map(fmt).join('; ') + (items.length > 6 ? `; … ${items.length - 6} more` : '');
+        const list = listed((i) => `${i.category} ${i.target}`);
         const first = items[0];
         const key = first ? componentKeys(first.target)[0] : undefined;
         const facts = {
@@ -161,9 +220,15 @@ export default defineRule({
             time,
           });
         } else if (detected > 0) {
+          const total = summaryLines.find((x) => /Total Repaired Corruption:/.test(x.text)) ?? head;
           ctx.report({
             messageId: 'repaired',
-            data: { operation, detected: String(detected) },
+            data: {
+              operation,
+              detected: String(detected),
+              repairedAt: `${e.file}:${total.line}`,
+              items: listed((i) => `${i.category} ${i.target} (${e.file}:${i.line})`) || 'items not listed',
+            },
             facts,
             code: null,
             severity: 'info',
@@ -221,6 +286,30 @@ export default defineRule({
       },
     ],
     invalid: [
+      {
+        name: 'RestoreHealth detected two corruptions and repaired both (fixtures/repaired): informational',
+        log: `> 2024-03-14 14:03:41, Info                  CBS    Checking System Update Readiness.
+> 2024-03-14 14:03:41, Info                  CBS    (p)\tCSI Payload Corrupt\t(w)\t(Fixed)\tamd64_microsoft-windows-explorerframe_31bf3856ad364e35_10.0.19041.3636_none_5b6f8d2ee0a1c4a2\\ExplorerFrame.dll
+> 2024-03-14 14:03:41, Info                  CBS    (p)\tCSI Payload Corrupt\t(w)\t(Fixed)\tamd64_microsoft-windows-directwrite-fontcache_31bf3856ad364e35_10.0.19041.3636_none_793ba71fc6a77a11\\FntCache.dll
+2024-03-14 14:03:41, Info                  CBS    Summary:
+2024-03-14 14:03:41, Info                  CBS    Operation: Detect and Repair 
+> 2024-03-14 14:03:41, Info                  CBS    Operation result: 0x0
+> 2024-03-14 14:03:41, Info                  CBS    Total Detected Corruption:\t2
+> 2024-03-14 14:03:41, Info                  CBS    Total Repaired Corruption:\t2
+2024-03-14 14:03:41, Info                  CBS    Total Operation Time: 95 seconds.`,
+        findings: [
+          {
+            messageId: 'repaired',
+            facts: {
+              operation: 'Detect and Repair',
+              detected: '2',
+              repaired: '2',
+              file: 'ExplorerFrame.dll',
+            },
+            code: null,
+          },
+        ],
+      },
       {
         name: 'corpus cbs01: ScanHealth finds payload corruption (timestamped report lines)',
         log: `2023-05-17 08:56:21, Info                  CBS    =================================

@@ -2,10 +2,11 @@
 // missing, files it repaired, clean runs — and the trailer that says "successfully repaired" even when
 // it could not repair everything (corpus sfc01, sfc02).
 
-import type { LogEntry } from '../model/types.js';
+import type { Evidence, LogEntry } from '../model/types.js';
 import { csiStrings, longIdentities } from '../parse/identity.js';
+import { restoreHealthRepairOf } from './cbs-readiness-report.js';
 import { defineRule } from './define-rule.js';
-import { SfcSegmenter } from '../timeline/sfc-runs.js';
+import { SfcSegmenter, isSfcLine } from '../timeline/sfc-runs.js';
 
 interface SfcRun {
   entries: LogEntry[];
@@ -21,6 +22,94 @@ const REPROJECT = /^\[SR\] Could not reproject corrupted file/;
 const REPAIRED = /^\[SR\] (?:Repairing (?:corrupted )?file|Repaired file) /;
 const REPAIRING_N = /^\[SR\] Repairing (\d+) components/;
 const TRAILER = /^\[SR\] Verify and Repair Transaction completed/;
+/** A line saying SFC could not fix a file: the file stays broken whatever else the run says of it. */
+const UNREPAIRED =
+  /^\[SR\] (?:Cannot repair member file|Could not reproject corrupted file|Unable to repair)/;
+const CLOSE = /^\[SR\] (?:Repair complete|Verify and Repair Transaction completed)/;
+
+/** Where a problem was repaired: the line that says so, and `file:line` to quote. */
+export interface Repair {
+  evidence: Evidence;
+  where: string;
+  /** What repaired it: `SFC` or `DISM /RestoreHealth`. */
+  by: string;
+}
+
+interface SfcSpan {
+  from: number;
+  to: number;
+  closed: boolean;
+  /** Indices of the run's `[SR]` lines. */
+  sr: number[];
+}
+
+/** SFC runs of a TrustedInstaller run, as index ranges of `entries`, computed once per run. */
+const sfcRunsCache = new WeakMap<readonly LogEntry[], SfcSpan[]>();
+
+function sfcRuns(entries: readonly LogEntry[]): SfcSpan[] {
+  let runs = sfcRunsCache.get(entries);
+  if (runs) return runs;
+  const out: SfcSpan[] = [];
+  const seg = new SfcSegmenter();
+  entries.forEach((e, i) => {
+    if (!isSfcLine(e)) return;
+    if (seg.feed(e) || out.length === 0) out.push({ from: i, to: i, closed: false, sr: [] });
+    const r = out[out.length - 1]!;
+    r.to = i;
+    r.sr.push(i);
+    if (CLOSE.test(e.message)) r.closed = true;
+  });
+  runs = out;
+  sfcRunsCache.set(entries, runs);
+  return runs;
+}
+
+/** Whether an `[SR]` line names the file `base` (`…\\base from store`, `'base'`, `"base"`). */
+function namesFile(message: string, base: string): boolean {
+  const text = message.split('\n', 1)[0]!.replace(/\\\\/g, '\\').toLowerCase();
+  const b = base.toLowerCase();
+  return [`\\${b} `, `\\${b}'`, `'${b}'`, `"${b}"`, `\\${b};`].some((x) => text.includes(x));
+}
+
+/**
+ * The SFC line that repaired file `base` after the problem at `entries[i]`, when the same SFC run repaired
+ * it from the store (`[SR] Repairing corrupted file …`, `[SR] Repaired file …`), finished its repair pass,
+ * and nowhere said it could not repair that file; otherwise null.
+ */
+function sfcRepairOf(entries: readonly LogEntry[], i: number, base: string): Repair | null {
+  if (!base) return null;
+  const run = sfcRuns(entries).find((r) => r.from <= i && i <= r.to);
+  if (!run?.closed) return null;
+  let repair: LogEntry | null = null;
+  for (const k of run.sr) {
+    const e = entries[k]!;
+    if (!namesFile(e.message, base)) continue;
+    if (UNREPAIRED.test(e.message)) return null;
+    if (k > i && !repair && REPAIRED.test(e.message)) repair = e;
+  }
+  if (!repair) return null;
+  return {
+    evidence: { file: repair.file, line: repair.line, text: repair.lines[0] ?? repair.message },
+    where: `${repair.file}:${repair.line}`,
+    by: 'SFC',
+  };
+}
+
+/** Facts and message data of a repaired problem: where it was seen, what repaired it, and where. */
+export function repairFacts(
+  problem: LogEntry,
+  repair: Repair,
+): { where: string; repairedBy: string; repairedAt: string } {
+  return { where: `${problem.file}:${problem.line}`, repairedBy: repair.by, repairedAt: repair.where };
+}
+
+/** A repaired problem is informational: no code, no root cause, hence no plan. */
+export const RESOLVED = { code: null, severity: 'info', root: false } as const;
+
+/** Where the problem at `entries[i]` about file `base` was repaired later in the same run (SFC, then DISM). */
+export function repairOf(entries: readonly LogEntry[], i: number, base: string): Repair | null {
+  return sfcRepairOf(entries, i, base) ?? restoreHealthRepairOf(entries, i, base);
+}
 
 export default defineRule({
   id: 'cbs-sfc-results',
