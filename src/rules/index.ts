@@ -32,6 +32,7 @@ import dismOutputHealth from './dism-output-health.js';
 import evtSystemInstability from './evt-system-instability.js';
 import evtUpdateFailed from './evt-update-failed.js';
 import packagesPending from './packages-pending.js';
+import setupSysprepAppxBlocked from './setup-sysprep-appx-blocked.js';
 import setupUpgradeFailed from './setup-upgrade-failed.js';
 import setupUserCancelled from './setup-user-cancelled.js';
 import sfcOutput from './sfc-output.js';
@@ -75,6 +76,7 @@ export const storyRules: readonly StoryRule[] = [
   evtSystemInstability,
   evtUpdateFailed,
   packagesPending,
+  setupSysprepAppxBlocked,
   setupUpgradeFailed,
   setupUserCancelled,
   sfcOutput,
