@@ -6,9 +6,9 @@
 
 import type { LogEntry } from '../model/types.js';
 import { defineRule } from './define-rule.js';
+import { dismCommandOf } from './rule-helpers.js';
 
 const NOT_FOUND = ['0x80070003', '0x80070002'];
-const COMMAND = /^DISM\.EXE: Executing command line: (.+)$/;
 const APPX_RESULT = /CAppxManager::ExecuteCmdLine\(hr:(0x[0-9a-fA-F]{8})\)/;
 const OPEN_FAILED = /Failed to open '([^']+)'/;
 const PACKAGE_PATH = /\/PackagePath:("[^"]+"|\S+)/i;
@@ -40,9 +40,9 @@ export default defineRule({
         if (!final && e.component === 'DISM' && APPX_RESULT.test(e.message)) final = e;
       },
       end() {
-        const command = ctx.entries[0];
-        const cmd = command ? COMMAND.exec(command.message)?.[1] : undefined;
-        if (!final || !command || !cmd || !/\/add-provisionedappxpackage\b/i.test(cmd)) return;
+        const run = dismCommandOf(ctx.entries);
+        if (!final || !run || !/\/add-provisionedappxpackage\b/i.test(run.command)) return;
+        const { entry: command, command: cmd } = run;
         const at = ctx.indexOf(final);
         const detail = ctx.entries
           .slice(0, at)

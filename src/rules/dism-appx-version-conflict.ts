@@ -5,10 +5,9 @@
 
 import type { LogEntry } from '../model/types.js';
 import { defineRule } from './define-rule.js';
+import { DISM_RESULT as RESULT, dismCommandOf } from './rule-helpers.js';
 
 const CONFLICT = '0xc1570118';
-const COMMAND = /^DISM\.EXE: Executing command line: (.+)$/;
-const RESULT = /::ExecuteCmdLine\(hr:(0x[0-9a-fA-F]{8})\)/;
 // A package full name: `Microsoft.DesktopAppInstaller_1.22.10861.0_neutral_~_8wekyb3d8bbwe` (resource id may be
 // empty or `~`), or the file a package path names, which often carries the same parts.
 const FULL_NAME =
@@ -60,9 +59,9 @@ export default defineRule({
         if (!final && e.component === 'DISM' && RESULT.test(e.message)) final = e;
       },
       end() {
-        const command = ctx.entries[0];
-        const cmd = command ? COMMAND.exec(command.message)?.[1] : undefined;
-        if (!final || !command || !cmd) return;
+        const run = dismCommandOf(ctx.entries);
+        if (!final || !run) return;
+        const { entry: command, command: cmd } = run;
         const at = ctx.indexOf(final);
         // The provider's own lines before the result: the one carrying the code names the packages.
         const detail = ctx.entries

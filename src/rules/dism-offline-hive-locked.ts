@@ -6,10 +6,9 @@
 
 import type { LogEntry } from '../model/types.js';
 import { defineRule } from './define-rule.js';
+import { DISM_RESULT as RESULT, dismCommandOf } from './rule-helpers.js';
 
 const SHARING = '0x80070020';
-const COMMAND = /^DISM\.EXE: Executing command line: (.+)$/;
-const RESULT = /::ExecuteCmdLine\(hr:(0x[0-9a-fA-F]{8})\)/;
 const IMAGE = /\/image:\s*("[^"]+"|\S+)/i;
 // A hive file (`…\config\SOFTWARE`, `…\SMI\Store\Machine\SCHEMA.DAT`) or a hive named in the line.
 const HIVE_FILE =
@@ -50,14 +49,14 @@ export default defineRule({
       },
       end() {
         if (!first) return;
-        const command = ctx.entries[0];
-        const cmd = command ? COMMAND.exec(command.message)?.[1] : undefined;
+        const run = dismCommandOf(ctx.entries);
         // The command must fail after the sharing violation: its handler result is a failure.
         const at = ctx.indexOf(first);
         const final = ctx.entries
           .slice(at)
           .find((e) => RESULT.test(e.message) && !/hr:0x0+\)/.test(e.message));
-        if (!cmd || !command || !final) return;
+        if (!run || !final) return;
+        const { entry: command, command: cmd } = run;
         const image = IMAGE.exec(cmd)?.[1]?.replace(/^"|"$/g, '') ?? '/Online';
         const commandName =
           /\s(\/(?!image:|online\b|logpath|scratchdir|loglevel|english|quiet|norestart)[a-z-]+)/i.exec(

@@ -4,10 +4,9 @@
 // image's windows folder"). The fix is the command line; the machine needs no repair (docs/domain.md §7).
 
 import { defineRule } from './define-rule.js';
+import { DISM_RESULT as RESULT, dismCommandOf } from './rule-helpers.js';
 
 const INVALIDARG = '0x80070057';
-const COMMAND = /^DISM\.EXE: Executing command line: (.+)$/;
-const RESULT = /::ExecuteCmdLine\(hr:(0x[0-9a-fA-F]{8})\)/;
 const IMAGE = /\/image:\s*("[^"]+"|\S+)/i;
 const NOT_AN_IMAGE =
   /image folder or image's windows folder|(?:find|access|locate) the (?:image'?s? )?windows (?:folder|directory)|not a valid (?:windows )?image/i;
@@ -91,9 +90,10 @@ export default defineRule({
     return {
       entry(e) {
         if (done || e.component !== 'DISM') return;
-        const command = ctx.entries[0];
-        const cmd = command ? COMMAND.exec(command.message)?.[1]?.trim().replace(/\s+/g, ' ') : undefined;
-        if (!cmd || !command) return;
+        const run = dismCommandOf(ctx.entries);
+        if (!run) return;
+        const command = run.entry;
+        const cmd = run.command.trim().replace(/\s+/g, ' ');
         const at = ctx.indexOf(e);
         const final = ctx.entries.slice(at).find((x) => RESULT.test(x.message));
         const result = final ? RESULT.exec(final.message)![1]!.toLowerCase() : null;

@@ -9,10 +9,9 @@
 import type { LogEntry } from '../model/types.js';
 import { dismKind } from '../timeline/cbs-attempts.js';
 import { defineRule } from './define-rule.js';
+import { DISM_RESULT as RESULT, dismCommandOf } from './rule-helpers.js';
 
 const RPC = ['0x800706be', '0x800706ba', '0x80010108'];
-const COMMAND = /^DISM\.EXE: Executing command line: (.+)$/;
-const RESULT = /::ExecuteCmdLine\(hr:0x[0-9a-fA-F]{8}\)/;
 const CALLER = /Parent process command line: (.+?)(?:\s+- \w+)?$/;
 // The failing lines name their call: `… - CGetCapabilitiesCommandObject::InternalExecute(hr:…)` or
 // `… - DismGetCapabilitiesInternal(hr:…)`.
@@ -69,7 +68,7 @@ export default defineRule({
         // The run is one DISM.EXE command (its first entry is the command line), perhaps followed by the
         // DismApi sessions of management tools. The command lost its worker when its own handler result is
         // the RPC failure; a query only when that command changes nothing or the failure is a DismApi call's.
-        const command = COMMAND.exec(ctx.entries[0]?.message ?? '')?.[1];
+        const command = dismCommandOf(ctx.entries)?.command;
         const own = lines.find((e) => RESULT.test(e.message));
         if (command && own && dismKind(command) !== 'other') {
           const at = ctx.indexOf(own);
