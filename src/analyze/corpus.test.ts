@@ -173,8 +173,16 @@ test('corpus dism03: a dism.log is read with the shared line grammar; each DISM 
   const esd = dism.find((a) => /\/source:F:\\sources\\install\.esd/i.test(a.package ?? ''))!;
   assert.equal(esd.result, '0x800f081f');
   assert.equal(d.findings.find((f) => f.id === esd.findings[0])?.rule, 'dism-source-invalid');
-  // The provisioned-app command that failed (0x80070003, line 133) is not update servicing.
-  assert.deepEqual([byLine(133)?.kind, byLine(133)?.outcome], ['other', 'failed']);
+  // The provisioned-app command that failed (0x80070003, line 133) changes the machine, so its failure has a
+  // root finding (issue 10: no failed operation without one): the driver's app package file is missing, a
+  // warning, not corruption.
+  const appx = byLine(133)!;
+  assert.deepEqual([appx.kind, appx.outcome], ['package', 'failed']);
+  const missing = d.findings.find((f) => f.id === appx.findings[0]);
+  assert.deepEqual(
+    [missing?.rule, missing?.severity, missing?.facts.driverPackage],
+    ['dism-appx-package-missing', 'warning', 'nv_dispig.inf_amd64_ee20464bb4ac57f4'],
+  );
   assert.ok(
     !d.findings.some((f) => f.rule === 'unexplained-failure' && f.evidence.some((e) => e.line === 133)),
   );

@@ -173,7 +173,12 @@ function hasPrefix(buf: Buffer, p: number, end: number): boolean {
   return false;
 }
 
-const ANYWHERE = [Buffer.from('HRESULT'), Buffer.from('STATUS_')];
+// dism.log: a management tool's DismApi session names the process that opened it.
+const ANYWHERE = [
+  Buffer.from('HRESULT'),
+  Buffer.from('STATUS_'),
+  Buffer.from('Parent process command line:'),
+];
 
 // Installed-state lines tell which cumulative update (so which build) the machine is at: kept only when
 // they say "installed" (there is one such line per package and session).

@@ -85,9 +85,10 @@ const WIN10 = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?) +(\d+) +
 const WIN7 =
   /^(\d{4}-\d{2}-\d{2})\t(\d{2}:\d{2}:\d{2})(?:[:.](\d{1,7}))?\t *(\d+)\t *([0-9A-Fa-f]+)\t([^\t]*)\t?(.*)$/;
 
-// Cheap prefilter: a line is fully parsed only when it carries one of these markers.
+// Cheap prefilter: a line is fully parsed only when it carries one of these markers (deployment delegates,
+// percentages and phases tell how far an install got).
 const KEEP =
-  /FAILED|FATAL|WARNING|Exit code|Return code|CBS called Error|Install call complete|LogHistory|de(?:p)?loyment history|Title = |UpdateId = |Deserialized installable update|Finding updates|Found \d+ updates|Updates found|WSUS server|AU disabled|AU enabled|Automatic Updates|REPORT EVENT|Installing|Install failed|Updates to install|\* (?:START|END) \*|\*\* *(?:START|END) *\*\*|:: *(?:START|END) *::|KB\d{6,7}|WU client version|OS Version|\berror\b|were already downloaded|Preparing update for install/i;
+  /FAILED|delegate invoked|\d\s?%|\bphase\b|阶段|단계|FATAL|WARNING|Exit code|Return code|CBS called Error|Install call complete|LogHistory|de(?:p)?loyment history|Title = |UpdateId = |Deserialized installable update|Finding updates|Found \d+ updates|Updates found|WSUS server|AU disabled|AU enabled|Automatic Updates|REPORT EVENT|Installing|Install failed|Updates to install|\* (?:START|END) \*|\*\* *(?:START|END) *\*\*|:: *(?:START|END) *::|KB\d{6,7}|WU client version|OS Version|\berror\b|were already downloaded|Preparing update for install/i;
 
 const FAILED = /\*FAILED\*\s*\[([0-9A-Fa-f]{1,8})\]/;
 const RESULT_FIELDS = /result(?:Un)?Mapped=([0-9A-Fa-f]{1,8})\b/g;

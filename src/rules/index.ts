@@ -21,13 +21,18 @@ import cbsSourceMissing from './cbs-source-missing.js';
 import cbsStartupFailed from './cbs-startup-failed.js';
 import cbsStoreCorrupt from './cbs-store-corrupt.js';
 import cbsStoreMumMissing from './cbs-store-mum-missing.js';
+import dismAppxPackageMissing from './dism-appx-package-missing.js';
+import dismAppxVersionConflict from './dism-appx-version-conflict.js';
+import dismOfflineHiveLocked from './dism-offline-hive-locked.js';
 import dismSourceInvalid from './dism-source-invalid.js';
+import dismUsageError from './dism-usage-error.js';
 import dismWorkerStopped from './dism-worker-stopped.js';
 import dismOutputFailed from './dism-output-failed.js';
 import dismOutputHealth from './dism-output-health.js';
 import evtSystemInstability from './evt-system-instability.js';
 import evtUpdateFailed from './evt-update-failed.js';
 import packagesPending from './packages-pending.js';
+import setupSysprepAppxBlocked from './setup-sysprep-appx-blocked.js';
 import setupUpgradeFailed from './setup-upgrade-failed.js';
 import setupUserCancelled from './setup-user-cancelled.js';
 import sfcOutput from './sfc-output.js';
@@ -56,7 +61,11 @@ export const rules: readonly Rule[] = [
   cbsStartupFailed,
   cbsStoreCorrupt,
   cbsStoreMumMissing,
+  dismAppxPackageMissing,
+  dismAppxVersionConflict,
+  dismOfflineHiveLocked,
   dismSourceInvalid,
+  dismUsageError,
   dismWorkerStopped,
 ];
 
@@ -67,6 +76,7 @@ export const storyRules: readonly StoryRule[] = [
   evtSystemInstability,
   evtUpdateFailed,
   packagesPending,
+  setupSysprepAppxBlocked,
   setupUpgradeFailed,
   setupUserCancelled,
   sfcOutput,

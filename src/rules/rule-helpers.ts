@@ -35,3 +35,16 @@ export function opt(x: string | null | undefined): string | undefined {
 /** The generic tail of any failed operation: the attempt's chain, never a rule's own evidence. */
 export const GENERIC_TAIL =
   /^(?:Failed to (?:process single phase|process Multi-phase|execute execution chain|resolve execution chain|stage execution chain|prepare execution|plan execution|FinalizeEx|perform operation)|WER:|Exec: Processing complete|Session: \S+ finalized)/i;
+
+/** A DISM command handler's result line: `… - CPackageManagerCLIHandler::ExecuteCmdLine(hr:0x800f081f)`. */
+export const DISM_RESULT = /::ExecuteCmdLine\(hr:(0x[0-9a-fA-F]{8})\)/;
+
+/**
+ * The DISM.EXE command a dism.log run belongs to (each run starts at its `Executing command line:` entry),
+ * or null for a run of DismApi sessions only.
+ */
+export function dismCommandOf(entries: readonly LogEntry[]): { entry: LogEntry; command: string } | null {
+  const entry = entries[0];
+  const m = entry ? /^DISM\.EXE: Executing command line: (.+)$/.exec(entry.message) : null;
+  return entry && m ? { entry, command: m[1]! } : null;
+}

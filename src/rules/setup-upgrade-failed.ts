@@ -51,6 +51,10 @@ export default defineStoryRule({
       en: ' Setup rolled the machine back to the previous Windows.',
       zh: ' 安装程序已回滚到原来的 Windows。',
     },
+    likelyStep: {
+      en: ' Likely cause: the step "{{step}}" failed with {{stepCode}} {{stepCodeName}} before the rollback ({{where}}).',
+      zh: ' 可能原因：回滚前步骤“{{step}}”失败，错误 {{stepCode}} {{stepCodeName}}（{{where}}）。',
+    },
   },
   cases: {
     valid: [
@@ -76,6 +80,34 @@ export default defineStoryRule({
             messageId: 'failed',
             code: '0x80070570',
             facts: { phase: 'Safe OS', extendedCode: '0x8007000D-0x2000C', applyFailures: '3' },
+          },
+        ],
+      },
+      {
+        name: 'a rollback reported as 0xC1900101-0x30018: the step that failed before it is the likely cause',
+        files: {
+          'setupact.log': [
+            '2024-01-20 14:02:11, Info                  MOUPG  *************** SetupHost Logging Begin ***************',
+            '2024-01-20 14:02:12, Info                  MOUPG  Setup build version is: 10.0.22631.2861',
+            '2024-01-20 14:29:58, Info                  SP     Executing operation: Run sysprep specialization offline on C:\\$WINDOWS.~BT\\NewOS',
+            '2024-01-20 14:30:05, Error                 SP     CSetupPlatformPrivate::LoadProductKeyFromRegistry: Failed to read product key; hr = 0x80070002[gle=0x00000002]',
+            '> 2024-01-20 14:31:52, Error                 SP     Sysprep specialize offline failed 0x80070005',
+            '2024-01-20 14:31:52, Error                 SP     CSysprepSpecializeOffline::Execute: Specialize failed; hr = 0x80070005[gle=0x00000005]',
+            '> 2024-01-20 14:33:10, Info                  MOUPG  Initiating rollback',
+            '2024-01-20 14:52:41, Info                  MOUPG  *************** SetupHost Logging Begin ***************',
+            '> 2024-01-20 14:52:44, Info                  MOUPG  SetupHost: Reporting post reboot event -> [0xC1900101, 0x30018]',
+          ].join('\n'),
+        },
+        findings: [
+          {
+            messageId: 'failed',
+            code: '0xc1900101',
+            facts: {
+              extendedCode: '0xC1900101-0x30018',
+              rolledBack: 'true',
+              failedStep: 'Sysprep specialize offline',
+              failedStepCode: '0x80070005',
+            },
           },
         ],
       },

@@ -33,6 +33,11 @@ export default defineStoryRule({
       en: ' The update handler reported {{handler}} {{handlerName}}: {{handlerMeaning}}.',
       zh: '更新处理程序报告 {{handler}} {{handlerName}}：{{handlerMeaningZh}}。',
     },
+    unfinished: {
+      en: ' The install stopped part-way{{at}} and Windows Update recorded no result and no retry for it: it stands.',
+      zh: '安装在中途停止{{atZh}}，Windows 更新没有记录结果，也没有重试：该失败仍然存在。',
+    },
+    at: { en: ' (at {{progress}})', zh: '（停在 {{progress}}）' },
     installRetried: UPDATE_FAILURE_NOTES.installRetried,
     store: UPDATE_FAILURE_NOTES.store,
   },
@@ -93,6 +98,27 @@ export default defineStoryRule({
         findings: [
           { messageId: 'retried', code: '0x80240009', severity: 'info', root: false },
           { messageId: 'retried', code: '0x800f024b' },
+        ],
+      },
+      {
+        name: 'WindowsUpdate.log: a feature update fails part-way through its install and is never retried',
+        files: {
+          'WindowsUpdate.log': [
+            '> 2024/03/12 09:58:41.0012093 5120  6032  Agent             Title = 适用于 Windows 10 的功能更新，版本 22H2',
+            '2024/03/12 09:58:41.0012188 5120  6032  Agent             UpdateId = 8D2F1A7C-3B5E-4C19-A6D4-0E9B7F21C3A5.1',
+            '> 2024/03/12 10:02:16.2218833 3344  4096  UDP             Deployment job Id 4A1C9E2B-7D3F-4E81-9B06-5C2D8A7F1E34 : Update 8D2F1A7C-3B5E-4C19-A6D4-0E9B7F21C3A5.1 started delegate invoked.',
+            '2024/03/12 10:02:16.4410291 5808  6620  Handler         * START *   Install  Updates to install = 1',
+            '> 2024/03/12 10:41:02.3309114 5808  6620  Handler         Setup360: install phase 3, progress 62%',
+            '> 2024/03/12 10:41:09.9012045 5808  6620  Handler         *FAILED* [C1900101] Setup360 install failed',
+            '> 2024/03/12 10:41:10.0100217 3344  4412  UDP             *FAILED* [C1900101] Deployment job Id 4A1C9E2B-7D3F-4E81-9B06-5C2D8A7F1E34 : Installing for Top level update id 8D2F1A7C-3B5E-4C19-A6D4-0E9B7F21C3A5.1, bundled update id 8D2F1A7C-3B5E-4C19-A6D4-0E9B7F21C3A5.1',
+          ].join('\n'),
+        },
+        findings: [
+          {
+            messageId: 'failed',
+            code: '0xc1900101',
+            facts: { updateId: '8D2F1A7C-3B5E-4C19-A6D4-0E9B7F21C3A5', progress: 'phase 3, 62%' },
+          },
         ],
       },
     ],

@@ -10,14 +10,17 @@ import { isSfcLine, SfcSegmenter } from './sfc-runs.js';
 
 const ERROR_CANCELLED = '0x800704c7';
 
-/** What a DISM command is, as an operation: a repair, a scan, a package or feature change, or other. */
-function dismKind(command: string): Attempt['kind'] {
+/** What a DISM command is, as an operation: a repair, a scan, a change to an image, or a query. */
+export function dismKind(command: string): Attempt['kind'] {
   const c = command.toLowerCase();
   if (/\/restorehealth\b/.test(c)) return 'repair';
   if (/\/(?:scanhealth|checkhealth)\b/.test(c)) return 'scan';
-  // Provisioned apps, image queries and component cleanup are not update servicing: listed, never the verdict.
+  // A command that changes an image (packages, features, provisioned apps, drivers, unattend, mounting and
+  // applying images) is servicing: when it fails the machine's servicing failed. Queries (/Get-*,
+  // /Is-Serviceable), component cleanup and the DismApi sessions of management tools are listed, never the
+  // verdict.
   if (
-    /\/(?:add-package|remove-package|enable-feature|disable-feature|add-capability|remove-capability)\b/.test(
+    /\/(?:add-package|remove-package|enable-feature|disable-feature|add-capability|remove-capability|(?:add|remove)-provisionedappxpackage|(?:add|remove)-driver|apply-unattend|(?:mount|unmount|remount|commit|apply|capture|append|export|split)-image|set-edition)\b/.test(
       c,
     )
   )

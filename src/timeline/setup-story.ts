@@ -6,6 +6,7 @@ import { newAttempt } from './attempt.js';
 import { codeMeaning as meaning } from './update-failure.js';
 import type { Attempt, Evidence, Finding, I18nText } from '../model/types.js';
 import { both, phraseIf, report } from '../rules/define-story-rule.js';
+import setupSysprepAppxBlocked from '../rules/setup-sysprep-appx-blocked.js';
 import setupUpgradeFailed from '../rules/setup-upgrade-failed.js';
 import setupUserCancelled from '../rules/setup-user-cancelled.js';
 import { isFailureCode } from '../parse/error-codes.js';
@@ -20,6 +21,16 @@ export interface SetupStory {
 const PACKAGE = 'Windows feature upgrade / setup';
 const CANCEL_CODES = new Set(['0x800704c7', '0x800704d3']);
 const MAX_EVIDENCE = 24;
+const SYSPREP_APPX = '0x80073cf2';
+/**
+ * A setup step that says it failed, with its code: `Sysprep specialize offline failed 0x80070005`,
+ * `SYSPRP …: Failed to run sysprep generalize …; hr = 0x…`. Only the steps that run the new OS's
+ * specialization, generalization, OOBE, migration or drivers name a cause a rollback can come from.
+ */
+const STEP_FAILED =
+  /\b((?:[\w-]+ ){0,3}?(?:sysprep|speciali[sz]\w*|generali[sz]\w*|oobe|migration|migrate|driver)\b[\w .-]{0,60}?) failed\b/i;
+/** `Package <full name> was installed for a user, but not provisioned for all users.` */
+const NOT_PROVISIONED = /Package (\S+?) was installed for a user, but not provisioned for all users/;
 
 /** What one setup run recorded, gathered while walking its records. */
 interface Run {
@@ -47,6 +58,11 @@ interface Run {
   pendingFiles: Set<string>;
   applyFailures: number;
   cancelLines: SetupRecord[];
+  /** The first setup step that said it failed before the rollback began (the likely cause of a rollback). */
+  failedStep: { record: SetupRecord; step: string; code: string } | null;
+  /** Sysprep: per-user app packages not provisioned for all users, and the line that stops on them. */
+  sysprepPackages: SetupRecord[];
+  sysprepFailed: SetupRecord | null;
 }
 
 function evidence(file: string, r: SetupRecord): Evidence {
@@ -80,6 +96,9 @@ function newRun(file: string, r: SetupRecord, nextAttempt: () => string): Run {
     pendingFiles: new Set(),
     applyFailures: 0,
     cancelLines: [],
+    failedStep: null,
+    sysprepPackages: [],
+    sysprepFailed: null,
   };
 }
 
@@ -109,6 +128,15 @@ export function setupStory(
   const runs: Run[] = [];
   let run: Run | null = null;
   for (const r of records) {
+    // Sysprep's own log holds no setup-host lines: its first error starts the run.
+    if (r.kind === 'error' && (run || r.component === 'SYSPRP')) {
+      if (!run) {
+        run = newRun(file, r, nextAttempt);
+        runs.push(run);
+      }
+      noteError(run, r);
+      continue;
+    }
     if (r.kind === 'error' || r.kind === 'result') continue;
     if (!run || (r.kind === 'begin' && finished(run))) {
       run = newRun(file, r, nextAttempt);
@@ -195,7 +223,12 @@ export function setupStory(
   for (const x of runs) {
     resolve(file, x);
     attempts.push(x.attempt);
-    const f = x.attempt.outcome === 'failed' ? failedFinding(file, x, nextFinding) : null;
+    const f =
+      x.attempt.outcome !== 'failed'
+        ? null
+        : x.attempt.result === SYSPREP_APPX && x.sysprepFailed
+          ? sysprepFinding(file, x, nextFinding)
+          : failedFinding(file, x, nextFinding);
     const c = x.cancelled ? cancelFinding(file, x, nextFinding) : null;
     for (const finding of [f, c]) {
       if (!finding) continue;
@@ -204,6 +237,18 @@ export function setupStory(
     }
   }
   return { attempts, findings };
+}
+
+/** An error line of a run: a failed setup step, or Sysprep stopping on per-user app packages. */
+function noteError(run: Run, r: SetupRecord): void {
+  if (NOT_PROVISIONED.test(r.message)) {
+    if (!run.sysprepPackages.some((x) => x.message === r.message)) run.sysprepPackages.push(r);
+    return;
+  }
+  if (r.codes.includes(SYSPREP_APPX)) run.sysprepFailed ??= r;
+  const code = firstFailure(r.codes);
+  const m = !run.rolledBack && !run.failedStep && code ? STEP_FAILED.exec(r.message) : null;
+  if (m && code) run.failedStep = { record: r, step: m[1]!.trim(), code };
 }
 
 /** Outcome and result of a run from what it recorded. */
@@ -216,9 +261,20 @@ function resolve(file: string, x: Run): void {
     a.outcome = 'interrupted';
     a.result = x.hostResult ?? '0x800704c7';
     a.evidence.push(...x.cancelLines.slice(-1).map((r) => evidence(file, r)));
+  } else if (x.sysprepFailed && x.sysprepPackages.length > 0 && !x.completed) {
+    a.package = 'Sysprep /generalize';
+    a.client = 'Sysprep';
+    a.outcome = 'failed';
+    a.result = SYSPREP_APPX;
+    a.evidence.push(evidence(file, x.sysprepFailed));
   } else if (x.failedPhase !== null || isFailureCode(x.hostResult) || x.diagError || x.rolledBack) {
     a.outcome = 'failed';
-    a.result = x.phaseCode ?? (isFailureCode(x.hostResult) ? x.hostResult : null) ?? x.causeCode;
+    a.result =
+      x.phaseCode ??
+      (isFailureCode(x.hostResult) ? x.hostResult : null) ??
+      x.causeCode ??
+      // Only the extended code was reported (a rollback after reboot): its HRESULT is the result.
+      (x.extendedCode ? x.extendedCode.split('-')[0]!.toLowerCase() : null);
     const last = x.decisive.findLast((d) => d.kind === 'phaseFailed' || d.kind === 'hostResult');
     if (last) a.evidence.push(evidence(file, last));
   } else if (x.completed) {
@@ -264,6 +320,12 @@ function failedFinding(file: string, x: Run, nextFinding: () => string): Finding
       ...both('applies', applies(x.corruptFiles.get(files[0] ?? '') ?? 1)),
     }),
     say('rolledBack', x.rolledBack),
+    say('likelyStep', x.rolledBack && x.failedStep, {
+      step: x.failedStep?.step ?? '',
+      stepCode: x.failedStep?.code ?? '',
+      stepCodeName: meaning(x.failedStep?.code ?? null).name,
+      where: x.failedStep ? `${x.failedStep.record.file ?? file}:${x.failedStep.record.line}` : '',
+    }),
   ];
   const data = {
     target,
@@ -281,7 +343,9 @@ function failedFinding(file: string, x: Run, nextFinding: () => string): Finding
     notes: notes.map((n) => n.en).join(''),
     notesZh: notes.map((n) => n.zh).join(''),
   };
-  const decisive = x.decisive.slice(0, MAX_EVIDENCE);
+  const step = x.rolledBack ? x.failedStep : null;
+  // The failed step comes first: it is where the run went wrong; the rest follows in file order.
+  const decisive = [...(step ? [step.record] : []), ...x.decisive.slice(0, MAX_EVIDENCE)];
   return report(setupUpgradeFailed, 'failed', data, {
     id: nextFinding(),
     confidence: cause || x.extendedCode ? 'high' : 'medium',
@@ -297,6 +361,8 @@ function failedFinding(file: string, x: Run, nextFinding: () => string): Finding
       corruptFiles: files.length ? files.join('; ') : undefined,
       applyFailures: x.applyFailures ? String(x.applyFailures) : undefined,
       rolledBack: x.rolledBack ? 'true' : undefined,
+      failedStep: step?.step,
+      failedStepCode: step?.code,
     },
     evidence: decisive.map((d) => evidence(file, d)),
     attempts: [a.id],
@@ -319,6 +385,26 @@ function cancelFinding(file: string, x: Run, nextFinding: () => string): Finding
       evidence: x.cancelLines.slice(0, MAX_EVIDENCE).map((r) => evidence(file, r)),
       attempts: [a.id],
       time: when ?? null,
+    },
+  );
+}
+
+/** Sysprep /generalize stopped on app packages installed for a user but not provisioned for all users. */
+function sysprepFinding(file: string, x: Run, nextFinding: () => string): Finding {
+  const a = x.attempt;
+  const names = [...new Set(x.sysprepPackages.map((r) => NOT_PROVISIONED.exec(r.message)![1]!))];
+  const lines = [...x.sysprepPackages.slice(0, MAX_EVIDENCE - 1), x.sysprepFailed!];
+  return report(
+    setupSysprepAppxBlocked,
+    'blocked',
+    { packages: names.join(', '), count: String(names.length) },
+    {
+      id: nextFinding(),
+      code: SYSPREP_APPX,
+      facts: { packages: names.join('; '), count: String(names.length) },
+      evidence: lines.sort((p, q) => p.line - q.line).map((r) => evidence(file, r)),
+      attempts: [a.id],
+      time: x.sysprepPackages[0]?.time ?? a.start,
     },
   );
 }

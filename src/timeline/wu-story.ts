@@ -41,6 +41,8 @@ interface Install {
   handler: string | null;
   /** Lines that show the failure, the result line last. */
   evidence: Evidence[];
+  /** How far an install that never reported a result got (`phase 2, 45%`); absent when it reported one. */
+  progress?: string | null;
 }
 
 /** One failed or finished download of an update's content. */
@@ -203,6 +205,84 @@ function win10Installs(file: string, records: WuRecord[]): Install[] {
     prevHistory = i;
     prevSame.set(id, i);
   });
+  return out;
+}
+
+/**
+ * Installs that started (a deployment job of the update, `UDP`/`Deployment` lines naming its id) and failed
+ * part-way — a failure code in the job's or the handler's lines — with no `LogHistory` result ever written
+ * for the update afterwards (a feature update whose setup failed and was never retried). Keyed on the
+ * structure (component, update id, codes), not on the English wording, so localised decodes read the same.
+ */
+function unfinishedInstalls(file: string, records: WuRecord[], results: Install[]): Install[] {
+  const names = titles(file, records);
+  const lastResult = new Map<string, number>();
+  records.forEach((r, i) => {
+    const h = RE.logHistory.exec(r.message);
+    if (h) lastResult.set(h[1]!.toUpperCase(), i);
+  });
+  const jobs = new Map<string, { first: number; fail: number | null }>();
+  records.forEach((r, i) => {
+    if (r.component !== 'UDP' && r.component !== 'Deployment') return;
+    if (!/Deployment job|\bjob\b/i.test(r.message) && r.component !== 'Deployment') return;
+    for (const g of r.message.matchAll(RE.guid)) {
+      const id = g[1]!.toUpperCase();
+      // The job's own id is not an update: an update id follows `update`. The first one named is the
+      // top-level update; a bundled update's result is its top-level update's.
+      if (!new RegExp(`update(?: id)?\\s*[:=]?\\s*\\{?${id}`, 'i').test(r.message)) continue;
+      const j = jobs.get(id) ?? { first: i, fail: null };
+      const failing =
+        r.codes.some((c) => isFailureCode(c) && !TRANSIENT.has(c)) || /failure delegate/i.test(r.message);
+      if (failing && j.fail === null) j.fail = i;
+      jobs.set(id, j);
+      break;
+    }
+  });
+  const out: Install[] = [];
+  for (const [id, j] of jobs) {
+    if (j.fail === null || (lastResult.get(id) ?? -1) >= j.first) continue;
+    if (results.some((x) => x.updateId === id)) continue;
+    const window = records.slice(j.first, j.fail + 1);
+    const mine = (r: WuRecord): boolean => r.message.toUpperCase().includes(id);
+    const failing = window.filter(
+      (r) =>
+        (mine(r) || HANDLERS.has(r.component)) && r.codes.some((c) => isFailureCode(c) && !TRANSIENT.has(c)),
+    );
+    const code = failing.flatMap((r) => r.codes).find((c) => isFailureCode(c) && !TRANSIENT.has(c)) ?? E_FAIL;
+    // How far it got: the last percentage or phase the job or its handler logged.
+    let progress: string | null = null;
+    let progressLine: WuRecord | null = null;
+    for (const r of window) {
+      if (!mine(r) && !HANDLERS.has(r.component)) continue;
+      const pct = /(\d{1,3}(?:\.\d+)?)\s*%/.exec(r.message)?.[1];
+      const phase = /(?:phase|阶段|단계)\s*[:=]?\s*\[?([\w-]+)/i.exec(r.message)?.[1];
+      if (pct || phase) {
+        progress = [phase ? `phase ${phase}` : '', pct ? `${pct}%` : ''].filter(Boolean).join(', ');
+        progressLine = r;
+      }
+    }
+    const name = names.get(id);
+    const first = records[j.first]!;
+    const fail = records[j.fail]!;
+    const evidence = [first, ...(progressLine ? [progressLine] : []), ...failing.slice(0, 4), fail];
+    const seen = new Set<number>();
+    out.push({
+      updateId: id,
+      title: name?.title ?? null,
+      titleLine: name?.at ?? null,
+      client: null,
+      start: shortTime(first.time),
+      end: shortTime(fail.time),
+      code,
+      inner: null,
+      handler: null,
+      progress,
+      evidence: evidence
+        .filter((r) => !seen.has(r.line) && seen.add(r.line))
+        .sort((a, b) => a.line - b.line)
+        .map((r) => ev(file, r)),
+    });
+  }
   return out;
 }
 
@@ -525,6 +605,14 @@ function installStory(
         innerMeaning: im?.en ?? '',
         innerMeaningZh: im?.zh ?? '',
       }),
+      phraseIf(
+        wuInstallFailed,
+        'unfinished',
+        xs.some((y) => y.progress !== undefined),
+        {
+          ...both('at', phraseIf(wuInstallFailed, 'at', x.progress, { progress: x.progress ?? '' })),
+        },
+      ),
       phraseIf(wuInstallFailed, 'handler', hm, {
         handler: handler ?? '',
         handlerName: hm?.name ?? '',
@@ -558,6 +646,7 @@ function installStory(
           last,
           innerCode: inner ?? undefined,
           handlerCode: handler ?? undefined,
+          progress: xs.map((y) => y.progress).find((p) => p) ?? undefined,
         },
         evidence,
         attempts: list.map((a) => a.id),
@@ -713,9 +802,10 @@ export function wuStory(
     const e = parseReportingFields(r.message.slice('REPORT EVENT:'.length).split('\t'), r.line, r.text);
     if (e) reported.push(e);
   }
+  const results = [...win10Installs(file, records), ...reportedInstalls(file, reported)];
   const story = transfers(
     file,
-    [...win10Installs(file, records), ...reportedInstalls(file, reported)],
+    [...results, ...unfinishedInstalls(file, records, results)],
     [...logDownloads(file, records), ...reportedDownloads(file, reported)],
     nextAttempt,
     nextFinding,
