@@ -29,7 +29,7 @@ export function joinText(parts: (I18nText | null | undefined)[], sep = ' '): I18
   return { en, zh: list.map((p) => p.zh).join('') };
 }
 
-interface StepInit {
+export interface StepInit {
   id: string;
   title: I18nText;
   why: I18nText;
@@ -54,6 +54,11 @@ export interface Step extends Omit<PlanStep, 'scripts'> {
 
 function step(s: StepInit): Step {
   return { ...s, lastResort: s.lastResort ?? false, scripts: s.scripts ?? [], installs: s.installs ?? [] };
+}
+
+/** A step only one plan takes (an operator's command to correct, an app to deprovision): written in its plan file. */
+export function ownStep(s: StepInit): Step {
+  return step(s);
 }
 
 /** The scripts that replace store items from a source pack, with the check of those items first. */

@@ -16,9 +16,14 @@ import cbsSourceMissing from './cbs-source-missing.js';
 import cbsStartupFailed from './cbs-startup-failed.js';
 import cbsStoreCorrupt from './cbs-store-corrupt.js';
 import cbsStoreMumMissing from './cbs-store-mum-missing.js';
+import dismAppxPackageMissing from './dism-appx-package-missing.js';
+import dismAppxVersionConflict from './dism-appx-version-conflict.js';
+import dismOfflineHiveLocked from './dism-offline-hive-locked.js';
 import dismOutputFailed from './dism-output-failed.js';
 import dismSourceInvalid from './dism-source-invalid.js';
+import dismUsageError from './dism-usage-error.js';
 import dismWorkerStopped from './dism-worker-stopped.js';
+import setupSysprepAppxBlocked from './setup-sysprep-appx-blocked.js';
 import sfcOutput from './sfc-output.js';
 import unexplainedFailure from './unexplained-failure.js';
 import xDownloadThenInstallFailed from './x-download-then-install-failed.js';
@@ -42,9 +47,14 @@ export const plans: readonly PlanDef[] = [
   cbsStartupFailed,
   cbsStoreCorrupt,
   cbsStoreMumMissing,
+  dismAppxPackageMissing,
+  dismAppxVersionConflict,
+  dismOfflineHiveLocked,
   dismOutputFailed,
   dismSourceInvalid,
+  dismUsageError,
   dismWorkerStopped,
+  setupSysprepAppxBlocked,
   sfcOutput,
   unexplainedFailure,
   xDownloadThenInstallFailed,
