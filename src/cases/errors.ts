@@ -48,6 +48,12 @@ export function storeError(err: unknown, where: string): unknown {
       `${where} cannot be written (${msg}); nothing was changed. Check the file's and its folder's permissions, or give another file with --db.`,
       { cause: err },
     );
+  if (code === 'SQLITE_CANTOPEN' || code.startsWith('SQLITE_CANTOPEN'))
+    return new CaseStoreError(
+      'read-only',
+      `${where} cannot be opened for writing (${msg}); nothing was changed. The database and its folder must be writable (SQLite keeps -wal and -shm files beside it).`,
+      { cause: err },
+    );
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === '53100')
     return new CaseStoreError(
       'disk-full',

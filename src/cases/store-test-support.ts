@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import pg from 'pg';
+import { spawn } from 'node:child_process';
+import type { Io } from '../cli/io.js';
+import { packageRoot } from '../knowledge/paths.js';
 
 /** Where the tests find PostgreSQL (trust auth on loopback, as `.ci/run` starts it). */
 export const PG_ADMIN_URL = process.env.PATCHDX_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -84,4 +87,45 @@ export function eachBackend(
       }
     });
   }
+}
+
+/** An in-process `Io` that records what a command writes. */
+export function captureIo(lang: 'zh' | 'en' = 'en'): { io: Io; out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    io: {
+      out: (s) => void (out += s),
+      err: (s) => void (err += s),
+      outIsTty: false,
+      errIsTty: false,
+      defaultLang: lang,
+      noColorEnv: true,
+    },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+/** The built command-line entry, for tests that need real processes (kills, concurrency). */
+export const BIN = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
+
+/** Runs the CLI in a child process and waits for it. */
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  opts: { uid?: number; gid?: number } = {},
+): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '', LANG: 'C', ...env },
+      ...opts,
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, out, err }));
+  });
 }
