@@ -16,6 +16,8 @@ export interface WorkCalendar {
   isWorkingDay(date: string): boolean;
   /** The date `n` working days after `date` (n ≥ 1). */
   addWorkingDays(date: string, n: number): string;
+  /** Working days after `from` up to and including `to` (0 when `to` is not after `from`). */
+  workingDaysBetween(from: string, to: string): number;
   /** Name of the holiday on `date`, if any. */
   holiday(date: string): string | null;
 }
@@ -63,6 +65,11 @@ function build(region: string, source: string, data: Record<number, CalendarYear
       .sort((a, b) => a - b),
     isWorkingDay,
     holiday: (date) => off.get(date) ?? null,
+    workingDaysBetween(from, to) {
+      let n = 0;
+      for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (isWorkingDay(d)) n++;
+      return n;
+    },
     addWorkingDays(date, n) {
       let d = date;
       for (let left = Math.max(1, n); left > 0;) {

@@ -26,7 +26,8 @@ function files(dir: string): string[] {
 
 /** A large CBS log: quiet lines the analysis reads fast, then one failure. */
 function bigLog(path: string, mb: number): void {
-  const line = '2023-05-23 10:24:07, Info                  CSI    00000001 Idle: waiting for work in the servicing queue\r\n';
+  const line =
+    '2023-05-23 10:24:07, Info                  CSI    00000001 Idle: waiting for work in the servicing queue\r\n';
   const chunk = Buffer.from(line.repeat(Math.ceil((1 << 20) / line.length)));
   const fd = openSync(path, 'w');
   try {
@@ -78,29 +79,43 @@ eachBackend(
   { timeout: 120_000 },
 );
 
-eachBackend('a copy whose round was committed before the kill is moved into place; an uncommitted one is removed', async (b) => {
-  const log = fixturePath('seeds', 'seed-004-not-found.log');
-  const other = fixturePath('seeds', 'seed-004-forward-delta.log');
-  const s = await openCaseStore(b.target, { inputsDir: b.inputsDir, pid: process.pid, isAlive: (p) => p === process.pid });
-  try {
-    await s.createCase({ number: 'CAS-R' });
-    // A round of `log` is committed with its input kept; then its file is lost, as if a process had been
-    // killed between its commit and moving its copy into place.
-    await s.addRound('CAS-R', { diagnosis: await analyze(log), inputFile: log });
-    rmSync(s.inputs!.pathOf((await analyze(log)).input.sha256!));
-  } finally {
-    await s.close();
-  }
-  // That "killed" process (a pid that is not alive) had staged a copy of `log` and one of `other`.
-  const dead = new InputStore(b.inputsDir, 999_999_999, () => false);
-  const committed = await dead.stage(log);
-  const orphan = await dead.stage(other);
-  const s2 = await openCaseStore(b.target, { inputsDir: b.inputsDir, pid: process.pid, isAlive: (p) => p === process.pid });
-  await s2.close();
-  assert.ok(existsSync(join(b.inputsDir, committed.sha256.slice(0, 2), committed.sha256)), 'committed copy moved into place');
-  assert.ok(!existsSync(orphan.tmpPath), 'uncommitted copy removed');
-  assert.deepEqual(readdirSync(join(b.inputsDir, 'tmp')), []);
-});
+eachBackend(
+  'a copy whose round was committed before the kill is moved into place; an uncommitted one is removed',
+  async (b) => {
+    const log = fixturePath('seeds', 'seed-004-not-found.log');
+    const other = fixturePath('seeds', 'seed-004-forward-delta.log');
+    const s = await openCaseStore(b.target, {
+      inputsDir: b.inputsDir,
+      pid: process.pid,
+      isAlive: (p) => p === process.pid,
+    });
+    try {
+      await s.createCase({ number: 'CAS-R' });
+      // A round of `log` is committed with its input kept; then its file is lost, as if a process had been
+      // killed between its commit and moving its copy into place.
+      await s.addRound('CAS-R', { diagnosis: await analyze(log), inputFile: log });
+      rmSync(s.inputs!.pathOf((await analyze(log)).input.sha256!));
+    } finally {
+      await s.close();
+    }
+    // That "killed" process (a pid that is not alive) had staged a copy of `log` and one of `other`.
+    const dead = new InputStore(b.inputsDir, 999_999_999, () => false);
+    const committed = await dead.stage(log);
+    const orphan = await dead.stage(other);
+    const s2 = await openCaseStore(b.target, {
+      inputsDir: b.inputsDir,
+      pid: process.pid,
+      isAlive: (p) => p === process.pid,
+    });
+    await s2.close();
+    assert.ok(
+      existsSync(join(b.inputsDir, committed.sha256.slice(0, 2), committed.sha256)),
+      'committed copy moved into place',
+    );
+    assert.ok(!existsSync(orphan.tmpPath), 'uncommitted copy removed');
+    assert.deepEqual(readdirSync(join(b.inputsDir, 'tmp')), []);
+  },
+);
 
 eachBackend(
   'two processes adding rounds to one case at once: both land, numbered 1 and 2',
@@ -108,19 +123,33 @@ eachBackend(
     const env = envOf(b);
     assert.equal((await runCli(['case', 'new', 'CAS-CONC'], env)).code, 0);
     const [x, y] = await Promise.all([
-      runCli(['case', 'add', 'CAS-CONC', fixturePath('seeds', 'seed-004-not-found.log'), '--machine', 'PC1'], env),
-      runCli(['case', 'add', 'CAS-CONC', fixturePath('seeds', 'seed-004-forward-delta.log'), '--machine', 'PC1'], env),
+      runCli(
+        ['case', 'add', 'CAS-CONC', fixturePath('seeds', 'seed-004-not-found.log'), '--machine', 'PC1'],
+        env,
+      ),
+      runCli(
+        ['case', 'add', 'CAS-CONC', fixturePath('seeds', 'seed-004-forward-delta.log'), '--machine', 'PC1'],
+        env,
+      ),
     ]);
     assert.equal(x.code, 1, x.err);
     assert.equal(y.code, 1, y.err);
     const r = await runCli(['case', 'show', 'CAS-CONC', '--json'], env);
-    const view = JSON.parse(r.out) as { machines: { name: string; rounds: { seq: number; inputName: string }[] }[] };
-    assert.deepEqual(view.machines.map((m) => m.name), ['PC1']);
-    assert.deepEqual(view.machines[0]!.rounds.map((r) => r.seq), [1, 2]);
+    const view = JSON.parse(r.out) as {
+      machines: { name: string; rounds: { seq: number; inputName: string }[] }[];
+    };
     assert.deepEqual(
-      view.machines[0]!.rounds.map((r) => r.inputName).sort(),
-      ['seed-004-forward-delta.log', 'seed-004-not-found.log'],
+      view.machines.map((m) => m.name),
+      ['PC1'],
     );
+    assert.deepEqual(
+      view.machines[0]!.rounds.map((r) => r.seq),
+      [1, 2],
+    );
+    assert.deepEqual(view.machines[0]!.rounds.map((r) => r.inputName).sort(), [
+      'seed-004-forward-delta.log',
+      'seed-004-not-found.log',
+    ]);
     assert.equal(files(b.inputsDir).filter((f) => !f.includes(`${join('inputs', 'tmp')}`)).length, 2);
   },
   { timeout: 120_000 },

@@ -19,10 +19,16 @@ async function seedAt(db: Kysely<unknown>, version: number): Promise<void> {
   const at = '2024-01-02T03:00:00.000Z';
   await sql`insert into cases (id, number, customer, status, opened_at, updated_at, next_contact)
             values ('c1', 'CAS-OLD', '许先生', 'open', ${at}, ${at}, '2024-01-04')`.execute(db);
-  await sql`insert into machines (id, case_id, name, created_at) values ('m1', 'c1', 'PC1', ${at})`.execute(db);
+  await sql`insert into machines (id, case_id, name, created_at) values ('m1', 'c1', 'PC1', ${at})`.execute(
+    db,
+  );
   await sql`insert into rounds (id, machine_id, seq, added_at, input_name, input_sha256, input_bytes, input_kept, verdict, diagnosis)
-            values ('r1', 'm1', 1, ${at}, 'CBS.log', null, 10, 0, 'healthy', ${JSON.stringify({ verdict: 'healthy', findings: [], attempts: [], summary: [] })})`.execute(db);
-  await sql`insert into contacts (id, case_id, at, kind, engineer, text) values ('k1', 'c1', ${at}, 'email', 'Li Qi', '初次响应')`.execute(db);
+            values ('r1', 'm1', 1, ${at}, 'CBS.log', null, 10, 0, 'healthy', ${JSON.stringify({ verdict: 'healthy', findings: [], attempts: [], summary: [] })})`.execute(
+    db,
+  );
+  await sql`insert into contacts (id, case_id, at, kind, engineer, text) values ('k1', 'c1', ${at}, 'email', 'Li Qi', '初次响应')`.execute(
+    db,
+  );
 }
 
 for (let from = 0; from < SCHEMA_VERSION; from++) {
@@ -43,7 +49,10 @@ for (let from = 0; from < SCHEMA_VERSION; from++) {
         const v = await s.show('CAS-OLD');
         assert.equal(v.record.customer, '许先生');
         assert.equal(v.record.followUpDays, null);
-        assert.deepEqual(v.machines.map((m) => [m.name, m.rounds.length]), [['PC1', 1]]);
+        assert.deepEqual(
+          v.machines.map((m) => [m.name, m.rounds.length]),
+          [['PC1', 1]],
+        );
         assert.equal(v.contacts.length, 1);
       }
       // Everything of the newest schema works on the migrated database.
@@ -68,13 +77,18 @@ eachBackend('a schema newer than this program is refused with a clear error, not
   await s.createCase({ number: 'CAS-1' });
   await s.close();
   const conn = connect(b.target);
-  await conn.db.updateTable('schema_version').set({ version: SCHEMA_VERSION + 1 }).execute();
+  await conn.db
+    .updateTable('schema_version')
+    .set({ version: SCHEMA_VERSION + 1 })
+    .execute();
   await conn.db.destroy();
   const before = b.kind === 'sqlite' ? readFileSync(b.target) : null;
   await assert.rejects(
     openCaseStore(b.target, { inputsDir: b.inputsDir }),
     (e: unknown) =>
-      e instanceof CaseStoreError && e.code === 'schema-too-new' && /newer than this patchdx knows.*Update patchdx/.test(e.message),
+      e instanceof CaseStoreError &&
+      e.code === 'schema-too-new' &&
+      /newer than this patchdx knows.*Update patchdx/.test(e.message),
   );
   const r = await runCli(['case', 'new', 'CAS-2'], { PATCHDX_DB: b.target, PATCHDX_INPUTS: b.inputsDir });
   assert.equal(r.code, 2);
@@ -82,26 +96,35 @@ eachBackend('a schema newer than this program is refused with a clear error, not
   const after = connect(b.target);
   try {
     assert.equal(await schemaVersion(after), SCHEMA_VERSION + 1);
-    assert.deepEqual((await after.db.selectFrom('cases').select('number').execute()).map((x) => x.number), ['CAS-1']);
+    assert.deepEqual(
+      (await after.db.selectFrom('cases').select('number').execute()).map((x) => x.number),
+      ['CAS-1'],
+    );
   } finally {
     await after.db.destroy();
   }
   if (before) assert.deepEqual(readFileSync(b.target), before);
 });
 
-eachBackend('a database with other tables and no schema_version is not ours: refused, nothing created', async (b) => {
-  const conn = connect(b.target);
-  await conn.db.schema.createTable('invoices').addColumn('id', 'integer').execute();
-  await conn.db.destroy();
-  await assert.rejects(openCaseStore(b.target), (e: unknown) => e instanceof CaseStoreError && e.code === 'not-a-case-db');
-  const again = connect(b.target);
-  try {
-    const names = (await again.db.introspection.getTables()).map((t) => t.name);
-    assert.deepEqual(names, ['invoices']);
-  } finally {
-    await again.db.destroy();
-  }
-});
+eachBackend(
+  'a database with other tables and no schema_version is not ours: refused, nothing created',
+  async (b) => {
+    const conn = connect(b.target);
+    await conn.db.schema.createTable('invoices').addColumn('id', 'integer').execute();
+    await conn.db.destroy();
+    await assert.rejects(
+      openCaseStore(b.target),
+      (e: unknown) => e instanceof CaseStoreError && e.code === 'not-a-case-db',
+    );
+    const again = connect(b.target);
+    try {
+      const names = (await again.db.introspection.getTables()).map((t) => t.name);
+      assert.deepEqual(names, ['invoices']);
+    } finally {
+      await again.db.destroy();
+    }
+  },
+);
 
 test('a damaged database file: a clear error, the file untouched, no -wal created', async () => {
   const b = await makeBackend('sqlite');
@@ -109,7 +132,10 @@ test('a damaged database file: a clear error, the file untouched, no -wal create
     const junk = Buffer.alloc(16384, 0x5a);
     junk.write('not SQLite at all', 0);
     writeFileSync(b.target, junk);
-    await assert.rejects(openCaseStore(b.target), (e: unknown) => e instanceof CaseStoreError && e.code === 'corrupt');
+    await assert.rejects(
+      openCaseStore(b.target),
+      (e: unknown) => e instanceof CaseStoreError && e.code === 'corrupt',
+    );
     const r = await runCli(['case', 'list'], { PATCHDX_DB: b.target });
     assert.equal(r.code, 2);
     assert.match(r.err, /is damaged or is not a database.*nothing was changed/);
@@ -132,7 +158,11 @@ test('a read-only database (file and folder not writable for the user): a clear 
     // root ignores permissions: run the CLI as nobody then.
     const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
     if (process.getuid?.() === 0 && !existsSync('/etc/passwd')) t.skip('no unprivileged user');
-    const r = await runCli(['case', 'note', 'CAS-RO', 'hello', '--kind', 'call'], { PATCHDX_DB: b.target, HOME: b.dir }, asUser);
+    const r = await runCli(
+      ['case', 'note', 'CAS-RO', 'hello', '--kind', 'call'],
+      { PATCHDX_DB: b.target, HOME: b.dir },
+      asUser,
+    );
     assert.equal(r.code, 2, r.err);
     assert.match(r.err, /cannot be (?:written|opened for writing).*nothing was changed/);
     assert.ok(!/at .*\.js:\d+/.test(r.err), 'no stack trace');
@@ -153,4 +183,3 @@ test('an unreachable PostgreSQL server: a clear error naming the URL without its
     return true;
   });
 });
-

@@ -139,7 +139,7 @@ export function renderList(rows: CaseSummary[], lang: Lang): string {
         ? (r.nextContact ?? '-')
         : r.overdueDays === 0
           ? `${r.nextContact} ${zh ? '今天' : 'today'}`
-          : `${r.nextContact} ${zh ? `逾期 ${r.overdueDays} 天` : `${r.overdueDays} d overdue`}`;
+          : `${r.nextContact} ${zh ? `逾期 ${r.overdueDays} 个工作日` : `overdue ${r.overdueDays} working day(s)`}`;
     return [
       r.number,
       r.status,

@@ -88,7 +88,7 @@ export interface CaseSummary {
   lastContactAt: string | null;
   machines: number;
   rounds: number;
-  /** Days the next contact is overdue (0 = due today), null when not due. */
+  /** Working days the next contact is overdue (0 = due today), null when not due. */
   overdueDays: number | null;
 }
 
@@ -724,7 +724,7 @@ export class CaseStore {
         rounds: Number(r.rounds ?? 0),
         overdueDays:
           r.status === 'open' && r.next_contact && r.next_contact <= today
-            ? dayDiff(today, r.next_contact)
+            ? this.calendar.workingDaysBetween(r.next_contact, today)
             : null,
       }));
     });
