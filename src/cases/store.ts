@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Diagnosis } from '../index.js';
 import { addDays, calendarFor, localDate, type WorkCalendar } from './calendar.js';
 import { connect, lockInputs, migrate, writeTx, type Connection, type Dialect } from './db.js';
@@ -682,35 +682,54 @@ export class CaseStore {
   async list(f: ListFilter = {}): Promise<CaseSummary[]> {
     const today = this.today();
     return this.read(async (db) => {
-      let q = db.selectFrom('cases').select((eb) => [
-        'cases.number',
-        'cases.customer',
-        'cases.org',
-        'cases.priority',
-        'cases.engineer',
-        'cases.status',
-        'cases.next_contact',
-        'cases.last_contact_at',
-        eb
-          .selectFrom('machines')
-          .select((e) => e.fn.countAll<number>().as('n'))
-          .whereRef('machines.case_id', '=', 'cases.id')
-          .as('machines'),
-        eb
-          .selectFrom('rounds')
-          .innerJoin('machines', 'machines.id', 'rounds.machine_id')
-          .select((e) => e.fn.countAll<number>().as('n'))
-          .whereRef('machines.case_id', '=', 'cases.id')
-          .as('rounds'),
-      ]);
-      if (f.due) q = q.where('cases.status', '=', 'open').where('cases.next_contact', '<=', today);
-      else if (f.open) q = q.where('cases.status', '!=', 'closed');
-      if (f.engineer) q = q.where('cases.engineer', '=', f.engineer);
+      let q = db
+        .selectFrom('cases')
+        .select([
+          'id',
+          'number',
+          'customer',
+          'org',
+          'priority',
+          'engineer',
+          'status',
+          'next_contact',
+          'last_contact_at',
+        ]);
+      // `due` reads the (status, next_contact, number) index in order; no other row is touched.
+      if (f.due) q = q.where('status', '=', 'open').where('next_contact', '<=', today);
+      else if (f.open) q = q.where('status', '!=', 'closed');
+      if (f.engineer) q = q.where('engineer', '=', f.engineer);
+      // Cases without a next contact (waiting, closed) last, the same on both engines.
+      if (!f.due) q = q.orderBy(sql`case when next_contact is null then 1 else 0 end`);
       const rows = await q
-        .orderBy('cases.next_contact')
-        .orderBy('cases.number')
+        .orderBy('next_contact')
+        .orderBy('number')
         .limit(f.limit ?? 200)
         .execute();
+      // Machine and round counts of the rows shown only.
+      const counts = new Map<string, { machines: number; rounds: number }>();
+      for (let i = 0; i < rows.length; i += 500) {
+        const ids = rows.slice(i, i + 500).map((r) => r.id);
+        const got = await db
+          .selectFrom('machines')
+          .leftJoin('rounds', 'rounds.machine_id', 'machines.id')
+          .select((eb) => [
+            'machines.case_id',
+            eb.fn.count<number>('machines.id').distinct().as('machines'),
+            // seq is in the (machine_id, seq) index: the large rows are not read.
+            eb.fn.count<number>('rounds.seq').as('rounds'),
+          ])
+          .where('machines.case_id', 'in', ids)
+          .groupBy('machines.case_id')
+          .execute();
+        for (const g of got)
+          counts.set(g.case_id, { machines: Number(g.machines), rounds: Number(g.rounds) });
+      }
+      const overdue = new Map<string, number>();
+      const overdueOf = (d: string): number => {
+        if (!overdue.has(d)) overdue.set(d, this.calendar.workingDaysBetween(d, today));
+        return overdue.get(d)!;
+      };
       return rows.map((r) => ({
         number: r.number,
         customer: r.customer,
@@ -720,12 +739,10 @@ export class CaseStore {
         status: r.status,
         nextContact: r.next_contact,
         lastContactAt: r.last_contact_at,
-        machines: Number(r.machines ?? 0),
-        rounds: Number(r.rounds ?? 0),
+        machines: counts.get(r.id)?.machines ?? 0,
+        rounds: counts.get(r.id)?.rounds ?? 0,
         overdueDays:
-          r.status === 'open' && r.next_contact && r.next_contact <= today
-            ? this.calendar.workingDaysBetween(r.next_contact, today)
-            : null,
+          r.status === 'open' && r.next_contact && r.next_contact <= today ? overdueOf(r.next_contact) : null,
       }));
     });
   }

@@ -13,6 +13,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('case_secrets_pk', ['case_id', 'name'])
     .execute();
   await db.schema.alterTable('cases').addColumn('follow_up_days', 'integer').execute();
-  await db.schema.createIndex('cases_status_next').on('cases').columns(['status', 'next_contact']).execute();
+  await db.schema
+    .createIndex('cases_status_next')
+    .on('cases')
+    .columns(['status', 'next_contact', 'number'])
+    .execute();
   await db.schema.createIndex('cases_engineer').on('cases').column('engineer').execute();
 }
