@@ -54,6 +54,8 @@ for (let from = 0; from < SCHEMA_VERSION; from++) {
           [['PC1', 1]],
         );
         assert.equal(v.contacts.length, 1);
+        const row = (await s.list()).find((r) => r.number === 'CAS-OLD');
+        assert.deepEqual([row?.machines, row?.rounds], [1, 1], 'counts filled from the old rows');
       }
       // Everything of the newest schema works on the migrated database.
       await s.createCase({ number: 'CAS-NEW', followUpDays: 3, portalCredential: 'x' });

@@ -31,6 +31,9 @@ export interface CasesTable {
   resolution: string | null;
   /** Working days between contacts for this case (schema 2); null: the store's default. */
   follow_up_days: number | null;
+  /** Machines and rounds of the case, kept with each round added (schema 2). */
+  machine_count: number;
+  round_count: number;
 }
 
 export interface MachinesTable {

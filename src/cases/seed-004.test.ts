@@ -186,4 +186,7 @@ eachBackend('case command: usage errors exit 2 with a message', async (b) => {
   assert.match((await cmd(b, clock, ['note', 'CAS-Y', 'x', '--kind', 'handover'])).err, /--to NAME/);
   assert.match((await cmd(b, clock, ['close', 'CAS-Y'])).err, /--cause TEXT and --resolution TEXT/);
   assert.match((await cmd(b, clock, ['draft', 'CAS-Y', 'analysis'])).err, /no logs yet/);
+  assert.match((await cmd(b, clock, ['secret', 'CAS-Y', '--set', 'portal pw 123'])).out, /never exported/);
+  assert.equal((await cmd(b, clock, ['secret', 'CAS-Y'])).out, 'portal pw 123\n');
+  assert.ok(!(await cmd(b, clock, ['export', 'CAS-Y', '--unscrubbed'])).out.includes('portal pw 123'));
 });

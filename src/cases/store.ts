@@ -12,7 +12,7 @@ import { diffRounds, type RoundDiff } from './diff.js';
 import { CaseStoreError, storeError } from './errors.js';
 import { InputStore, type IsAlive, type StagedInput } from './inputs.js';
 import { scrubNullable, scrubText } from './privacy.js';
-import type { CaseDb, CaseStatus, CasesTable, ContactKind } from './schema.js';
+import type { CaseDb, CaseStatus, CasesTable, ContactKind, RoundsTable } from './schema.js';
 
 /** How to open a case store. */
 export interface OpenCaseStoreOptions {
@@ -193,54 +193,75 @@ const CUSTOMER_CONTACT: ContactKind[] = ['email', 'call', 'no-answer'];
 
 const PORTAL = 'portal-credential';
 
+/** The fields of a case record; each is the column of the same name in snake_case. */
+const CASE_FIELDS = [
+  'id',
+  'number',
+  'customer',
+  'org',
+  'contactName',
+  'contactPhone',
+  'contactEmail',
+  'priority',
+  'engineer',
+  'product',
+  'problem',
+  'status',
+  'openedAt',
+  'updatedAt',
+  'lastContactAt',
+  'nextContact',
+  'closedAt',
+  'cause',
+  'resolution',
+  'followUpDays',
+] as const satisfies readonly (keyof CaseRecord)[];
+
+function column(field: string): keyof CasesTable {
+  return field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) as keyof CasesTable;
+}
+
 function toRecord(r: CasesTable): CaseRecord {
+  const out: Record<string, unknown> = {};
+  for (const f of CASE_FIELDS) out[f] = r[column(f)] ?? null;
+  out.followUpDays = r.follow_up_days === null ? null : Number(r.follow_up_days);
+  return out as unknown as CaseRecord;
+}
+
+/** The row of an imported record: only known fields are taken. */
+function fromRecord(c: CaseRecord): CasesTable {
+  const out: Record<string, unknown> = {};
+  for (const f of CASE_FIELDS) out[column(f)] = c[f] ?? null;
+  out.machine_count = 0;
+  out.round_count = 0;
+  return out as unknown as CasesTable;
+}
+
+function toRoundSummary(r: Omit<RoundsTable, 'id' | 'machine_id' | 'diagnosis'>): RoundSummary {
   return {
-    id: r.id,
-    number: r.number,
-    customer: r.customer,
-    org: r.org,
-    contactName: r.contact_name,
-    contactPhone: r.contact_phone,
-    contactEmail: r.contact_email,
-    priority: r.priority,
-    engineer: r.engineer,
-    product: r.product,
-    problem: r.problem,
-    status: r.status,
-    openedAt: r.opened_at,
-    updatedAt: r.updated_at,
-    lastContactAt: r.last_contact_at,
-    nextContact: r.next_contact,
-    closedAt: r.closed_at,
-    cause: r.cause,
-    resolution: r.resolution,
-    followUpDays: r.follow_up_days === null ? null : Number(r.follow_up_days),
+    seq: Number(r.seq),
+    addedAt: r.added_at,
+    inputName: r.input_name,
+    inputSha256: r.input_sha256,
+    inputBytes: Number(r.input_bytes),
+    inputKept: Number(r.input_kept) === 1,
+    verdict: r.verdict,
   };
 }
 
-function fromRecord(c: CaseRecord): CasesTable {
-  return {
-    id: c.id,
-    number: c.number,
-    customer: c.customer,
-    org: c.org,
-    contact_name: c.contactName,
-    contact_phone: c.contactPhone,
-    contact_email: c.contactEmail,
-    priority: c.priority,
-    engineer: c.engineer,
-    product: c.product,
-    problem: c.problem,
-    status: c.status,
-    opened_at: c.openedAt,
-    updated_at: c.updatedAt,
-    last_contact_at: c.lastContactAt,
-    next_contact: c.nextContact,
-    closed_at: c.closedAt,
-    cause: c.cause,
-    resolution: c.resolution,
-    follow_up_days: c.followUpDays,
-  };
+/** Adds an entry to a case's contact log (inside the caller's transaction). */
+async function logContact(
+  trx: Kysely<CaseDb>,
+  c: CasesTable,
+  at: string,
+  kind: ContactKind,
+  text: string,
+  engineer: string | undefined,
+): Promise<void> {
+  await trx
+    .insertInto('contacts')
+    .values({ id: randomUUID(), case_id: c.id, at, kind, engineer: engineer ?? c.engineer, text })
+    .execute();
 }
 
 function dayDiff(a: string, b: string): number {
@@ -305,16 +326,8 @@ export class CaseStore {
   /** Locks the case row for this transaction (both engines: an update takes the row lock) and returns it. */
   private async lockCase(trx: Kysely<CaseDb>, number: string): Promise<CasesTable> {
     const at = this.now().toISOString();
-    const res = await trx
-      .updateTable('cases')
-      .set({ updated_at: at })
-      .where('number', '=', number)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0)
-      throw new CaseStoreError(
-        'not-found',
-        `no case ${number} in ${this.where}; \`patchdx case list\` shows the cases.`,
-      );
+    await trx.updateTable('cases').set({ updated_at: at }).where('number', '=', number).execute();
+    // No row updated: the case does not exist, which caseRow says.
     return this.caseRow(trx, number);
   }
 
@@ -349,6 +362,8 @@ export class CaseStore {
       cause: null,
       resolution: null,
       follow_up_days: c.followUpDays ?? null,
+      machine_count: 0,
+      round_count: 0,
     };
     return writeTx(this.conn, async (trx) => {
       const exists = await trx
@@ -408,6 +423,7 @@ export class CaseStore {
           );
         const at = this.now().toISOString();
         let machineId = machines.find((m) => m.name === name)?.id;
+        const newMachine = !machineId;
         if (!machineId) {
           machineId = randomUUID();
           await trx
@@ -452,12 +468,20 @@ export class CaseStore {
             diagnosis: JSON.stringify(d),
           })
           .execute();
-        if (c.status === 'waiting')
-          await trx
-            .updateTable('cases')
-            .set({ status: 'open', next_contact: this.nextContactAfter(this.today(), c.follow_up_days) })
-            .where('id', '=', c.id)
-            .execute();
+        // The customer sent logs: a waiting case is ours again.
+        const reopen =
+          c.status === 'waiting'
+            ? { status: 'open' as const, next_contact: this.nextContactAfter(this.today(), c.follow_up_days) }
+            : {};
+        await trx
+          .updateTable('cases')
+          .set((eb) => ({
+            ...reopen,
+            round_count: eb('round_count', '+', 1),
+            machine_count: eb('machine_count', '+', newMachine ? 1 : 0),
+          }))
+          .where('id', '=', c.id)
+          .execute();
         const before = prev
           ? { seq: Number(prev.seq), diagnosis: JSON.parse(prev.diagnosis) as Diagnosis }
           : null;
@@ -476,17 +500,7 @@ export class CaseStore {
     const at = (n.at ?? this.now()).toISOString();
     return writeTx(this.conn, async (trx) => {
       const c = await this.lockCase(trx, number);
-      await trx
-        .insertInto('contacts')
-        .values({
-          id: randomUUID(),
-          case_id: c.id,
-          at,
-          kind: n.kind,
-          engineer: n.engineer ?? c.engineer,
-          text: n.text,
-        })
-        .execute();
+      await logContact(trx, c, at, n.kind, n.text, n.engineer);
       const set: Partial<CasesTable> = {};
       if (CUSTOMER_CONTACT.includes(n.kind) && (!c.last_contact_at || c.last_contact_at < at))
         set.last_contact_at = at;
@@ -532,17 +546,7 @@ export class CaseStore {
       const at = this.now().toISOString();
       const set = { status: 'closed' as const, closed_at: at, cause, resolution, next_contact: null };
       await trx.updateTable('cases').set(set).where('id', '=', c.id).execute();
-      await trx
-        .insertInto('contacts')
-        .values({
-          id: randomUUID(),
-          case_id: c.id,
-          at,
-          kind: 'note',
-          engineer: engineer ?? c.engineer,
-          text: `closed: ${cause} / ${resolution}`,
-        })
-        .execute();
+      await logContact(trx, c, at, 'note', `closed: ${cause} / ${resolution}`, engineer);
       return toRecord({ ...c, ...set });
     });
   }
@@ -626,15 +630,7 @@ export class CaseStore {
           : null;
         views.push({
           name: m.name,
-          rounds: mine.map((r) => ({
-            seq: Number(r.seq),
-            addedAt: r.added_at,
-            inputName: r.input_name,
-            inputSha256: r.input_sha256,
-            inputBytes: Number(r.input_bytes),
-            inputKept: Number(r.input_kept) === 1,
-            verdict: r.verdict,
-          })),
+          rounds: mine.map(toRoundSummary),
           latest,
           diff: latest ? diffRounds(prev, latest) : null,
           healthy: latest !== null && latest.verdict !== 'failed' && latest.verdict !== 'unreadable',
@@ -694,6 +690,8 @@ export class CaseStore {
           'status',
           'next_contact',
           'last_contact_at',
+          'machine_count',
+          'round_count',
         ]);
       // `due` reads the (status, next_contact, number) index in order; no other row is touched.
       if (f.due) q = q.where('status', '=', 'open').where('next_contact', '<=', today);
@@ -706,25 +704,6 @@ export class CaseStore {
         .orderBy('number')
         .limit(f.limit ?? 200)
         .execute();
-      // Machine and round counts of the rows shown only.
-      const counts = new Map<string, { machines: number; rounds: number }>();
-      for (let i = 0; i < rows.length; i += 500) {
-        const ids = rows.slice(i, i + 500).map((r) => r.id);
-        const got = await db
-          .selectFrom('machines')
-          .leftJoin('rounds', 'rounds.machine_id', 'machines.id')
-          .select((eb) => [
-            'machines.case_id',
-            eb.fn.count<number>('machines.id').distinct().as('machines'),
-            // seq is in the (machine_id, seq) index: the large rows are not read.
-            eb.fn.count<number>('rounds.seq').as('rounds'),
-          ])
-          .where('machines.case_id', 'in', ids)
-          .groupBy('machines.case_id')
-          .execute();
-        for (const g of got)
-          counts.set(g.case_id, { machines: Number(g.machines), rounds: Number(g.rounds) });
-      }
       const overdue = new Map<string, number>();
       const overdueOf = (d: string): number => {
         if (!overdue.has(d)) overdue.set(d, this.calendar.workingDaysBetween(d, today));
@@ -739,8 +718,8 @@ export class CaseStore {
         status: r.status,
         nextContact: r.next_contact,
         lastContactAt: r.last_contact_at,
-        machines: counts.get(r.id)?.machines ?? 0,
-        rounds: counts.get(r.id)?.rounds ?? 0,
+        machines: Number(r.machine_count),
+        rounds: Number(r.round_count),
         overdueDays:
           r.status === 'open' && r.next_contact && r.next_contact <= today ? overdueOf(r.next_contact) : null,
       }));
@@ -782,13 +761,7 @@ export class CaseStore {
           createdAt: m.created_at,
           rounds: rounds.map((r) => ({
             id: r.id,
-            seq: Number(r.seq),
-            addedAt: r.added_at,
-            inputName: r.input_name,
-            inputSha256: r.input_sha256,
-            inputBytes: Number(r.input_bytes),
-            inputKept: Number(r.input_kept) === 1,
-            verdict: r.verdict,
+            ...toRoundSummary(r),
             diagnosis: JSON.parse(r.diagnosis) as Diagnosis,
           })),
         });
@@ -873,6 +846,10 @@ export class CaseStore {
           .executeTakeFirst();
         contacts += Number(res.numInsertedOrUpdatedRows ?? 0);
       }
+      await sql`update cases set
+          machine_count = (select count(*) from machines m where m.case_id = cases.id),
+          round_count = (select count(*) from rounds r join machines m on m.id = r.machine_id where m.case_id = cases.id)
+        where id = ${x.case.id}`.execute(trx);
       return { created: !existing, rounds, contacts };
     });
   }
