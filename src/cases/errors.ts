@@ -62,6 +62,12 @@ export function storeError(err: unknown, where: string): unknown {
         cause: err,
       },
     );
+  if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+    return new CaseStoreError(
+      'exists',
+      `${where}: another writer recorded the same thing first (${msg}); nothing was changed. Run the command again.`,
+      { cause: err },
+    );
   if (
     code === 'ECONNREFUSED' ||
     code === 'ENOTFOUND' ||
