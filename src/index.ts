@@ -91,3 +91,33 @@ export function draft(kind: DraftKind, d: Diagnosis | null, params: DraftParams,
 export function collectorScript(options: { version?: string } = {}): string {
   return collector(options);
 }
+
+// The case desk (src/cases/): cases with machines and rounds of logs, the diff between rounds, the contact
+// log with working-day follow-ups, closure, export and import, on SQLite or PostgreSQL.
+export {
+  CaseStore,
+  defaultInputsDir,
+  openCaseStore,
+  type AddedRound,
+  type CaseExport,
+  type CaseRecord,
+  type CaseSummary,
+  type CaseView,
+  type ContactEntry,
+  type ListFilter,
+  type MachineView,
+  type NewCase,
+  type NewContact,
+  type NewRound,
+  type OpenCaseStoreOptions,
+  type RoundSummary,
+} from './cases/store.js';
+export { CaseStoreError, type CaseStoreErrorCode } from './cases/errors.js';
+export { diffRounds, type DiffFinding, type RoundDiff } from './cases/diff.js';
+export { calendarFor, localDate, type WorkCalendar } from './cases/calendar.js';
+export { SCHEMA_VERSION as CASE_SCHEMA_VERSION } from './cases/migrations/index.js';
+export type { CaseStatus, ContactKind } from './cases/schema.js';
+export { caseDraft, historyLines, type DraftExtras } from './cases/drafts.js';
+export { renderAdded, renderCase, renderDiff, renderList } from './cases/render.js';
+export { dataDir, defaultDbTarget } from './cases/paths.js';
+export { scrubText } from './cases/privacy.js';

@@ -3,6 +3,7 @@
 // Each command is `(args, io) => exitCode` over library modules.
 
 import { analyzeCommand } from './commands/analyze.js';
+import { caseCommand } from './commands/case.js';
 import { collectorCommand } from './commands/collector.js';
 import { draftCommand } from './commands/draft.js';
 import { explainCommand } from './commands/explain.js';
@@ -18,6 +19,9 @@ Usage:
   patchdx explain <code | KB | build | component | package identity> [--lang zh|en] [--json]
   patchdx draft <initial|analysis|followup|closure> [logs] [--case X] [--customer 许先生] [--org ORG]
                [--priority P2] [--engineer NAME] [--contact TEL] [--problem TEXT] [--resolution TEXT] [--lang zh|en]
+  patchdx case new|add|show|list|due|note|draft|close|export|import|secret …
+                  (the case desk: rounds of logs per machine, what changed, follow-ups on working days;
+                  --db FILE | postgres://… or PATCHDX_DB; \`patchdx case help\` for each subcommand)
   patchdx collector > collect.ps1     (read-only PowerShell log collector for the affected machine)
   patchdx --version | --help
 
@@ -34,6 +38,16 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw err;
 });
+
+/** Whether a process of this host runs (a killed `case add` leaves files the next start cleans). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 async function main(): Promise<number> {
   const [cmd, ...rest] = process.argv.slice(2);
@@ -54,6 +68,8 @@ async function main(): Promise<number> {
       return draftCommand(rest, io);
     case 'collector':
       return collectorCommand(rest, io);
+    case 'case':
+      return caseCommand(rest, io, { env: process.env, pid: process.pid, isAlive });
     case '--version':
     case '-v':
       io.out(VERSION + '\n');

@@ -1,0 +1,95 @@
+// The tables of the case store as Kysely sees them (the latest schema version). Dates are ISO text and
+// JSON is text, so that SQLite and PostgreSQL store the same values.
+
+/** Status of a case: open (we owe the next contact), waiting (on the customer), closed. */
+export type CaseStatus = 'open' | 'waiting' | 'closed';
+
+/** Kinds of entries in a case's contact log. */
+export type ContactKind = 'email' | 'call' | 'no-answer' | 'handover' | 'note';
+
+export interface CasesTable {
+  id: string;
+  number: string;
+  customer: string | null;
+  org: string | null;
+  contact_name: string | null;
+  contact_phone: string | null;
+  contact_email: string | null;
+  priority: string | null;
+  engineer: string | null;
+  product: string | null;
+  problem: string | null;
+  status: CaseStatus;
+  opened_at: string;
+  updated_at: string;
+  /** Last contact with the customer (ISO), null before the first. */
+  last_contact_at: string | null;
+  /** Next contact date (`YYYY-MM-DD`), null for closed and waiting cases. */
+  next_contact: string | null;
+  closed_at: string | null;
+  cause: string | null;
+  resolution: string | null;
+  /** Working days between contacts for this case (schema 2); null: the store's default. */
+  follow_up_days: number | null;
+  /** Machines and rounds of the case, kept with each round added (schema 2). */
+  machine_count: number;
+  round_count: number;
+}
+
+export interface MachinesTable {
+  id: string;
+  case_id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface RoundsTable {
+  id: string;
+  machine_id: string;
+  seq: number;
+  added_at: string;
+  input_name: string;
+  input_sha256: string | null;
+  input_bytes: number;
+  /** 1 when the input's bytes are kept in the input store. */
+  input_kept: number;
+  verdict: string;
+  diagnosis: string;
+}
+
+export interface ContactsTable {
+  id: string;
+  case_id: string;
+  at: string;
+  kind: ContactKind;
+  engineer: string | null;
+  text: string;
+}
+
+export interface InputsTable {
+  sha256: string;
+  bytes: number;
+  first_name: string;
+  stored_at: string;
+}
+
+export interface SecretsTable {
+  case_id: string;
+  name: string;
+  value: string;
+}
+
+export interface SchemaVersionTable {
+  version: number;
+}
+
+/** The database as Kysely types it. */
+export interface CaseDb {
+  cases: CasesTable;
+  machines: MachinesTable;
+  rounds: RoundsTable;
+  contacts: ContactsTable;
+  inputs: InputsTable;
+  case_secrets: SecretsTable;
+  schema_version: SchemaVersionTable;
+}
