@@ -142,3 +142,39 @@ test('unsafeName recognises names that would escape an extraction folder', async
     assert.ok(unsafeName(n), n);
   for (const n of ['CBS/CBS.log', 'a..b/c.log', 'x/..y']) assert.ok(!unsafeName(n), n);
 });
+
+test('a CRC-32 mismatch is a problem on that entry; data beyond the declared size is not delivered', async () => {
+  const text = Buffer.from('2023-01-05 10:10:10, Info CBS line of a damaged entry\r\n'.repeat(200));
+  const z = Buffer.from(zipSync({ 'CBS/a.log': text, 'CBS/b.log': text }, { level: 0 }));
+  // Stored data: flip one byte of a.log's content, leaving the headers (and their CRC) as they were.
+  const at = z.indexOf(text.subarray(0, 40));
+  z[at + 5]! ^= 0x20;
+  const src = bufferSource(z);
+  const listing = listZip(src);
+  const a = listing.entries.find((e) => e.name === 'CBS/a.log')!;
+  const b = listing.entries.find((e) => e.name === 'CBS/b.log')!;
+  assert.match(readEntry(src, a, () => undefined).problem ?? '', /CRC-32 mismatch/);
+  assert.equal(readEntry(src, b, () => undefined).problem, null, 'the intact entry is read cleanly');
+  // Stopping early is not a mismatch: the CRC is only checked on a whole entry.
+  assert.equal(readEntry(src, a, () => false).problem, null);
+  // An entry declaring fewer bytes than its data holds is stopped at the declared size.
+  const chunks: Buffer[] = [];
+  const r = readEntry(src, { ...b, size: 100 }, (c) => void chunks.push(c));
+  assert.match(r.problem ?? '', /more than the 100 bytes it declares/);
+  assert.ok(Buffer.concat(chunks).length <= 100);
+  const dir = mkdtempSync(join(tmpdir(), 'patchdx-zip-'));
+  const zip = join(dir, 'bundle.zip');
+  const whole = Buffer.from(zipSync({ 'CBS/CBS.log': sample, 'CBS/a.log': text }, { level: 0 }));
+  whole[whole.lastIndexOf(text.subarray(0, 40)) + 5]! ^= 0x20;
+  writeFileSync(zip, whole);
+  try {
+    const d = await analyze(zip);
+    assert.ok(
+      d.diagnostics.some((x) => x.file === 'bundle.zip/CBS/a.log' && /CRC-32 mismatch/.test(x.message)),
+      JSON.stringify(d.diagnostics),
+    );
+    assert.equal(d.verdict, 'failed', 'the rest of the bundle is analysed');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -2,9 +2,12 @@
 // upload), the local headers in sequence; each entry is inflated in chunks straight into the analysis and
 // never written to disk, so names like `../x` or `C:\x` cannot escape anywhere. Limits on entry size,
 // total size, compression ratio, entry count and nesting stop zip bombs; encrypted entries are reported,
-// not read. Deflate itself is fflate's.
+// not read. Every entry read to its end has its CRC-32 checked (node's zlib), and an entry that inflates
+// to more than it declares is stopped there, so the declared sizes bound what a bundle can expand to.
+// Deflate itself is fflate's.
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { Inflate } from 'fflate';
 
 /** Random access to the bytes of a zip: a file on disk or a buffer (a nested zip). */
@@ -44,6 +47,8 @@ export interface ZipEntry {
   /** Offset of the local file header. */
   offset: number;
   isDirectory: boolean;
+  /** CRC-32 of the uncompressed data, or null when it is not known (a data descriptor found by scanning). */
+  crc: number | null;
 }
 
 export interface ZipLimits {
@@ -159,6 +164,7 @@ export function listZip(src: ByteSource, limits: ZipLimits = DEFAULT_LIMITS): Zi
         const nameLen = cd.readUInt16LE(p + 28);
         const extraLen = cd.readUInt16LE(p + 30);
         const commentLen = cd.readUInt16LE(p + 32);
+        const crc = cd.readUInt32LE(p + 16);
         const sizes = {
           compressedSize: cd.readUInt32LE(p + 20),
           size: cd.readUInt32LE(p + 24),
@@ -172,6 +178,7 @@ export function listZip(src: ByteSource, limits: ZipLimits = DEFAULT_LIMITS): Zi
           encrypted: (flags & 1) !== 0,
           ...sizes,
           isDirectory: name.endsWith('/') || name.endsWith('\\'),
+          crc,
         });
         p += 46 + nameLen + extraLen + commentLen;
       }
@@ -211,6 +218,7 @@ function scanLocalHeaders(src: ByteSource, limits: ZipLimits, problems: string[]
       ...sizes,
       offset: pos,
       isDirectory: name.endsWith('/'),
+      crc: (flags & 8) !== 0 ? null : h.readUInt32LE(14),
     });
     pos += 30 + nameLen + extraLen + sizes.compressedSize;
   }
@@ -226,7 +234,8 @@ export interface EntryRead {
 
 /**
  * Inflates one entry in chunks; `onChunk` returns false to stop early (enough read). Never throws:
- * damaged data, a truncated archive or a limit becomes `problem`.
+ * damaged data, a truncated archive, a limit, more data than the entry declares or a CRC-32 mismatch
+ * (checked when the entry is read to its end) becomes `problem`.
  */
 export function readEntry(
   src: ByteSource,
@@ -249,9 +258,17 @@ export function readEntry(
   let stop = false;
   /** Compressed bytes handed to the inflater so far (for the ratio check). */
   let consumed = 0;
+  let crc = 0;
+  /** Set when the consumer stopped reading: the CRC cannot be checked then. */
+  let enough = false;
   const deliver = (chunk: Uint8Array): void => {
     if (stop || chunk.length === 0) return;
     bytes += chunk.length;
+    if (bytes > e.size) {
+      problem = `inflates to more than the ${e.size} bytes it declares: reading stopped (damaged or hostile entry)`;
+      stop = true;
+      return;
+    }
     if (bytes > limits.maxEntryBytes) {
       problem = `more than ${limits.maxEntryBytes} bytes uncompressed: reading stopped (zip bomb?)`;
       stop = true;
@@ -262,8 +279,9 @@ export function readEntry(
       stop = true;
       return;
     }
+    if (e.crc !== null) crc = crc32(chunk, crc);
     // A copy: the read buffer is reused, and a consumer may keep lines of the previous chunk.
-    if (onChunk(Buffer.from(chunk)) === false) stop = true;
+    if (onChunk(Buffer.from(chunk)) === false) stop = enough = true;
   };
   const inflate = e.method === 8 ? new Inflate((data) => deliver(data)) : null;
   const buf = Buffer.allocUnsafe(256 * 1024);
@@ -292,6 +310,10 @@ export function readEntry(
   } catch (err) {
     problem = `damaged compressed data (${err instanceof Error ? err.message : String(err)})`;
   }
+  if (problem === null && !enough && bytes < e.size)
+    problem = `the data ends ${e.size - bytes} bytes before the size the entry declares (damaged entry)`;
+  if (problem === null && !enough && e.crc !== null && crc >>> 0 !== e.crc >>> 0)
+    problem = `CRC-32 mismatch (${(crc >>> 0).toString(16).padStart(8, '0')}, the archive says ${(e.crc >>> 0).toString(16).padStart(8, '0')}): the entry is damaged, its content may be wrong`;
   return { bytes, problem };
 }
 
