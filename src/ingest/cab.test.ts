@@ -1,7 +1,8 @@
 // The cabinet reader against Debian's cabextract, byte for byte: libmspack's test cabinets (stored, MSZIP,
 // LZX windows 15–21, Quantum, a five-part set, 2 GiB streams, hostile and truncated files) and cabinets
 // built here with reserved areas, checksums, several folders and MSZIP blocks that lean on the previous
-// block's dictionary. cabextract must be installed: without it these tests fail rather than skip.
+// block's dictionary, and how files sharing a folder are read once and count against the bundle budget.
+// cabextract must be installed: without it these tests fail rather than skip.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'fflate';
 import { packageRoot } from '../knowledge/paths.js';
+import type { Diagnostic } from '../model/types.js';
 import { extractCabFile, listCab, looksLikeCab, type CabFile } from './cab.js';
+import { DEFAULT_BUNDLE_LIMITS, listBufferInputs } from './inputs.js';
 
 const fixtures = join(packageRoot(), '..', 'shared', 'corpus', 'fixtures', 'cab');
 const MiB = 1024 * 1024;
@@ -605,4 +608,59 @@ test('damaged LZX data (checksums cleared): never a throw, and the frames before
     const good = block * 32768;
     assert.ok(r.bytes.subarray(0, good).equals(bigWhole.subarray(0, good)), `flip in block ${block + 1}`);
   }
+});
+
+test('files sharing one folder: the same bytes are read once, decoding work is bounded by the bundle budget', () => {
+  const content = cbsText(256 * 1024);
+  const files = Array.from({ length: 50 }, (_, i) => ({
+    name: `CbsPersist_${i}.log`,
+    folder: 0,
+    offset: 0,
+    size: content.length,
+  }));
+  const cab = buildCab({ folders: [{ compression: 'mszip', content }], files });
+  const diagnostics: Diagnostic[] = [];
+  const l = listBufferInputs('p.cab', cab, diagnostics);
+  assert.deepEqual(
+    l.inputs.map((i) => i.name),
+    ['p.cab/CbsPersist_0.log'],
+  );
+  const copies = diagnostics.filter((d) => /the same bytes as p\.cab\/CbsPersist_0\.log/.test(d.message));
+  assert.equal(copies.length, 49);
+  assert.equal(copies[0]!.file, 'p.cab/CbsPersist_1.log');
+  // Distinct files deep in one folder: each is decoded from the folder's start, and that work is counted.
+  const slices = Array.from({ length: 8 }, (_, i) => ({
+    name: `part${i}.log`,
+    folder: 0,
+    offset: i * 32 * 1024,
+    size: 32 * 1024,
+  }));
+  const parts = buildCab({ folders: [{ compression: 'mszip', content }], files: slices });
+  const bounded: Diagnostic[] = [];
+  const b = listBufferInputs('parts.cab', parts, bounded, {
+    ...DEFAULT_BUNDLE_LIMITS,
+    minExpandedBytes: 0,
+    maxRatio: (3 * 1024 * 1024) / parts.length,
+  });
+  // All 8 need 32 + 64 + … + 256 = 1152 KiB of decoding: a budget of 3 MiB takes them all.
+  assert.equal(b.inputs.length, 8);
+  const tight: Diagnostic[] = [];
+  const t = listBufferInputs('parts.cab', parts, tight, {
+    ...DEFAULT_BUNDLE_LIMITS,
+    minExpandedBytes: 0,
+    maxRatio: (200 * 1024) / parts.length,
+  });
+  // 32 + 64 + 96 KiB = 192 KiB fit in 200 KiB; the fourth file would need 128 KiB more.
+  assert.deepEqual(
+    t.inputs.map((i) => i.name),
+    ['parts.cab/part0.log', 'parts.cab/part1.log', 'parts.cab/part2.log'],
+  );
+  assert.match(
+    tight.find((d) => d.file === 'parts.cab/part3.log')?.message ?? '',
+    /decoding this cabinet file takes 131072 bytes would take the bundle past \d+ expanded bytes/,
+  );
+  assert.equal(
+    t.inputs[2]!.readAll(1 << 20).toString('latin1'),
+    content.subarray(64 * 1024, 96 * 1024).toString('latin1'),
+  );
 });

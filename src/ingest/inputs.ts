@@ -2,8 +2,11 @@
 // cabinet (CbsPersist_*.cab),
 // each input with its head for sniffing and a way to stream its lines. Zip entries are read in memory,
 // never extracted. Problems (unreadable folders, damaged or hostile archives) become diagnostics.
+// One budget holds for the whole bundle (`BundleLimits`): expanded bytes, entries and nesting are counted
+// across every nested archive, a nested archive is held in memory only under a modest cap, data shared
+// by several zip entries or cabinet files is read once,.
 
-import { readdirSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { Diagnostic } from '../model/types.js';
 import {
@@ -135,89 +138,171 @@ function memoryInput(name: string, data: Buffer): Input {
   });
 }
 
+/** Limits shared by everything one bundle holds: the archive given, the archives inside it, a folder's files. */
+export interface BundleLimits {
+  /** Most bytes the bundle may expand to (archive members, nested archives and cabinet decoding work). */
+  maxExpandedBytes: number;
+  /** Largest expanded/compressed ratio of the whole bundle, over the sizes of its outermost archives. */
+  maxRatio: number;
+  /** Expansion always allowed whatever the ratio (a small zip of very repetitive logs). */
+  minExpandedBytes: number;
+  /** Most inputs and archive members (all archives and folders together). */
+  maxEntries: number;
+  /** Deepest archive nesting (a zip given is level 1). */
+  maxNesting: number;
+  /** Largest nested zip or cabinet held in memory to be read. */
+  maxInMemoryArchive: number;
+  /** Deepest folder walked. */
+  maxFolderDepth: number;
+}
+
+/** Defaults for a real collector bundle of several GB of logs. */
+export const DEFAULT_BUNDLE_LIMITS: BundleLimits = {
+  maxExpandedBytes: DEFAULT_LIMITS.maxTotalBytes,
+  maxRatio: DEFAULT_LIMITS.maxRatio,
+  minExpandedBytes: 256 * 1024 * 1024,
+  maxEntries: DEFAULT_LIMITS.maxEntries,
+  maxNesting: MAX_DEPTH,
+  maxInMemoryArchive: 256 * 1024 * 1024,
+  maxFolderDepth: 8,
+};
+
+/** What a bundle has used of its limits so far. */
+interface Budget {
+  limits: BundleLimits;
+  /** Bytes of the outermost archives: the ratio allowance grows with them. */
+  archiveBytes: number;
+  expanded: number;
+  entries: number;
+  /** Whether the entry-count diagnostic has been given (once per bundle). */
+  entriesReported: boolean;
+}
+
+function allowance(b: Budget): number {
+  return Math.min(
+    b.limits.maxExpandedBytes,
+    Math.max(b.limits.minExpandedBytes, b.archiveBytes * b.limits.maxRatio),
+  );
+}
+
 /** Adds files, zips and cabinets to one list of inputs; what cannot be read becomes a diagnostic. */
-function inputCollector(diagnostics: Diagnostic[]) {
+function inputCollector(diagnostics: Diagnostic[], limits: BundleLimits) {
   const inputs: Input[] = [];
   const open: ByteSource[] = [];
+  const budget: Budget = { limits, archiveBytes: 0, expanded: 0, entries: 0, entriesReported: false };
+  const warn = (file: string, message: string): void => {
+    diagnostics.push({ level: 'warning', file, message });
+  };
+  /** Counts one more input or member; false (reported once) past the limit. */
+  const takeEntry = (file: string): boolean => {
+    if (budget.entries >= limits.maxEntries) {
+      if (!budget.entriesReported)
+        warn(
+          file,
+          `skipped with everything after it: the bundle holds more than ${limits.maxEntries} files and archive entries (limit)`,
+        );
+      budget.entriesReported = true;
+      return false;
+    }
+    budget.entries++;
+    return true;
+  };
+  /** Reserves `bytes` of expansion; false, with a diagnostic on `file`, when the bundle has not that much left. */
+  const takeBytes = (file: string, bytes: number, what: string): boolean => {
+    const limit = allowance(budget);
+    if (budget.expanded + bytes > limit) {
+      warn(
+        file,
+        `skipped: ${what} ${bytes} bytes would take the bundle past ${limit} expanded bytes (limit: ${limits.maxRatio}:1 over its archives, at most ${limits.maxExpandedBytes}; zip bomb?)`,
+      );
+      return false;
+    }
+    budget.expanded += bytes;
+    return true;
+  };
   const addCab = (data: Buffer, cabName: string): void => {
     const listing = listCab(data);
-    for (const p of listing.problems) diagnostics.push({ level: 'warning', file: cabName, message: p });
-    for (const f of listing.files) inputs.push(cabInput(data, f, `${cabName}/${f.name.replace(/\\/g, '/')}`));
+    for (const p of listing.problems) warn(cabName, p);
+    /** Files already listed, by folder, offset and size: the same bytes are read once. */
+    const same = new Map<string, string>();
+    for (const f of listing.files) {
+      const name = `${cabName}/${f.name.replace(/\\/g, '/')}`;
+      const key = `${f.folder}:${f.offsetInFolder}:${f.size}`;
+      const first = same.get(key);
+      if (first !== undefined) {
+        warn(name, `skipped: the same bytes as ${first} (same folder, offset and size), read once`);
+        continue;
+      }
+      same.set(key, name);
+      if (!takeEntry(name)) return;
+      // A file is decoded from the start of its folder: that work is what it costs.
+      if (!takeBytes(name, f.offsetInFolder + f.size, 'decoding this cabinet file takes')) continue;
+      inputs.push(cabInput(data, f, name));
+    }
+  };
+  /** A nested zip or cabinet, read into memory when it is small enough. */
+  const nestedArchive = (input: Input, name: string, size: number): Buffer | null => {
+    if (size > limits.maxInMemoryArchive) {
+      warn(
+        name,
+        `skipped: a nested archive of ${size} bytes is larger than the ${limits.maxInMemoryArchive} bytes held in memory (limit)`,
+      );
+      return null;
+    }
+    return input.readAll(limits.maxInMemoryArchive);
   };
   const addZip = (src: ByteSource, zipName: string, depth: number): void => {
     const listing = listZip(src);
-    for (const p of listing.problems) diagnostics.push({ level: 'warning', file: zipName, message: p });
-    let total = 0;
+    for (const p of listing.problems) warn(zipName, p);
     const seen = new Set<string>();
+    // Entries whose data lies inside another's (the same local header, or overlapping ranges) are read once.
+    const byOffset = listing.entries.filter((e) => !e.isDirectory).sort((a, b) => a.offset - b.offset);
+    const overlapping = new Map<ZipEntry, ZipEntry>();
+    let owner: ZipEntry | null = null;
+    for (const e of byOffset) {
+      // The data of an entry spans at least its 30-byte header and its compressed bytes.
+      if (owner && e.offset < owner.offset + 30 + owner.compressedSize) overlapping.set(e, owner);
+      else owner = e;
+    }
     for (const e of listing.entries) {
       if (e.isDirectory) continue;
       const name = `${zipName}/${e.name.replace(/\\/g, '/')}`;
-      if (seen.has(name))
-        diagnostics.push({
-          level: 'warning',
-          file: name,
-          message: 'the archive holds this name twice; both are read',
-        });
+      if (seen.has(name)) warn(name, 'the archive holds this name twice; both are read');
       seen.add(name);
+      const first = overlapping.get(e);
+      if (first) {
+        warn(
+          name,
+          `skipped: its data overlaps that of ${zipName}/${first.name} (local header at ${e.offset}); the bytes are read once`,
+        );
+        continue;
+      }
       if (unsafeName(e.name)) {
-        diagnostics.push({
-          level: 'warning',
-          file: name,
-          message: 'entry name points outside the archive folder; read in memory only, never extracted',
-        });
+        warn(name, 'entry name points outside the archive folder; read in memory only, never extracted');
       }
       if (e.encrypted) {
-        diagnostics.push({
-          level: 'warning',
-          file: name,
-          message: 'skipped: encrypted entry (ask for the bundle without a password)',
-        });
+        warn(name, 'skipped: encrypted entry (ask for the bundle without a password)');
         continue;
       }
       if (e.method !== 0 && e.method !== 8) {
-        diagnostics.push({
-          level: 'warning',
-          file: name,
-          message: `skipped: compression method ${e.method} is not supported`,
-        });
+        warn(name, `skipped: compression method ${e.method} is not supported`);
         continue;
       }
-      total += e.size;
-      if (total > DEFAULT_LIMITS.maxTotalBytes) {
-        diagnostics.push({
-          level: 'warning',
-          file: name,
-          message: `skipped: the bundle expands to more than ${DEFAULT_LIMITS.maxTotalBytes} bytes (zip bomb?)`,
-        });
-        break;
-      }
+      if (!takeEntry(name)) return;
+      if (!takeBytes(name, e.size, 'its')) continue;
       const input = entryInput(src, e, name);
       if (looksLikeCab(input.head())) {
-        if (e.size > MAX_CAB)
-          diagnostics.push({
-            level: 'warning',
-            file: name,
-            message: `skipped: cabinet larger than ${MAX_CAB} bytes`,
-          });
-        else addCab(input.readAll(MAX_CAB), name);
+        const data = nestedArchive(input, name, e.size);
+        if (data) addCab(data, name);
         continue;
       }
       if (looksLikeZip(input.head())) {
-        if (depth >= MAX_DEPTH) {
-          diagnostics.push({
-            level: 'warning',
-            file: name,
-            message: `skipped: zip nested more than ${MAX_DEPTH} deep`,
-          });
-        } else if (e.size > MAX_NESTED_ZIP) {
-          diagnostics.push({
-            level: 'warning',
-            file: name,
-            message: `skipped: nested zip larger than ${MAX_NESTED_ZIP} bytes`,
-          });
-        } else {
-          addZip(bufferSource(input.readAll(MAX_NESTED_ZIP)), name, depth + 1);
+        if (depth >= limits.maxNesting) {
+          warn(name, `skipped: zip nested more than ${limits.maxNesting} deep (limit)`);
+          continue;
         }
+        const data = nestedArchive(input, name, e.size);
+        if (data) addZip(bufferSource(data), name, depth + 1);
         continue;
       }
       inputs.push(input);
@@ -231,20 +316,20 @@ function inputCollector(diagnostics: Diagnostic[]) {
       diagnostics.push({ level: 'error', file: name, message: `cannot read: ${(err as Error).message}` });
       return;
     }
+    if (!takeEntry(name)) return;
     if (looksLikeCab(head)) {
-      if (bytes > MAX_CAB)
-        diagnostics.push({
-          level: 'warning',
-          file: name,
-          message: `skipped: cabinet larger than ${MAX_CAB} bytes`,
-        });
-      else addCab(fileInput(p, name, bytes).readAll(MAX_CAB), name);
+      if (bytes > MAX_CAB) warn(name, `skipped: cabinet larger than ${MAX_CAB} bytes (limit)`);
+      else {
+        budget.archiveBytes += bytes;
+        addCab(fileInput(p, name, bytes).readAll(MAX_CAB), name);
+      }
       return;
     }
     if (looksLikeZip(head)) {
       try {
         const src = fileSource(p);
         open.push(src);
+        budget.archiveBytes += src.size;
         addZip(src, name, 1);
       } catch (err) {
         diagnostics.push({
@@ -260,6 +345,7 @@ function inputCollector(diagnostics: Diagnostic[]) {
   /** A whole input held in memory: a zip, a cabinet or one log. */
   const addBuffer = (data: Buffer, name: string): void => {
     const head = data.subarray(0, HEAD_BYTES);
+    budget.archiveBytes += data.length;
     if (looksLikeCab(head)) addCab(data, name);
     else if (looksLikeZip(head)) addZip(bufferSource(data), name, 1);
     else inputs.push(memoryInput(name, data));
@@ -268,8 +354,13 @@ function inputCollector(diagnostics: Diagnostic[]) {
 }
 
 /** Lists the inputs of a buffer (a zip, a cabinet or one log) named `name`. Never throws. */
-export function listBufferInputs(name: string, data: Buffer, diagnostics: Diagnostic[]): InputList {
-  const c = inputCollector(diagnostics);
+export function listBufferInputs(
+  name: string,
+  data: Buffer,
+  diagnostics: Diagnostic[],
+  limits: BundleLimits = DEFAULT_BUNDLE_LIMITS,
+): InputList {
+  const c = inputCollector(diagnostics, limits);
   if (data.length > MAX_NESTED_ZIP && looksLikeZip(data.subarray(0, HEAD_BYTES))) {
     // A zip held in memory is read like a nested one: past the limit its entries are not trusted to fit.
     diagnostics.push({
@@ -292,8 +383,12 @@ export function listBufferInputs(name: string, data: Buffer, diagnostics: Diagno
 }
 
 /** Lists the inputs under a path. Never throws: what cannot be read becomes a diagnostic. */
-export function listInputs(path: string, diagnostics: Diagnostic[]): InputList {
-  const { inputs, open, addFile } = inputCollector(diagnostics);
+export function listInputs(
+  path: string,
+  diagnostics: Diagnostic[],
+  limits: BundleLimits = DEFAULT_BUNDLE_LIMITS,
+): InputList {
+  const { inputs, open, addFile } = inputCollector(diagnostics, limits);
   let st;
   try {
     st = statSync(path);
