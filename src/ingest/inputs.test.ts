@@ -1,15 +1,18 @@
 // One budget per bundle, scaled down: a nested archive over the in-memory cap, a zip inside a zip whose
-// levels each stay under the ratio limit while the bundle does not, zip entries sharing one local header.
-// Each limit is a diagnostic naming the input and the limit, and the rest is still listed and analysed.
+// levels each stay under the ratio limit while the bundle does not, zip entries sharing one local header,
+// and folders with symbolic link loops, links leading out, FIFOs and too many files. Each limit is a
+// diagnostic naming the input and the limit, and the rest is still listed and analysed.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import type { Diagnostic } from '../model/types.js';
 import { packageRoot } from '../knowledge/paths.js';
-import { DEFAULT_BUNDLE_LIMITS, listBufferInputs, type BundleLimits } from './inputs.js';
+import { DEFAULT_BUNDLE_LIMITS, listBufferInputs, listInputs, type BundleLimits } from './inputs.js';
 
 const sample = readFileSync(join(packageRoot(), 'examples', 'CBS.log'));
 const KiB = 1024;
@@ -27,6 +30,15 @@ function list(
   const l = listBufferInputs(name, data, diagnostics, limits(over));
   l.close();
   return { names: l.inputs.map((i) => i.name), diagnostics };
+}
+
+function withDir<T>(fn: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'patchdx-inputs-'));
+  try {
+    return fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 test('a nested zip over the in-memory cap is a diagnostic naming it and the cap; the rest is listed', () => {
@@ -83,4 +95,45 @@ test('zip entries that share one local header are read once, with a diagnostic f
     r.diagnostics.find((x) => x.file === 'bundle.zip/CBS/copy.log')?.message ?? '',
     /overlaps that of bundle\.zip\/CBS\/CBS\.log .*read once/,
   );
+});
+
+test('a folder walk visits each real path once, keeps inside the folder, never opens FIFOs, caps files', () => {
+  withDir((dir) => {
+    const root = join(dir, 'bundle');
+    mkdirSync(join(root, 'CBS'), { recursive: true });
+    writeFileSync(join(root, 'CBS', 'CBS.log'), sample);
+    writeFileSync(join(dir, 'secret.log'), sample);
+    for (const n of ['l1', 'l2', 'l3']) symlinkSync('.', join(root, n));
+    symlinkSync('..', join(root, 'CBS', 'up'));
+    symlinkSync(join(dir, 'secret.log'), join(root, 'out.log'));
+    symlinkSync(join(root, 'CBS', 'CBS.log'), join(root, 'again.log'));
+    execFileSync('mkfifo', [join(root, 'pipe.log')]);
+    const diagnostics: Diagnostic[] = [];
+    const l = listInputs(root, diagnostics);
+    l.close();
+    assert.deepEqual(
+      l.inputs.map((i) => i.name),
+      [join('CBS', 'CBS.log')],
+      'again.log is the same file as CBS/CBS.log, read once',
+    );
+    const msg = (f: string): string =>
+      diagnostics
+        .filter((x) => x.file === f)
+        .map((x) => x.message)
+        .join(' | ');
+    for (const n of ['l1', 'l2', 'l3', join('CBS', 'up')]) assert.match(msg(n), /already walked/);
+    assert.match(msg('out.log'), /leads out of the folder given is not followed/);
+    assert.match(msg('pipe.log'), /not a regular file/);
+    assert.match(msg('again.log'), /already read under another name/);
+
+    for (let i = 0; i < 5; i++) writeFileSync(join(root, `CBS/extra${i}.log`), sample);
+    const capped: Diagnostic[] = [];
+    const c = listInputs(root, capped, limits({ maxEntries: 3 }));
+    c.close();
+    assert.equal(c.inputs.length, 3);
+    assert.equal(
+      capped.filter((x) => /more than 3 files and archive entries \(limit\)/.test(x.message)).length,
+      1,
+    );
+  });
 });

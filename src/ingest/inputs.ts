@@ -4,10 +4,10 @@
 // never extracted. Problems (unreadable folders, damaged or hostile archives) become diagnostics.
 // One budget holds for the whole bundle (`BundleLimits`): expanded bytes, entries and nesting are counted
 // across every nested archive, a nested archive is held in memory only under a modest cap, data shared
-// by several zip entries or cabinet files is read once,.
+// by several zip entries or cabinet files is read once, and a folder is walked once by real path.
 
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { closeSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import { basename, join, relative, sep } from 'node:path';
 import type { Diagnostic } from '../model/types.js';
 import {
   createFeeder,
@@ -350,7 +350,7 @@ function inputCollector(diagnostics: Diagnostic[], limits: BundleLimits) {
     else if (looksLikeZip(head)) addZip(bufferSource(data), name, 1);
     else inputs.push(memoryInput(name, data));
   };
-  return { inputs, open, addFile, addBuffer };
+  return { inputs, open, addFile, addBuffer, warn, isFull: () => budget.entriesReported };
 }
 
 /** Lists the inputs of a buffer (a zip, a cabinet or one log) named `name`. Never throws. */
@@ -382,13 +382,17 @@ export function listBufferInputs(
   return { inputs: c.inputs, close: () => c.open.forEach((s) => s.close()) };
 }
 
-/** Lists the inputs under a path. Never throws: what cannot be read becomes a diagnostic. */
+/**
+ * Lists the inputs under a path. Never throws: what cannot be read becomes a diagnostic. A folder is walked
+ * by real path: each folder and file is visited once, symbolic links leading out of the folder given or
+ * back into a folder already walked are not followed, and FIFOs, sockets and devices are never opened.
+ */
 export function listInputs(
   path: string,
   diagnostics: Diagnostic[],
   limits: BundleLimits = DEFAULT_BUNDLE_LIMITS,
 ): InputList {
-  const { inputs, open, addFile } = inputCollector(diagnostics, limits);
+  const { inputs, open, addFile, isFull, warn } = inputCollector(diagnostics, limits);
   let st;
   try {
     st = statSync(path);
@@ -398,32 +402,66 @@ export function listInputs(
   }
   if (st.isFile()) addFile(path, basename(path), st.size);
   else if (st.isDirectory()) {
-    const walk = (dir: string, depth: number): void => {
-      if (depth > 8) return;
+    let root: string;
+    try {
+      root = realpathSync(path);
+    } catch {
+      root = path;
+    }
+    const visited = new Set<string>();
+    let full = false;
+    const inside = (real: string): boolean => real === root || real.startsWith(root + sep);
+    const walk = (dir: string, real: string, depth: number): void => {
+      if (visited.has(real)) return;
+      visited.add(real);
       let names: string[];
       try {
         names = readdirSync(dir).sort();
       } catch (err) {
-        diagnostics.push({
-          level: 'warning',
-          file: relative(path, dir) || dir,
-          message: `cannot list: ${(err as Error).message}`,
-        });
+        warn(relative(path, dir) || dir, `cannot list: ${(err as Error).message}`);
         return;
       }
       for (const n of names) {
+        if (full) return;
         const p = join(dir, n);
+        const name = relative(path, p);
         let s;
+        let target: string;
         try {
-          s = statSync(p);
-        } catch {
+          s = lstatSync(p);
+          if (s.isSymbolicLink()) {
+            target = realpathSync(p);
+            if (!inside(target)) {
+              warn(name, 'skipped: a symbolic link that leads out of the folder given is not followed');
+              continue;
+            }
+            s = statSync(target);
+          } else target = join(real, n);
+        } catch (err) {
+          warn(name, `skipped: cannot follow or read (${(err as Error).message})`);
           continue;
         }
-        if (s.isDirectory()) walk(p, depth + 1);
-        else if (s.isFile()) addFile(p, relative(path, p), s.size);
+        if (s.isDirectory()) {
+          if (visited.has(target)) {
+            warn(
+              name,
+              'skipped: this folder was already walked (a symbolic link loop or a second link to it)',
+            );
+          } else if (depth + 1 > limits.maxFolderDepth) {
+            warn(name, `skipped: folder nested more than ${limits.maxFolderDepth} deep (limit)`);
+          } else walk(p, target, depth + 1);
+        } else if (s.isFile()) {
+          if (visited.has(target)) {
+            warn(name, 'skipped: the same file was already read under another name (symbolic link)');
+            continue;
+          }
+          visited.add(target);
+          addFile(p, name, s.size);
+          if (isFull()) full = true;
+        } else warn(name, 'skipped: not a regular file (a FIFO, socket or device is never opened)');
       }
     };
-    walk(path, 0);
+    walk(path, root, 0);
   } else diagnostics.push({ level: 'error', file: path, message: 'not a file or folder' });
   return { inputs, close: () => open.forEach((s) => s.close()) };
 }
