@@ -1,9 +1,11 @@
 // Plain-text views of the case desk for a person, Chinese or English: a round's diff, a case, the case
-// list and the follow-ups due. Pure functions of the store's views.
+// list and the follow-ups due. Pure functions of the store's views. Names, notes and log messages come
+// from input: their control characters are shown as visible escapes (safeText).
 
 import type { Lang } from '../index.js';
 import type { RoundDiff, DiffFinding } from './diff.js';
 import type { AddedRound, CaseSummary, CaseView } from './store.js';
+import { safeText } from '../report/safe-text.js';
 
 const VERDICT: Record<string, [string, string]> = {
   failed: ['失败', 'failed'],
@@ -53,7 +55,7 @@ export function renderDiff(d: RoundDiff, lang: Lang): string {
     out.push(`  ${zh ? '仍然失败的更新' : 'Still failing'}: ${d.stillFailing.join(', ')}`);
   if (d.previous !== null && !d.resolved.length && !d.added.length && !d.nowInstalled.length)
     out.push(zh ? '  与上一轮相比没有变化。' : '  Nothing changed since the previous round.');
-  return out.join('\n') + '\n';
+  return safeText(out.join('\n') + '\n');
 }
 
 /** What `case add` prints: the round, its verdict and the diff. */
@@ -67,7 +69,7 @@ export function renderAdded(number: string, a: AddedRound, lang: Lang): string {
       ? '  输入已保存。'
       : '  Input kept.'
     : `  ${zh ? '输入未保存' : 'Input'} ${a.notKept ?? ''}`;
-  return `${head}\n${renderDiff(a.diff, lang)}${kept}\n`;
+  return safeText(`${head}\n${renderDiff(a.diff, lang)}${kept}\n`);
 }
 
 /** `case show`: the case, each machine (healthy again or still failing) with its latest diff, the contact log. */
@@ -126,7 +128,7 @@ export function renderCase(v: CaseView, lang: Lang, secret: string | null = null
         `  ${x.at.slice(0, 16).replace('T', ' ')}  ${x.kind.padEnd(9)} ${x.engineer ?? ''}  ${x.text}`,
       );
   }
-  return out.join('\n') + '\n';
+  return safeText(out.join('\n') + '\n');
 }
 
 /** `case list`: one line per case. */
@@ -153,5 +155,5 @@ export function renderList(rows: CaseSummary[], lang: Lang): string {
   const head = zh
     ? '案例号\t状态\t优先级\t工程师\t电脑/轮次\t下次联系\t客户'
     : 'case\tstatus\tprio\tengineer\tmachines/rounds\tnext contact\tcustomer';
-  return [head, ...out].join('\n') + '\n';
+  return safeText([head, ...out].join('\n') + '\n');
 }

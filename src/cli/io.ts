@@ -1,6 +1,15 @@
 // What a command may use of the outside world, handed in by main.ts (so commands stay testable).
 
 import type { Lang } from '../model/types.js';
+import { safeLine } from '../report/safe-text.js';
+
+/**
+ * One diagnostic line on stderr: `patchdx: <file>[:line]: <message>`. File names and messages come from
+ * the input (a zip entry may be named `ESC]0;…`), so their control characters are shown as escapes.
+ */
+export function errLine(io: Io, prefix: string, file: string, message: string, line?: number): void {
+  io.err(`${prefix}: ${safeLine(file)}${line ? `:${line}` : ''}: ${safeLine(message)}\n`);
+}
 
 export interface Io {
   out(s: string): void;
@@ -15,6 +24,6 @@ export interface Io {
 export function langOption(v: string | undefined, io: Io): Lang | null {
   if (v === undefined) return io.defaultLang;
   if (v === 'zh' || v === 'en') return v;
-  io.err(`patchdx: --lang must be zh or en, not "${v}"\n`);
+  io.err(`patchdx: --lang must be zh or en, not "${safeLine(v)}"\n`);
   return null;
 }

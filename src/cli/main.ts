@@ -8,6 +8,7 @@ import { collectorCommand } from './commands/collector.js';
 import { draftCommand } from './commands/draft.js';
 import { explainCommand } from './commands/explain.js';
 import type { Io } from './io.js';
+import { safeLine } from '../report/safe-text.js';
 import { VERSION } from '../version.js';
 import type { Lang } from '../model/types.js';
 
@@ -81,7 +82,7 @@ async function main(): Promise<number> {
       io.out(USAGE);
       return cmd === undefined ? 2 : 0;
     default:
-      io.err(`patchdx: unknown command "${cmd}"\n\n${USAGE}`);
+      io.err(`patchdx: unknown command "${safeLine(cmd)}"\n\n${USAGE}`);
       return 2;
   }
 }
@@ -91,7 +92,9 @@ main().then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`patchdx: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `patchdx: internal error: ${safeLine(err instanceof Error ? err.message : String(err))}\n`,
+    );
     process.exitCode = 2;
   },
 );

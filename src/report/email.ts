@@ -4,6 +4,7 @@
 // Drafts never carry passwords or upload credentials: the engineer adds the upload channel by hand.
 
 import type { Diagnosis, Finding, Lang } from '../model/types.js';
+import { safeLine, safeText } from './safe-text.js';
 
 export type DraftKind = 'initial' | 'analysis' | 'followup' | 'closure';
 
@@ -204,5 +205,9 @@ export function renderDraft(kind: DraftKind, d: Diagnosis | null, p: DraftParams
     );
   }
   b.push('', ...signature(p, lang));
-  return { subject: subject(kind, p, title, lang), body: b.join('\n').replace(/\n{3,}/g, '\n\n') + '\n' };
+  // Log text and names from the input are quoted in the draft: no control character reaches it.
+  return {
+    subject: safeLine(subject(kind, p, title, lang)),
+    body: safeText(b.join('\n').replace(/\n{3,}/g, '\n\n') + '\n'),
+  };
 }

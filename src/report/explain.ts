@@ -6,7 +6,7 @@ import type { CodeInfo } from '../knowledge/codes.js';
 import type { UpdateInfo } from '../knowledge/builds.js';
 import type { Explained } from '../knowledge/explain.js';
 import type { Lang } from '../model/types.js';
-import { safeText } from './terminal.js';
+import { safeText } from './safe-text.js';
 
 const L = {
   meaning: { en: 'Meaning', zh: '含义' },

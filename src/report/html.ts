@@ -1,13 +1,15 @@
 // Self-contained HTML report: pure (diagnosis, {lang}) => string, no external assets, no script. Every
 // piece of text that can come from a log (messages, facts, evidence, paths, script bodies) goes through
-// escapeHtml, so hostile log text (`<script>`, quotes) shows as text.
+// escapeHtml, so hostile log text (`<script>`, quotes) shows as text and its control characters (ESC,
+// C1, bidi overrides) as visible escapes (safeText), in text nodes and attributes alike.
 
 import type { Diagnosis, Finding, Lang, RemediationPlan } from '../model/types.js';
 import { attemptText, clockText, factKeys, historiesToShow, historyText, label } from './labels.js';
+import { safeText } from './safe-text.js';
 
-/** Escapes text for HTML element content and attribute values. */
+/** Escapes text for HTML element content and attribute values; control characters become visible escapes. */
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return safeText(s).replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 const e = escapeHtml;

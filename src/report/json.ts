@@ -2,6 +2,7 @@
 // or converted down to `patchdx.diagnosis/1` for readers not yet moved (kept for one release).
 
 import type { Diagnosis } from '../model/types.js';
+import { safeJson } from './safe-text.js';
 
 /** The JSON schemas the report can be written in. */
 export type JsonSchema = 1 | 2;
@@ -29,5 +30,5 @@ export function toSchema1(d: Diagnosis): unknown {
 }
 
 export function renderJson(d: Diagnosis, opts: { schema?: JsonSchema } = {}): string {
-  return JSON.stringify(opts.schema === 1 ? toSchema1(d) : d, null, 2) + '\n';
+  return safeJson(opts.schema === 1 ? toSchema1(d) : d) + '\n';
 }

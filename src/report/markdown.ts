@@ -1,9 +1,11 @@
 // Markdown report: pure (diagnosis, {lang}) => string. Verdict, operations, findings with facts, causal
 // chain and evidence (file:line), remediation plans and script listings. Log text goes into code spans
-// and fenced blocks, so Markdown in a log line is shown, not interpreted.
+// and fenced blocks, so Markdown in a log line is shown, not interpreted; control characters from the
+// input (ESC, C1, bidi overrides) are shown as visible escapes (safeText) over the whole report.
 
 import type { Diagnosis, Finding, Lang } from '../model/types.js';
 import { attemptText, clockText, factKeys, historiesToShow, historyText, label } from './labels.js';
+import { safeText } from './safe-text.js';
 
 /** Wraps text in a code span that its own backticks cannot close. */
 function code(s: string): string {
@@ -155,5 +157,5 @@ export function renderMarkdown(d: Diagnosis, opts: { lang: Lang }): string {
       out.push(`- ${x.level}: ${code(`${x.file}${x.line ? `:${x.line}` : ''}`)} ${text(x.message)}`);
   }
   out.push('', `*${label('generated', lang)} ${d.tool.version}*`, '');
-  return out.join('\n');
+  return safeText(out.join('\n'));
 }

@@ -4,20 +4,13 @@
 
 import type { Attempt, Diagnosis, Finding, Lang } from '../model/types.js';
 import { clockText, factKeys, historiesToShow, historyText, label, LABELS, outcomeText } from './labels.js';
+import { safeText } from './safe-text.js';
 
 export interface TextOptions {
   lang: Lang;
   color: boolean;
   /** Evidence lines shown per finding (default 8). */
   maxEvidence?: number;
-}
-
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
-
-/** Replaces C0/C1 control characters (ESC included) with a visible `\xNN`; keeps tabs. */
-export function safeText(s: string): string {
-  return s.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 function clip(s: string, n: number): string {

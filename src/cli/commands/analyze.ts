@@ -2,7 +2,8 @@
 
 import { parseArgs } from 'node:util';
 import { analyze, render, withAdvice } from '../../index.js';
-import { langOption, type Io } from '../io.js';
+import { errLine, langOption, type Io } from '../io.js';
+import { safeLine } from '../../report/safe-text.js';
 
 const PROGRESS_MIN_BYTES = 20 * 1024 * 1024;
 
@@ -22,7 +23,7 @@ export async function analyzeCommand(args: string[], io: Io): Promise<number> {
       },
     });
   } catch (err) {
-    io.err(`patchdx analyze: ${(err as Error).message}\n`);
+    io.err(`patchdx analyze: ${safeLine((err as Error).message)}\n`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -36,11 +37,11 @@ export async function analyzeCommand(args: string[], io: Io): Promise<number> {
   if (!lang) return 2;
   const format = values.json ? 'json' : (values.format ?? 'text');
   if (!['text', 'json', 'md', 'markdown', 'html'].includes(format)) {
-    io.err(`patchdx analyze: --format must be text, json, md or html, not "${format}"\n`);
+    io.err(`patchdx analyze: --format must be text, json, md or html, not "${safeLine(format)}"\n`);
     return 2;
   }
   if (values.schema !== undefined && values.schema !== '1' && values.schema !== '2') {
-    io.err(`patchdx analyze: --schema must be 1 or 2, not "${values.schema}"\n`);
+    io.err(`patchdx analyze: --schema must be 1 or 2, not "${safeLine(values.schema)}"\n`);
     return 2;
   }
   const schema = values.schema === '1' ? 1 : 2;
@@ -72,7 +73,7 @@ export async function analyzeCommand(args: string[], io: Io): Promise<number> {
   );
   if (d.verdict === 'unreadable') {
     for (const x of d.diagnostics.filter((x) => x.level === 'error')) {
-      io.err(`patchdx: ${x.file}${x.line ? `:${x.line}` : ''}: ${x.message}\n`);
+      errLine(io, 'patchdx', x.file, x.message, x.line);
     }
     return 2;
   }

@@ -21,7 +21,8 @@ import {
   type DraftKind,
   type Lang,
 } from '../../index.js';
-import { langOption, type Io } from '../io.js';
+import { errLine, langOption, type Io } from '../io.js';
+import { safeJson, safeLine, safeText } from '../../report/safe-text.js';
 
 /** What the case command needs of the process, handed in by main.ts. */
 export interface CaseContext {
@@ -141,7 +142,7 @@ async function open(v: Values, ctx: CaseContext): Promise<CaseStore> {
 }
 
 function json(io: Io, x: unknown): void {
-  io.out(JSON.stringify(x, null, 2) + '\n');
+  io.out(safeJson(x) + '\n');
 }
 
 async function run(sub: Sub, p: string[], v: Values, lang: Lang, io: Io, ctx: CaseContext): Promise<number> {
@@ -187,7 +188,7 @@ async function run(sub: Sub, p: string[], v: Values, lang: Lang, io: Io, ctx: Ca
         const d = await analyze(input);
         if (d.verdict === 'unreadable') {
           for (const x of d.diagnostics.filter((x) => x.level === 'error'))
-            io.err(`patchdx: ${x.file}: ${x.message}\n`);
+            errLine(io, 'patchdx', x.file, x.message, x.line);
           io.err('patchdx case add: nothing readable in this input; no round was added\n');
           return 2;
         }
@@ -290,7 +291,7 @@ async function run(sub: Sub, p: string[], v: Values, lang: Lang, io: Io, ctx: Ca
         const x = await store.exportCase(need(p, 0, 'the case number'), {
           unscrubbed: Boolean(v.unscrubbed),
         });
-        const text = JSON.stringify(x, null, 2) + '\n';
+        const text = safeJson(x) + '\n';
         const out = str(v, 'out');
         if (out) writeFileSync(out, text);
         else io.out(text);
@@ -335,7 +336,7 @@ export async function caseCommand(args: string[], io: Io, ctx: CaseContext): Pro
     return sub ? 0 : 2;
   }
   if (!(sub in SUB_OPTIONS)) {
-    io.err(`patchdx case: unknown subcommand "${sub}"\n\n${USAGE}`);
+    io.err(`patchdx case: unknown subcommand "${safeLine(sub)}"\n\n${USAGE}`);
     return 2;
   }
   const s = sub as Sub;
@@ -343,21 +344,24 @@ export async function caseCommand(args: string[], io: Io, ctx: CaseContext): Pro
   try {
     parsed = parseArgs({ args: rest, allowPositionals: true, options: { ...COMMON, ...SUB_OPTIONS[s] } });
   } catch (err) {
-    io.err(`patchdx case ${s}: ${(err as Error).message}\n`);
+    io.err(`patchdx case ${s}: ${safeLine((err as Error).message)}\n`);
     return 2;
   }
   const lang = langOption(parsed.values.lang, io);
   if (!lang) return 2;
   try {
-    return await run(s, parsed.positionals, parsed.values as Values, lang, io, ctx);
+    // Case numbers, names, notes, drafts and imported files are input: nothing the case desk prints
+    // carries a raw control character (its output has no colour of its own).
+    const safeIo: Io = { ...io, out: (t) => io.out(safeText(t)) };
+    return await run(s, parsed.positionals, parsed.values as Values, lang, safeIo, ctx);
   } catch (err) {
     if (err instanceof UsageError || err instanceof CaseStoreError) {
-      io.err(`patchdx case ${s}: ${err.message}\n`);
+      io.err(`patchdx case ${s}: ${safeLine(err.message)}\n`);
       return 2;
     }
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'ENOSPC') {
-      io.err(`patchdx case ${s}: ${e.message}\n`);
+      io.err(`patchdx case ${s}: ${safeLine(e.message)}\n`);
       return 2;
     }
     throw err;

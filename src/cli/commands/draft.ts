@@ -2,7 +2,8 @@
 
 import { parseArgs } from 'node:util';
 import { analyze, draft as renderDraft, withAdvice, type DraftKind } from '../../index.js';
-import { langOption, type Io } from '../io.js';
+import { errLine, langOption, type Io } from '../io.js';
+import { safeLine } from '../../report/safe-text.js';
 
 const KINDS: DraftKind[] = ['initial', 'analysis', 'followup', 'closure'];
 
@@ -25,7 +26,7 @@ export async function draftCommand(args: string[], io: Io): Promise<number> {
       },
     });
   } catch (err) {
-    io.err(`patchdx draft: ${(err as Error).message}\n`);
+    io.err(`patchdx draft: ${safeLine((err as Error).message)}\n`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -44,7 +45,7 @@ export async function draftCommand(args: string[], io: Io): Promise<number> {
   const d = input ? withAdvice(await analyze(input)) : null;
   if (d?.verdict === 'unreadable') {
     for (const x of d.diagnostics.filter((x) => x.level === 'error'))
-      io.err(`patchdx: ${x.file}: ${x.message}\n`);
+      errLine(io, 'patchdx', x.file, x.message, x.line);
     return 2;
   }
   const draft = renderDraft(

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { explain, renderExplanation as renderExplained } from '../../index.js';
 import { langOption, type Io } from '../io.js';
+import { safeJson, safeLine } from '../../report/safe-text.js';
 
 export async function explainCommand(args: string[], io: Io): Promise<number> {
   // A negative decimal code (`-2147010798`) is a value, not an option.
@@ -15,7 +16,7 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
       options: { lang: { type: 'string' }, json: { type: 'boolean' } },
     });
   } catch (err) {
-    io.err(`patchdx explain: ${(err as Error).message}\n`);
+    io.err(`patchdx explain: ${safeLine((err as Error).message)}\n`);
     return 2;
   }
   const { values } = parsed;
@@ -30,7 +31,7 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
   if (!lang) return 2;
   const query = positionals.join(' ');
   const result = explain(query);
-  if (values.json) io.out(JSON.stringify(result, null, 2) + '\n');
+  if (values.json) io.out(safeJson(result) + '\n');
   else io.out(renderExplained(result, lang));
   return result.kind === 'unknown' ? 1 : 0;
 }
