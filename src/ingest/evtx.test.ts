@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../knowledge/paths.js';
-import { looksLikeEvtx, readEvtx, type EvtxRead, type EvtxRecord } from './evtx.js';
+import { amplifiedEvtx } from './evtx-test-support.js';
+import { DEFAULT_EVTX_LIMITS, looksLikeEvtx, readEvtx, type EvtxRead, type EvtxRecord } from './evtx.js';
 
 const corpus = join(packageRoot(), '..', 'shared', 'corpus');
 
@@ -444,5 +445,51 @@ test('damaged file header, a broken template and hostile input: problems, never 
     for (let k = 0; k < 40 && copy.length > 4096; k++) copy[4096 + random(9000)] = random(256);
     const { read } = readCopy(copy);
     assert.ok(read.records <= 15);
+  }
+});
+
+test('render amplification: nested array templates stop at the chunk and file work limits, with a problem', () => {
+  // Records of 12×12×12 repeated elements (a scaled-down 01-evtx-render-amplification): each renders under
+  // the per-record limit, so only the chunk and file budgets stop them.
+  const data = amplifiedEvtx(3, 12, 3);
+  const all = readEvtx(data, () => {}, { chunkWork: Infinity, fileWork: Infinity, fileWorkPerByte: 0 });
+  assert.equal(all.records, 1869);
+  assert.deepEqual(all.problems, []);
+
+  const records: EvtxRecord[] = [];
+  const read = readEvtx(data, (r) => records.push(r));
+  assert.equal(read.records, 150);
+  assert.ok(read.work <= 3 * DEFAULT_EVTX_LIMITS.chunkWork + 100, String(read.work));
+  assert.deepEqual(
+    records.slice(0, 2).map((r) => [r.recordId, r.eventId, r.chunk]),
+    [
+      [1, 19, 0],
+      [2, 19, 0],
+    ],
+  );
+  assert.equal(read.problems.length, 3);
+  assert.match(
+    read.problems[0]!,
+    /^chunk 0 \(offset 0x001000\): record 51 at 0x[0-9a-f]+ and the rest of the chunk skipped: its records rendered 200000 nodes, the limit for one chunk$/,
+  );
+  assert.match(read.problems[2]!, /^chunk 2 .*the limit for one chunk$/);
+
+  // The file's budget: a base plus an allowance per byte; the chunks after it are not read.
+  const small = readEvtx(data, () => {}, { chunkWork: 200_000, fileWork: 300_000, fileWorkPerByte: 0 });
+  assert.equal(small.records, 75);
+  assert.deepEqual(
+    small.problems.map((p) => p.replace(/0x[0-9a-f]+\)?/g, '#')),
+    [
+      'chunk 0 (offset #: record 51 at # and the rest of the chunk skipped: its records rendered 200000 nodes, the limit for one chunk',
+      "chunk 1 (offset #: record 649 at # and the rest of the file not read: the file's records rendered 300000 nodes, the limit for this file",
+    ],
+  );
+});
+
+test('the work limits leave real logs alone: every corpus file renders far below them', () => {
+  for (const rel of [E01, E02, E03SYS, E04, E05, E06APP]) {
+    const { read } = load(rel);
+    assert.ok(!read.problems.some((p) => /limit/.test(p)), read.problems.join('\n'));
+    assert.ok(read.work < 0.1 * load(rel).data.length, `${rel}: ${read.work}`);
   }
 });

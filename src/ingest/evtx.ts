@@ -35,6 +35,8 @@ export interface EvtxRecord {
 export interface EvtxRead {
   /** Records passed to the callback. */
   records: number;
+  /** Nodes rendered: the work the file cost, counted against {@link EvtxLimits}. */
+  work: number;
   /** Damage and oddities, one line each (`chunk 3: …`); empty for a clean file. */
   problems: string[];
   /** The file header as written; `chunkCount` and `nextRecordId` are stale when `dirty`. */
@@ -59,6 +61,29 @@ const MAX_VALUES = 4096;
  * over, which would otherwise grow without bound; real records render a few hundred.
  */
 const MAX_WORK = 100_000;
+
+/**
+ * Work budgets beyond one record: nodes rendered per chunk and per file. Templates whose substitutions are
+ * arrays repeat elements once per item, nested, so one small record can render ~95k nodes and a chunk of
+ * them tens of millions; the chunks of real logs render at most a few ten thousand nodes.
+ */
+export interface EvtxLimits {
+  /** Nodes the records of one chunk may render; the rest of the chunk is skipped. */
+  chunkWork: number;
+  /** Nodes the whole file may render (plus `fileWorkPerByte` per byte of it); the chunks after are not read. */
+  fileWork: number;
+  fileWorkPerByte: number;
+}
+
+/**
+ * Real logs render under 10,000 nodes per chunk and under 0.07 per byte of file (a 256 MB log: ~17 million);
+ * the budgets leave ample room, and bound what a hostile file costs to what a real one of its size does.
+ */
+export const DEFAULT_EVTX_LIMITS: EvtxLimits = {
+  chunkWork: 200_000,
+  fileWork: 2_000_000,
+  fileWorkPerByte: 0.25,
+};
 /** FILETIME epoch (1601-01-01) to Unix epoch, in milliseconds. */
 const FILETIME_UNIX_MS = 11644473600000;
 
@@ -72,6 +97,9 @@ export function looksLikeEvtx(head: Buffer): boolean {
 
 /** A record or template that cannot be decoded; caught per record and turned into a problem. */
 class EvtxFormatError extends Error {}
+
+/** The chunk's or the file's work budget is spent: the rest of the chunk is skipped. */
+class WorkLimit extends Error {}
 
 // Templates are parsed once per chunk into this tree; a record instantiates it with its values.
 interface Sub {
@@ -127,19 +155,31 @@ const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"'
 class ChunkDecoder {
   private p = 0;
   private work = 0;
+  /** Nodes rendered by the records of this chunk so far (the record being rendered not included). */
+  done = 0;
   private readonly names = new Map<number, string>();
   private readonly templates = new Map<number, TNode[] | null>();
+  /** Items of the array values rendered so far, by offset: nested repeats render the same values again. */
+  private readonly arrays = new Map<number, { v: Value; items: string[] }>();
 
-  constructor(private readonly c: Buffer) {}
+  /** @param budget nodes the records of this chunk may render in all */
+  constructor(
+    private readonly c: Buffer,
+    private readonly budget: number,
+  ) {}
 
-  /** Renders the BinXml of a record (chunk offsets `start`..`end`). */
+  /** Renders the BinXml of a record (chunk offsets `start`..`end`); the nodes count even if it fails. */
   record(start: number, end: number): XNode[] {
     this.p = start;
     this.work = 0;
-    const nodes = this.nodes(end, 0);
-    const out: XNode[] = [];
-    this.instantiate(nodes, [], out, 0);
-    return out;
+    try {
+      const nodes = this.nodes(end, 0);
+      const out: XNode[] = [];
+      this.instantiate(nodes, [], out, 0);
+      return out;
+    } finally {
+      this.done += this.work;
+    }
   }
 
   private nodes(end: number, depth: number): TNode[] {
@@ -349,6 +389,14 @@ class ChunkDecoder {
     return nodes;
   }
 
+  private items(v: Value): string[] {
+    const cached = this.arrays.get(v.off);
+    if (cached && cached.v.type === v.type && cached.v.size === v.size) return cached.items;
+    const items = arrayItems(this.c, v);
+    this.arrays.set(v.off, { v, items });
+    return items;
+  }
+
   /**
    * Fills template nodes with their values, appending the rendered nodes to `out`. `item` stands in for
    * one substitution: an element whose content is an array value is repeated once per array item.
@@ -364,6 +412,7 @@ class ChunkDecoder {
     if (depth > MAX_DEPTH) throw new EvtxFormatError('BinXml nested too deeply');
     this.work += nodes.length;
     if (this.work > MAX_WORK) throw new EvtxFormatError('record renders too many nodes (looping BinXml?)');
+    if (this.done + this.work > this.budget) throw new WorkLimit();
     for (const n of nodes) {
       if (typeof n === 'string') {
         out.push(n);
@@ -413,7 +462,9 @@ class ChunkDecoder {
         }
         const system = n.name === 'System';
         if (array) {
-          for (const text of arrayItems(this.c, array)) {
+          const items = this.items(array);
+          this.work += items.length;
+          for (const text of items) {
             const kids: XNode[] = [];
             this.instantiate(n.content, values, kids, depth + 1, { index, text }, system);
             out.push({ name: n.name, attrs, kids });
@@ -705,10 +756,15 @@ function describe(e: unknown): string {
  * Never throws on bad input: a missing file signature, bad checksums, zeroed, truncated or foreign chunk
  * slots and records that do not decode are listed in `problems`, and everything else is still read.
  * Errors thrown by `onRecord` itself propagate.
+ * Rendering is bounded by `limits`: a chunk or file over its budget is a problem naming the limit.
  * @param data the whole file
  * @param onRecord called once per decoded record
  */
-export function readEvtx(data: Buffer, onRecord: (r: EvtxRecord) => void): EvtxRead {
+export function readEvtx(
+  data: Buffer,
+  onRecord: (r: EvtxRecord) => void,
+  limits: EvtxLimits = DEFAULT_EVTX_LIMITS,
+): EvtxRead {
   const problems: string[] = [];
   let dropped = 0;
   const problem = (msg: string): void => {
@@ -717,6 +773,8 @@ export function readEvtx(data: Buffer, onRecord: (r: EvtxRecord) => void): EvtxR
   };
   const header = { chunkCount: 0, nextRecordId: 0, dirty: false };
   let records = 0;
+  let work = 0;
+  const fileLimit = Math.floor(limits.fileWork + limits.fileWorkPerByte * data.length);
 
   // Without the file signature only slots that carry the chunk signature are read, silently skipping
   // the others, so that a file that is no EVTX at all gives one problem, not one per 64 KiB.
@@ -756,11 +814,24 @@ export function readEvtx(data: Buffer, onRecord: (r: EvtxRecord) => void): EvtxR
     } else {
       end = checkChunk(c, where, problem);
     }
-    records += readChunk(c, slot, end, where, problem, onRecord);
+    if (work >= fileLimit) {
+      problem(
+        `${where} and the chunks after it not read: the file's records rendered ${fileLimit} nodes, the limit for this file`,
+      );
+      break;
+    }
+    const read = readChunk(c, slot, end, where, problem, onRecord, {
+      chunk: limits.chunkWork,
+      file: fileLimit,
+      fileLeft: fileLimit - work,
+    });
+    records += read.count;
+    work += read.work;
+    if (read.fileSpent) break;
   }
 
   if (dropped > 0) problems.push(`… and ${dropped} more problems`);
-  return { records, problems, header };
+  return { records, work, problems, header };
 }
 
 /** Validates a chunk header; returns where its records end (trusting the free-space offset only if sane). */
@@ -784,7 +855,10 @@ function checkChunk(c: Buffer, where: string, problem: (msg: string) => void): n
   return free;
 }
 
-/** Reads the records of one chunk between its header and `end`; returns how many were handed over. */
+/**
+ * Reads the records of one chunk between its header and `end`; returns how many were handed over and the
+ * nodes they rendered, within the chunk's budget and what is left of the file's.
+ */
 function readChunk(
   c: Buffer,
   slot: number,
@@ -792,8 +866,10 @@ function readChunk(
   where: string,
   problem: (msg: string) => void,
   onRecord: (r: EvtxRecord) => void,
-): number {
-  const decoder = new ChunkDecoder(c);
+  budget: { chunk: number; file: number; fileLeft: number },
+): { count: number; work: number; fileSpent: boolean } {
+  const fileSpent = budget.fileLeft < budget.chunk;
+  const decoder = new ChunkDecoder(c, Math.min(budget.chunk, budget.fileLeft));
   let count = 0;
   let failed = 0;
   let p = CHUNK_HEADER_SIZE;
@@ -826,6 +902,14 @@ function readChunk(
       const nodes = decoder.record(p + RECORD_HEADER_SIZE, p + size - 4);
       rec = toRecord(nodes, headerId, c.readUInt32LE(p + 16), c.readUInt32LE(p + 20), slot);
     } catch (e) {
+      if (e instanceof WorkLimit) {
+        problem(
+          fileSpent
+            ? `${where}: record ${headerId} at 0x${hex(p, 4)} and the rest of the file not read: the file's records rendered ${budget.file} nodes, the limit for this file`
+            : `${where}: record ${headerId} at 0x${hex(p, 4)} and the rest of the chunk skipped: its records rendered ${budget.chunk} nodes, the limit for one chunk`,
+        );
+        return { count, work: decoder.done, fileSpent };
+      }
       failed++;
       problem(`${where}: record ${headerId} at 0x${hex(p, 4)} unreadable: ${describe(e)}`);
     }
@@ -842,5 +926,5 @@ function readChunk(
     if (last >= first && count + failed < announced)
       problem(`${where}: header announces records ${first}..${last}, ${count + failed} found`);
   }
-  return count;
+  return { count, work: decoder.done, fileSpent: false };
 }
