@@ -9,7 +9,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../knowledge/paths.js';
 import { amplifiedEvtx } from './evtx-test-support.js';
-import { DEFAULT_EVTX_LIMITS, looksLikeEvtx, readEvtx, type EvtxRead, type EvtxRecord } from './evtx.js';
+import {
+  DEFAULT_EVTX_LIMITS,
+  EvtxReader,
+  looksLikeEvtx,
+  readEvtx,
+  type EvtxRead,
+  type EvtxRecord,
+} from './evtx.js';
 
 const corpus = join(packageRoot(), '..', 'shared', 'corpus');
 
@@ -492,4 +499,41 @@ test('the work limits leave real logs alone: every corpus file renders far below
     assert.ok(!read.problems.some((p) => /limit/.test(p)), read.problems.join('\n'));
     assert.ok(read.work < 0.1 * load(rel).data.length, `${rel}: ${read.work}`);
   }
+});
+
+test('EvtxReader: the file pushed in pieces of any size reads exactly as the whole file', () => {
+  const damaged = Buffer.from(load(E02).data.subarray(0, 4096 + 30_000));
+  damaged.fill(0x55, 4096 + 9000, 4096 + 9400);
+  const files: [string, Buffer][] = [
+    [E01, load(E01).data],
+    [TRUNCATED, load(TRUNCATED).data],
+    ['damaged', damaged],
+    ['tiny', Buffer.from('ElfFile\0short')],
+  ];
+  for (const [name, data] of files) {
+    const whole: EvtxRecord[] = [];
+    const expected = readEvtx(data, (r) => whole.push(r));
+    for (const piece of [1000, 4096, 65536, 70001, 1 << 20]) {
+      const got: EvtxRecord[] = [];
+      const reader = new EvtxReader((r) => got.push(r), data.length);
+      for (let at = 0; at < data.length; at += piece)
+        assert.equal(reader.push(data.subarray(at, at + piece)), true);
+      assert.deepEqual(reader.end(), expected, `${name} in pieces of ${piece}`);
+      assert.deepEqual(got, whole, `${name} in pieces of ${piece}`);
+    }
+  }
+});
+
+test('EvtxReader: once the file budget is spent, push says to stop reading', () => {
+  const data = amplifiedEvtx(3, 12, 3);
+  const reader = new EvtxReader(() => {}, data.length, {
+    chunkWork: 200_000,
+    fileWork: 300_000,
+    fileWorkPerByte: 0,
+  });
+  assert.equal(reader.push(data.subarray(0, 4096 + 65536)), true);
+  assert.equal(reader.push(data.subarray(4096 + 65536, 4096 + 2 * 65536)), false);
+  const read = reader.end();
+  assert.equal(read.records, 75);
+  assert.match(read.problems.at(-1)!, /^chunk 1 .*the limit for this file$/);
 });

@@ -765,73 +765,151 @@ export function readEvtx(
   onRecord: (r: EvtxRecord) => void,
   limits: EvtxLimits = DEFAULT_EVTX_LIMITS,
 ): EvtxRead {
-  const problems: string[] = [];
-  let dropped = 0;
-  const problem = (msg: string): void => {
-    if (problems.length < MAX_PROBLEMS) problems.push(msg);
-    else dropped++;
-  };
-  const header = { chunkCount: 0, nextRecordId: 0, dirty: false };
-  let records = 0;
-  let work = 0;
-  const fileLimit = Math.floor(limits.fileWork + limits.fileWorkPerByte * data.length);
+  const reader = new EvtxReader(onRecord, data.length, limits);
+  reader.push(data);
+  return reader.end();
+}
 
-  // Without the file signature only slots that carry the chunk signature are read, silently skipping
-  // the others, so that a file that is no EVTX at all gives one problem, not one per 64 KiB.
-  const evtx = looksLikeEvtx(data);
-  if (!evtx) {
-    problem('no ElfFile signature at offset 0: not an EVTX file, or its header is damaged');
-  } else if (data.length < 128) {
-    problem(`file header cut short: ${data.length} bytes`);
-  } else {
-    header.chunkCount = data.readUInt16LE(42);
-    header.nextRecordId = Number(data.readBigUInt64LE(24));
-    header.dirty = (data.readUInt32LE(120) & 1) === 1;
-    if (crc32(data.subarray(0, 120)) !== data.readUInt32LE(124)) problem('file header checksum mismatch');
+/**
+ * {@link readEvtx} for a file that arrives in pieces of any size: push them in order, then `end()`. It holds
+ * the file header and one 64 KiB chunk slot at most (a piece that holds a whole slot is read in place), so
+ * memory does not grow with the file; chunks are self-contained, so nothing needs to be read again.
+ */
+export class EvtxReader {
+  private readonly problems: string[] = [];
+  private dropped = 0;
+  private readonly header = { chunkCount: 0, nextRecordId: 0, dirty: false };
+  private records = 0;
+  private work = 0;
+  private readonly fileLimit: number;
+  /** The first bytes of the file, up to the end of the file header. */
+  private head = Buffer.alloc(0);
+  private headDone = false;
+  private evtx = false;
+  /** The chunk slot being filled, and how much of it is. */
+  private readonly slotBytes = Buffer.allocUnsafe(CHUNK_SIZE);
+  private fill = 0;
+  private slot = 0;
+  private stopped = false;
+
+  /**
+   * @param onRecord called once per decoded record
+   * @param size the size of the whole file, which sets its work budget
+   */
+  constructor(
+    private readonly onRecord: (r: EvtxRecord) => void,
+    size: number,
+    private readonly limits: EvtxLimits = DEFAULT_EVTX_LIMITS,
+  ) {
+    this.fileLimit = Math.floor(limits.fileWork + limits.fileWorkPerByte * size);
   }
 
-  for (let slot = 0, off = FILE_HEADER_SIZE; off < data.length; slot++, off += CHUNK_SIZE) {
-    const c = data.subarray(off, Math.min(off + CHUNK_SIZE, data.length));
-    const where = `chunk ${slot} (offset 0x${hex(off, 6)})`;
+  private readonly problem = (msg: string): void => {
+    if (this.problems.length < MAX_PROBLEMS) this.problems.push(msg);
+    else this.dropped++;
+  };
+
+  /** Reads the next bytes of the file; false once the rest of the file will not be read (its budget is spent). */
+  push(data: Buffer): boolean {
+    let at = 0;
+    if (!this.headDone) {
+      at = Math.min(FILE_HEADER_SIZE - this.head.length, data.length);
+      this.head = Buffer.concat([this.head, data.subarray(0, at)]);
+      if (this.head.length < FILE_HEADER_SIZE) return true;
+      this.readHeader();
+    }
+    while (at < data.length && !this.stopped) {
+      if (this.fill === 0 && data.length - at >= CHUNK_SIZE) {
+        this.readSlot(data.subarray(at, at + CHUNK_SIZE));
+        at += CHUNK_SIZE;
+        continue;
+      }
+      const n = data.copy(this.slotBytes, this.fill, at, Math.min(data.length, at + CHUNK_SIZE - this.fill));
+      this.fill += n;
+      at += n;
+      if (this.fill === CHUNK_SIZE) {
+        this.fill = 0;
+        this.readSlot(this.slotBytes);
+      }
+    }
+    return !this.stopped;
+  }
+
+  /** Reads what is left (a file cut inside a chunk) and says what was found. */
+  end(): EvtxRead {
+    if (!this.headDone) this.readHeader();
+    if (this.fill > 0 && !this.stopped) this.readSlot(this.slotBytes.subarray(0, this.fill));
+    this.fill = 0;
+    this.stopped = true;
+    const problems = [...this.problems];
+    if (this.dropped > 0) problems.push(`… and ${this.dropped} more problems`);
+    return { records: this.records, work: this.work, problems, header: this.header };
+  }
+
+  private readHeader(): void {
+    this.headDone = true;
+    const data = this.head;
+    const header = this.header;
+    // Without the file signature only slots that carry the chunk signature are read, silently skipping
+    // the others, so that a file that is no EVTX at all gives one problem, not one per 64 KiB.
+    this.evtx = looksLikeEvtx(data);
+    if (!this.evtx) {
+      this.problem('no ElfFile signature at offset 0: not an EVTX file, or its header is damaged');
+    } else if (data.length < 128) {
+      this.problem(`file header cut short: ${data.length} bytes`);
+    } else {
+      header.chunkCount = data.readUInt16LE(42);
+      header.nextRecordId = Number(data.readBigUInt64LE(24));
+      header.dirty = (data.readUInt32LE(120) & 1) === 1;
+      if (crc32(data.subarray(0, 120)) !== data.readUInt32LE(124))
+        this.problem('file header checksum mismatch');
+    }
+    this.head = Buffer.alloc(0);
+  }
+
+  /** Reads one chunk slot (shorter than 64 KiB only at the end of the file). */
+  private readSlot(c: Buffer): void {
+    const problem = this.problem;
+    const slot = this.slot++;
+    const where = `chunk ${slot} (offset 0x${hex(FILE_HEADER_SIZE + slot * CHUNK_SIZE, 6)})`;
     if (c.length < CHUNK_HEADER_SIZE) {
       if (!isZero(c, 0, c.length)) problem(`${where}: file ends ${c.length} bytes into a chunk header`);
-      break;
+      this.stopped = true;
+      return;
     }
     let end: number;
     if (c.compare(CHUNK_MAGIC, 0, 8, 0, 8) !== 0) {
-      if (!evtx) continue;
+      if (!this.evtx) return;
       if (isZero(c, 0, CHUNK_HEADER_SIZE)) {
         if (c.length > CHUNK_HEADER_SIZE + 4 && c.readUInt32LE(CHUNK_HEADER_SIZE) === 0x2a2a)
           problem(`${where}: header zeroed but records follow; reading them`);
-        else continue; // an unused slot
+        else return; // an unused slot
       } else if (c.length > CHUNK_HEADER_SIZE + 4 && c.readUInt32LE(CHUNK_HEADER_SIZE) === 0x2a2a) {
         problem(`${where}: no ElfChnk signature but records follow; reading them`);
       } else {
         problem(`${where}: no ElfChnk signature, slot skipped`);
-        continue;
+        return;
       }
       end = c.length;
     } else {
       end = checkChunk(c, where, problem);
     }
-    if (work >= fileLimit) {
+    if (this.work >= this.fileLimit) {
       problem(
-        `${where} and the chunks after it not read: the file's records rendered ${fileLimit} nodes, the limit for this file`,
+        `${where} and the chunks after it not read: the file's records rendered ${this.fileLimit} nodes, the limit for this file`,
       );
-      break;
+      this.stopped = true;
+      return;
     }
-    const read = readChunk(c, slot, end, where, problem, onRecord, {
-      chunk: limits.chunkWork,
-      file: fileLimit,
-      fileLeft: fileLimit - work,
+    const read = readChunk(c, slot, end, where, problem, this.onRecord, {
+      chunk: this.limits.chunkWork,
+      file: this.fileLimit,
+      fileLeft: this.fileLimit - this.work,
     });
-    records += read.count;
-    work += read.work;
-    if (read.fileSpent) break;
+    this.records += read.count;
+    this.work += read.work;
+    if (read.fileSpent) this.stopped = true;
   }
-
-  if (dropped > 0) problems.push(`… and ${dropped} more problems`);
-  return { records, work, problems, header };
 }
 
 /** Validates a chunk header; returns where its records end (trusting the free-space offset only if sane). */
