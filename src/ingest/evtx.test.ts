@@ -5,8 +5,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { analyzeBuffer, analyzePath } from '../analyze/analyze.js';
 import { packageRoot } from '../knowledge/paths.js';
 import { amplifiedEvtx } from './evtx-test-support.js';
 import {
@@ -536,4 +538,24 @@ test('EvtxReader: once the file budget is spent, push says to stop reading', () 
   const read = reader.end();
   assert.equal(read.records, 75);
   assert.match(read.problems.at(-1)!, /^chunk 1 .*the limit for this file$/);
+});
+
+test('analysis of an amplifying evtx, from a file or from memory: streamed, stopped at the limit, said', () => {
+  const data = amplifiedEvtx(3, 12, 3);
+  const dir = mkdtempSync(join(tmpdir(), 'patchdx-evtx-'));
+  try {
+    const path = join(dir, 'Amplified.evtx');
+    writeFileSync(path, data);
+    for (const d of [analyzePath(path), analyzeBuffer('Amplified.evtx', data)]) {
+      const limits = d.diagnostics.filter((x) => /the limit for one chunk$/.test(x.message));
+      assert.equal(limits.length, 3, JSON.stringify(d.diagnostics));
+      assert.ok(limits.every((x) => x.file === 'Amplified.evtx'));
+      assert.deepEqual(
+        d.sources.map((s) => [s.file, s.kind, s.lines]),
+        [['Amplified.evtx', 'evtx', 150]],
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
