@@ -1,7 +1,8 @@
 // Binary event logs (.evtx: System, Setup, WindowsUpdateClient/Operational, as `wevtutil epl` writes them).
-// Read whole (up to 256 MB: the chunked format is decoded from memory); times are UTC by format.
+// Streamed chunk by chunk (64 KiB slots after the 4 KiB header: memory does not grow with the file, up to
+// 256 MB); rendering work is bounded per chunk and per file. Times are UTC by format.
 
-import { looksLikeEvtx, readEvtx } from '../ingest/evtx.js';
+import { EvtxReader, looksLikeEvtx, type EvtxRecord } from '../ingest/evtx.js';
 import { addSource, defineFormat, sourceOf, TimeSpan } from './define-format.js';
 import { keepEvent } from './event-common.js';
 
@@ -29,7 +30,7 @@ export default defineFormat({
   read(input, ctx) {
     const span = new TimeSpan();
     let count = 0;
-    const read = readEvtx(input.readAll(MAX_EVTX), (r) => {
+    const onRecord = (r: EvtxRecord): void => {
       count++;
       span.add(r.time);
       if (!keepEvent(r.provider, r.eventId, Object.values(r.data).join(' '))) return;
@@ -42,14 +43,31 @@ export default defineFormat({
         provider: r.provider,
         data: r.data,
       });
-    });
-    for (const p of read.problems.slice(0, 5))
-      ctx.diagnostics.push({ level: 'warning', file: input.name, message: p });
-    if (read.problems.length > 5) {
+    };
+    const reader = new EvtxReader(onRecord, Math.min(input.bytes, MAX_EVTX));
+    if (input.readChunks) {
+      let left = MAX_EVTX;
+      const streamed = input.readChunks((chunk) => {
+        const piece = chunk.subarray(0, left);
+        left -= piece.length;
+        return reader.push(piece) && left > 0;
+      });
+      if (streamed.problem)
+        ctx.diagnostics.push({ level: 'warning', file: input.name, message: streamed.problem });
+    } else {
+      reader.push(input.readAll(MAX_EVTX));
+    }
+    const read = reader.end();
+    // A spent budget is always said, even past the first five problems.
+    const shown = read.problems.slice(0, 5);
+    const limit = read.problems.find((p) => p.endsWith('the limit for this file'));
+    if (limit && !shown.includes(limit)) shown.push(limit);
+    for (const p of shown) ctx.diagnostics.push({ level: 'warning', file: input.name, message: p });
+    if (read.problems.length > shown.length) {
       ctx.diagnostics.push({
         level: 'warning',
         file: input.name,
-        message: `${read.problems.length - 5} more problems in this event log`,
+        message: `${read.problems.length - shown.length} more problems in this event log`,
       });
     }
     addSource(ctx, sourceOf(input, 'evtx', count, 'binary (EVTX)', span), 0, 'utc-by-format');

@@ -5,10 +5,20 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { analyzeBuffer, analyzePath } from '../analyze/analyze.js';
 import { packageRoot } from '../knowledge/paths.js';
-import { looksLikeEvtx, readEvtx, type EvtxRead, type EvtxRecord } from './evtx.js';
+import { amplifiedEvtx } from './evtx-test-support.js';
+import {
+  DEFAULT_EVTX_LIMITS,
+  EvtxReader,
+  looksLikeEvtx,
+  readEvtx,
+  type EvtxRead,
+  type EvtxRecord,
+} from './evtx.js';
 
 const corpus = join(packageRoot(), '..', 'shared', 'corpus');
 
@@ -444,5 +454,108 @@ test('damaged file header, a broken template and hostile input: problems, never 
     for (let k = 0; k < 40 && copy.length > 4096; k++) copy[4096 + random(9000)] = random(256);
     const { read } = readCopy(copy);
     assert.ok(read.records <= 15);
+  }
+});
+
+test('render amplification: nested array templates stop at the chunk and file work limits, with a problem', () => {
+  // Records of 12×12×12 repeated elements (a scaled-down 01-evtx-render-amplification): each renders under
+  // the per-record limit, so only the chunk and file budgets stop them.
+  const data = amplifiedEvtx(3, 12, 3);
+  const all = readEvtx(data, () => {}, { chunkWork: Infinity, fileWork: Infinity, fileWorkPerByte: 0 });
+  assert.equal(all.records, 1869);
+  assert.deepEqual(all.problems, []);
+
+  const records: EvtxRecord[] = [];
+  const read = readEvtx(data, (r) => records.push(r));
+  assert.equal(read.records, 150);
+  assert.ok(read.work <= 3 * DEFAULT_EVTX_LIMITS.chunkWork + 100, String(read.work));
+  assert.deepEqual(
+    records.slice(0, 2).map((r) => [r.recordId, r.eventId, r.chunk]),
+    [
+      [1, 19, 0],
+      [2, 19, 0],
+    ],
+  );
+  assert.equal(read.problems.length, 3);
+  assert.match(
+    read.problems[0]!,
+    /^chunk 0 \(offset 0x001000\): record 51 at 0x[0-9a-f]+ and the rest of the chunk skipped: its records rendered 200000 nodes, the limit for one chunk$/,
+  );
+  assert.match(read.problems[2]!, /^chunk 2 .*the limit for one chunk$/);
+
+  // The file's budget: a base plus an allowance per byte; the chunks after it are not read.
+  const small = readEvtx(data, () => {}, { chunkWork: 200_000, fileWork: 300_000, fileWorkPerByte: 0 });
+  assert.equal(small.records, 75);
+  assert.deepEqual(
+    small.problems.map((p) => p.replace(/0x[0-9a-f]+\)?/g, '#')),
+    [
+      'chunk 0 (offset #: record 51 at # and the rest of the chunk skipped: its records rendered 200000 nodes, the limit for one chunk',
+      "chunk 1 (offset #: record 649 at # and the rest of the file not read: the file's records rendered 300000 nodes, the limit for this file",
+    ],
+  );
+});
+
+test('the work limits leave real logs alone: every corpus file renders far below them', () => {
+  for (const rel of [E01, E02, E03SYS, E04, E05, E06APP]) {
+    const { read } = load(rel);
+    assert.ok(!read.problems.some((p) => /limit/.test(p)), read.problems.join('\n'));
+    assert.ok(read.work < 0.1 * load(rel).data.length, `${rel}: ${read.work}`);
+  }
+});
+
+test('EvtxReader: the file pushed in pieces of any size reads exactly as the whole file', () => {
+  const damaged = Buffer.from(load(E02).data.subarray(0, 4096 + 30_000));
+  damaged.fill(0x55, 4096 + 9000, 4096 + 9400);
+  const files: [string, Buffer][] = [
+    [E01, load(E01).data],
+    [TRUNCATED, load(TRUNCATED).data],
+    ['damaged', damaged],
+    ['tiny', Buffer.from('ElfFile\0short')],
+  ];
+  for (const [name, data] of files) {
+    const whole: EvtxRecord[] = [];
+    const expected = readEvtx(data, (r) => whole.push(r));
+    for (const piece of [1000, 4096, 65536, 70001, 1 << 20]) {
+      const got: EvtxRecord[] = [];
+      const reader = new EvtxReader((r) => got.push(r), data.length);
+      for (let at = 0; at < data.length; at += piece)
+        assert.equal(reader.push(data.subarray(at, at + piece)), true);
+      assert.deepEqual(reader.end(), expected, `${name} in pieces of ${piece}`);
+      assert.deepEqual(got, whole, `${name} in pieces of ${piece}`);
+    }
+  }
+});
+
+test('EvtxReader: once the file budget is spent, push says to stop reading', () => {
+  const data = amplifiedEvtx(3, 12, 3);
+  const reader = new EvtxReader(() => {}, data.length, {
+    chunkWork: 200_000,
+    fileWork: 300_000,
+    fileWorkPerByte: 0,
+  });
+  assert.equal(reader.push(data.subarray(0, 4096 + 65536)), true);
+  assert.equal(reader.push(data.subarray(4096 + 65536, 4096 + 2 * 65536)), false);
+  const read = reader.end();
+  assert.equal(read.records, 75);
+  assert.match(read.problems.at(-1)!, /^chunk 1 .*the limit for this file$/);
+});
+
+test('analysis of an amplifying evtx, from a file or from memory: streamed, stopped at the limit, said', () => {
+  const data = amplifiedEvtx(3, 12, 3);
+  const dir = mkdtempSync(join(tmpdir(), 'patchdx-evtx-'));
+  try {
+    const path = join(dir, 'Amplified.evtx');
+    writeFileSync(path, data);
+    for (const d of [analyzePath(path), analyzeBuffer('Amplified.evtx', data)]) {
+      const limits = d.diagnostics.filter((x) => /the limit for one chunk$/.test(x.message));
+      assert.equal(limits.length, 3, JSON.stringify(d.diagnostics));
+      assert.ok(limits.every((x) => x.file === 'Amplified.evtx'));
+      assert.deepEqual(
+        d.sources.map((s) => [s.file, s.kind, s.lines]),
+        [['Amplified.evtx', 'evtx', 150]],
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -35,6 +35,8 @@ export interface EvtxRecord {
 export interface EvtxRead {
   /** Records passed to the callback. */
   records: number;
+  /** Nodes rendered: the work the file cost, counted against {@link EvtxLimits}. */
+  work: number;
   /** Damage and oddities, one line each (`chunk 3: …`); empty for a clean file. */
   problems: string[];
   /** The file header as written; `chunkCount` and `nextRecordId` are stale when `dirty`. */
@@ -59,6 +61,29 @@ const MAX_VALUES = 4096;
  * over, which would otherwise grow without bound; real records render a few hundred.
  */
 const MAX_WORK = 100_000;
+
+/**
+ * Work budgets beyond one record: nodes rendered per chunk and per file. Templates whose substitutions are
+ * arrays repeat elements once per item, nested, so one small record can render ~95k nodes and a chunk of
+ * them tens of millions; the chunks of real logs render at most a few ten thousand nodes.
+ */
+export interface EvtxLimits {
+  /** Nodes the records of one chunk may render; the rest of the chunk is skipped. */
+  chunkWork: number;
+  /** Nodes the whole file may render (plus `fileWorkPerByte` per byte of it); the chunks after are not read. */
+  fileWork: number;
+  fileWorkPerByte: number;
+}
+
+/**
+ * Real logs render under 10,000 nodes per chunk and under 0.07 per byte of file (a 256 MB log: ~17 million);
+ * the budgets leave ample room, and bound what a hostile file costs to what a real one of its size does.
+ */
+export const DEFAULT_EVTX_LIMITS: EvtxLimits = {
+  chunkWork: 200_000,
+  fileWork: 2_000_000,
+  fileWorkPerByte: 0.25,
+};
 /** FILETIME epoch (1601-01-01) to Unix epoch, in milliseconds. */
 const FILETIME_UNIX_MS = 11644473600000;
 
@@ -72,6 +97,9 @@ export function looksLikeEvtx(head: Buffer): boolean {
 
 /** A record or template that cannot be decoded; caught per record and turned into a problem. */
 class EvtxFormatError extends Error {}
+
+/** The chunk's or the file's work budget is spent: the rest of the chunk is skipped. */
+class WorkLimit extends Error {}
 
 // Templates are parsed once per chunk into this tree; a record instantiates it with its values.
 interface Sub {
@@ -127,19 +155,31 @@ const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"'
 class ChunkDecoder {
   private p = 0;
   private work = 0;
+  /** Nodes rendered by the records of this chunk so far (the record being rendered not included). */
+  done = 0;
   private readonly names = new Map<number, string>();
   private readonly templates = new Map<number, TNode[] | null>();
+  /** Items of the array values rendered so far, by offset: nested repeats render the same values again. */
+  private readonly arrays = new Map<number, { v: Value; items: string[] }>();
 
-  constructor(private readonly c: Buffer) {}
+  /** @param budget nodes the records of this chunk may render in all */
+  constructor(
+    private readonly c: Buffer,
+    private readonly budget: number,
+  ) {}
 
-  /** Renders the BinXml of a record (chunk offsets `start`..`end`). */
+  /** Renders the BinXml of a record (chunk offsets `start`..`end`); the nodes count even if it fails. */
   record(start: number, end: number): XNode[] {
     this.p = start;
     this.work = 0;
-    const nodes = this.nodes(end, 0);
-    const out: XNode[] = [];
-    this.instantiate(nodes, [], out, 0);
-    return out;
+    try {
+      const nodes = this.nodes(end, 0);
+      const out: XNode[] = [];
+      this.instantiate(nodes, [], out, 0);
+      return out;
+    } finally {
+      this.done += this.work;
+    }
   }
 
   private nodes(end: number, depth: number): TNode[] {
@@ -349,6 +389,14 @@ class ChunkDecoder {
     return nodes;
   }
 
+  private items(v: Value): string[] {
+    const cached = this.arrays.get(v.off);
+    if (cached && cached.v.type === v.type && cached.v.size === v.size) return cached.items;
+    const items = arrayItems(this.c, v);
+    this.arrays.set(v.off, { v, items });
+    return items;
+  }
+
   /**
    * Fills template nodes with their values, appending the rendered nodes to `out`. `item` stands in for
    * one substitution: an element whose content is an array value is repeated once per array item.
@@ -364,6 +412,7 @@ class ChunkDecoder {
     if (depth > MAX_DEPTH) throw new EvtxFormatError('BinXml nested too deeply');
     this.work += nodes.length;
     if (this.work > MAX_WORK) throw new EvtxFormatError('record renders too many nodes (looping BinXml?)');
+    if (this.done + this.work > this.budget) throw new WorkLimit();
     for (const n of nodes) {
       if (typeof n === 'string') {
         out.push(n);
@@ -413,7 +462,9 @@ class ChunkDecoder {
         }
         const system = n.name === 'System';
         if (array) {
-          for (const text of arrayItems(this.c, array)) {
+          const items = this.items(array);
+          this.work += items.length;
+          for (const text of items) {
             const kids: XNode[] = [];
             this.instantiate(n.content, values, kids, depth + 1, { index, text }, system);
             out.push({ name: n.name, attrs, kids });
@@ -705,62 +756,160 @@ function describe(e: unknown): string {
  * Never throws on bad input: a missing file signature, bad checksums, zeroed, truncated or foreign chunk
  * slots and records that do not decode are listed in `problems`, and everything else is still read.
  * Errors thrown by `onRecord` itself propagate.
+ * Rendering is bounded by `limits`: a chunk or file over its budget is a problem naming the limit.
  * @param data the whole file
  * @param onRecord called once per decoded record
  */
-export function readEvtx(data: Buffer, onRecord: (r: EvtxRecord) => void): EvtxRead {
-  const problems: string[] = [];
-  let dropped = 0;
-  const problem = (msg: string): void => {
-    if (problems.length < MAX_PROBLEMS) problems.push(msg);
-    else dropped++;
-  };
-  const header = { chunkCount: 0, nextRecordId: 0, dirty: false };
-  let records = 0;
+export function readEvtx(
+  data: Buffer,
+  onRecord: (r: EvtxRecord) => void,
+  limits: EvtxLimits = DEFAULT_EVTX_LIMITS,
+): EvtxRead {
+  const reader = new EvtxReader(onRecord, data.length, limits);
+  reader.push(data);
+  return reader.end();
+}
 
-  // Without the file signature only slots that carry the chunk signature are read, silently skipping
-  // the others, so that a file that is no EVTX at all gives one problem, not one per 64 KiB.
-  const evtx = looksLikeEvtx(data);
-  if (!evtx) {
-    problem('no ElfFile signature at offset 0: not an EVTX file, or its header is damaged');
-  } else if (data.length < 128) {
-    problem(`file header cut short: ${data.length} bytes`);
-  } else {
-    header.chunkCount = data.readUInt16LE(42);
-    header.nextRecordId = Number(data.readBigUInt64LE(24));
-    header.dirty = (data.readUInt32LE(120) & 1) === 1;
-    if (crc32(data.subarray(0, 120)) !== data.readUInt32LE(124)) problem('file header checksum mismatch');
+/**
+ * {@link readEvtx} for a file that arrives in pieces of any size: push them in order, then `end()`. It holds
+ * the file header and one 64 KiB chunk slot at most (a piece that holds a whole slot is read in place), so
+ * memory does not grow with the file; chunks are self-contained, so nothing needs to be read again.
+ */
+export class EvtxReader {
+  private readonly problems: string[] = [];
+  private dropped = 0;
+  private readonly header = { chunkCount: 0, nextRecordId: 0, dirty: false };
+  private records = 0;
+  private work = 0;
+  private readonly fileLimit: number;
+  /** The first bytes of the file, up to the end of the file header. */
+  private head = Buffer.alloc(0);
+  private headDone = false;
+  private evtx = false;
+  /** The chunk slot being filled, and how much of it is. */
+  private readonly slotBytes = Buffer.allocUnsafe(CHUNK_SIZE);
+  private fill = 0;
+  private slot = 0;
+  private stopped = false;
+
+  /**
+   * @param onRecord called once per decoded record
+   * @param size the size of the whole file, which sets its work budget
+   */
+  constructor(
+    private readonly onRecord: (r: EvtxRecord) => void,
+    size: number,
+    private readonly limits: EvtxLimits = DEFAULT_EVTX_LIMITS,
+  ) {
+    this.fileLimit = Math.floor(limits.fileWork + limits.fileWorkPerByte * size);
   }
 
-  for (let slot = 0, off = FILE_HEADER_SIZE; off < data.length; slot++, off += CHUNK_SIZE) {
-    const c = data.subarray(off, Math.min(off + CHUNK_SIZE, data.length));
-    const where = `chunk ${slot} (offset 0x${hex(off, 6)})`;
+  private readonly problem = (msg: string): void => {
+    if (this.problems.length < MAX_PROBLEMS) this.problems.push(msg);
+    else this.dropped++;
+  };
+
+  /** Reads the next bytes of the file; false once the rest of the file will not be read (its budget is spent). */
+  push(data: Buffer): boolean {
+    let at = 0;
+    if (!this.headDone) {
+      at = Math.min(FILE_HEADER_SIZE - this.head.length, data.length);
+      this.head = Buffer.concat([this.head, data.subarray(0, at)]);
+      if (this.head.length < FILE_HEADER_SIZE) return true;
+      this.readHeader();
+    }
+    while (at < data.length && !this.stopped) {
+      if (this.fill === 0 && data.length - at >= CHUNK_SIZE) {
+        this.readSlot(data.subarray(at, at + CHUNK_SIZE));
+        at += CHUNK_SIZE;
+        continue;
+      }
+      const n = data.copy(this.slotBytes, this.fill, at, Math.min(data.length, at + CHUNK_SIZE - this.fill));
+      this.fill += n;
+      at += n;
+      if (this.fill === CHUNK_SIZE) {
+        this.fill = 0;
+        this.readSlot(this.slotBytes);
+      }
+    }
+    return !this.stopped;
+  }
+
+  /** Reads what is left (a file cut inside a chunk) and says what was found. */
+  end(): EvtxRead {
+    if (!this.headDone) this.readHeader();
+    if (this.fill > 0 && !this.stopped) this.readSlot(this.slotBytes.subarray(0, this.fill));
+    this.fill = 0;
+    this.stopped = true;
+    const problems = [...this.problems];
+    if (this.dropped > 0) problems.push(`… and ${this.dropped} more problems`);
+    return { records: this.records, work: this.work, problems, header: this.header };
+  }
+
+  private readHeader(): void {
+    this.headDone = true;
+    const data = this.head;
+    const header = this.header;
+    // Without the file signature only slots that carry the chunk signature are read, silently skipping
+    // the others, so that a file that is no EVTX at all gives one problem, not one per 64 KiB.
+    this.evtx = looksLikeEvtx(data);
+    if (!this.evtx) {
+      this.problem('no ElfFile signature at offset 0: not an EVTX file, or its header is damaged');
+    } else if (data.length < 128) {
+      this.problem(`file header cut short: ${data.length} bytes`);
+    } else {
+      header.chunkCount = data.readUInt16LE(42);
+      header.nextRecordId = Number(data.readBigUInt64LE(24));
+      header.dirty = (data.readUInt32LE(120) & 1) === 1;
+      if (crc32(data.subarray(0, 120)) !== data.readUInt32LE(124))
+        this.problem('file header checksum mismatch');
+    }
+    this.head = Buffer.alloc(0);
+  }
+
+  /** Reads one chunk slot (shorter than 64 KiB only at the end of the file). */
+  private readSlot(c: Buffer): void {
+    const problem = this.problem;
+    const slot = this.slot++;
+    const where = `chunk ${slot} (offset 0x${hex(FILE_HEADER_SIZE + slot * CHUNK_SIZE, 6)})`;
     if (c.length < CHUNK_HEADER_SIZE) {
       if (!isZero(c, 0, c.length)) problem(`${where}: file ends ${c.length} bytes into a chunk header`);
-      break;
+      this.stopped = true;
+      return;
     }
     let end: number;
     if (c.compare(CHUNK_MAGIC, 0, 8, 0, 8) !== 0) {
-      if (!evtx) continue;
+      if (!this.evtx) return;
       if (isZero(c, 0, CHUNK_HEADER_SIZE)) {
         if (c.length > CHUNK_HEADER_SIZE + 4 && c.readUInt32LE(CHUNK_HEADER_SIZE) === 0x2a2a)
           problem(`${where}: header zeroed but records follow; reading them`);
-        else continue; // an unused slot
+        else return; // an unused slot
       } else if (c.length > CHUNK_HEADER_SIZE + 4 && c.readUInt32LE(CHUNK_HEADER_SIZE) === 0x2a2a) {
         problem(`${where}: no ElfChnk signature but records follow; reading them`);
       } else {
         problem(`${where}: no ElfChnk signature, slot skipped`);
-        continue;
+        return;
       }
       end = c.length;
     } else {
       end = checkChunk(c, where, problem);
     }
-    records += readChunk(c, slot, end, where, problem, onRecord);
+    if (this.work >= this.fileLimit) {
+      problem(
+        `${where} and the chunks after it not read: the file's records rendered ${this.fileLimit} nodes, the limit for this file`,
+      );
+      this.stopped = true;
+      return;
+    }
+    const read = readChunk(c, slot, end, where, problem, this.onRecord, {
+      chunk: this.limits.chunkWork,
+      file: this.fileLimit,
+      fileLeft: this.fileLimit - this.work,
+    });
+    this.records += read.count;
+    this.work += read.work;
+    if (read.fileSpent) this.stopped = true;
   }
-
-  if (dropped > 0) problems.push(`… and ${dropped} more problems`);
-  return { records, problems, header };
 }
 
 /** Validates a chunk header; returns where its records end (trusting the free-space offset only if sane). */
@@ -784,7 +933,10 @@ function checkChunk(c: Buffer, where: string, problem: (msg: string) => void): n
   return free;
 }
 
-/** Reads the records of one chunk between its header and `end`; returns how many were handed over. */
+/**
+ * Reads the records of one chunk between its header and `end`; returns how many were handed over and the
+ * nodes they rendered, within the chunk's budget and what is left of the file's.
+ */
 function readChunk(
   c: Buffer,
   slot: number,
@@ -792,8 +944,10 @@ function readChunk(
   where: string,
   problem: (msg: string) => void,
   onRecord: (r: EvtxRecord) => void,
-): number {
-  const decoder = new ChunkDecoder(c);
+  budget: { chunk: number; file: number; fileLeft: number },
+): { count: number; work: number; fileSpent: boolean } {
+  const fileSpent = budget.fileLeft < budget.chunk;
+  const decoder = new ChunkDecoder(c, Math.min(budget.chunk, budget.fileLeft));
   let count = 0;
   let failed = 0;
   let p = CHUNK_HEADER_SIZE;
@@ -826,6 +980,14 @@ function readChunk(
       const nodes = decoder.record(p + RECORD_HEADER_SIZE, p + size - 4);
       rec = toRecord(nodes, headerId, c.readUInt32LE(p + 16), c.readUInt32LE(p + 20), slot);
     } catch (e) {
+      if (e instanceof WorkLimit) {
+        problem(
+          fileSpent
+            ? `${where}: record ${headerId} at 0x${hex(p, 4)} and the rest of the file not read: the file's records rendered ${budget.file} nodes, the limit for this file`
+            : `${where}: record ${headerId} at 0x${hex(p, 4)} and the rest of the chunk skipped: its records rendered ${budget.chunk} nodes, the limit for one chunk`,
+        );
+        return { count, work: decoder.done, fileSpent };
+      }
       failed++;
       problem(`${where}: record ${headerId} at 0x${hex(p, 4)} unreadable: ${describe(e)}`);
     }
@@ -842,5 +1004,5 @@ function readChunk(
     if (last >= first && count + failed < announced)
       problem(`${where}: header announces records ${first}..${last}, ${count + failed} found`);
   }
-  return count;
+  return { count, work: decoder.done, fileSpent: false };
 }

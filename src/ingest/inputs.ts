@@ -47,6 +47,11 @@ export interface Input {
   readLines(sink: LineSink, opts: ReadOptions): ReadStats & { problem: string | null };
   /** The whole content up to `max` bytes (for small captured outputs). */
   readAll(max: number): Buffer;
+  /**
+   * Streams the bytes from the start, a chunk at a time (valid until `onChunk` returns, which returns false
+   * to stop), for binary formats read in bounded memory.
+   */
+  readChunks?(onChunk: (chunk: Buffer) => boolean | void): { bytes: number; problem: string | null };
 }
 
 /** Reads a member of an archive from its start, chunk by chunk; `onChunk` returns false to stop. */
@@ -80,6 +85,7 @@ function streamedInput(name: string, bytes: number, stream: Stream): Input {
       return { ...feeder.end(r.bytes), problem: r.problem };
     },
     readAll: collect,
+    readChunks: stream,
   };
 }
 
@@ -118,6 +124,20 @@ function fileInput(path: string, name: string, bytes: number): Input {
       try {
         const buf = Buffer.alloc(Math.min(max, bytes));
         return buf.subarray(0, readSync(fd, buf, 0, buf.length, 0));
+      } finally {
+        closeSync(fd);
+      }
+    },
+    readChunks: (onChunk) => {
+      const fd = openSync(path, 'r');
+      try {
+        const buf = Buffer.allocUnsafe(1 << 20);
+        let read = 0;
+        for (let n; (n = readSync(fd, buf, 0, buf.length, read)) > 0;) {
+          read += n;
+          if (onChunk(buf.subarray(0, n)) === false) break;
+        }
+        return { bytes: read, problem: null };
       } finally {
         closeSync(fd);
       }

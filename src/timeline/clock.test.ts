@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bestOffset, type ClockMark, settleClocks, toUtc, writtenMs } from './clock.js';
+import { bestOffset, type ClockHint, type ClockMark, settleClocks, toUtc, writtenMs } from './clock.js';
 
 test('written times of every format read alike; toUtc applies written = UTC + offset', () => {
   assert.equal(writtenMs('2023-05-23 10:02:36'), Date.UTC(2023, 4, 23, 10, 2, 36));
@@ -124,4 +124,46 @@ test('bestOffset needs two matches and a clear winner among the candidates', () 
   assert.equal(bestOffset(anchors, marks.slice(0, 1), [0, -360]), null);
   // 10 s off is not the same moment.
   assert.equal(bestOffset(anchors, ti('x', ['2023-05-23 10:24:15', '2023-05-23 10:35:55']), [-360]), null);
+});
+
+test('thousands of logs settle by the same rules: a chain of anchors, then the nearest known clock', () => {
+  // A scaled-down wide bundle: 2,000 logs with CSI stamps (UTC−7), 2,000 local-time logs with nothing to
+  // anchor them, and a chain of 300 logs each anchored by install results of the one before it.
+  const hints: ClockHint[] = [];
+  const marks: ClockMark[] = [];
+  const at = (h: number): string => new Date(Date.UTC(2023, 4, 1) + h * 3600_000).toISOString();
+  const written = (iso: string): string => iso.replace('T', ' ').slice(0, 19);
+  for (let i = 0; i < 2000; i++) {
+    const first = written(at(i * 2));
+    hints.push({ file: `CBS_${i}.log`, offsetMinutes: -420, basis: 'csi-stamps', first, last: first });
+    hints.push({ file: `dism_${i}.log`, offsetMinutes: null, basis: 'unknown', first, last: null });
+  }
+  // The chain is listed last to first, so each pass of the settling anchors one more link.
+  const chain = Array.from({ length: 300 }, (_, i) => `WU_${i}.log`);
+  for (let i = chain.length - 1; i >= 0; i--)
+    hints.push({ file: chain[i]!, offsetMinutes: null, basis: 'unknown', first: null, last: null });
+  hints.push({ file: 'System.evtx', offsetMinutes: 0, basis: 'utc-by-format', first: null, last: null });
+  for (let i = 0; i < chain.length; i++) {
+    const offset = ((i % 5) - 2) * 60; // written = UTC + offset
+    const from = i === 0 ? 'System.evtx' : chain[i - 1]!;
+    const fromOffset = i === 0 ? 0 : (((i - 1) % 5) - 2) * 60;
+    for (const k of [0, 1]) {
+      const utc = Date.UTC(2023, 6, 1) + i * 86400_000 + k * 3600_000;
+      const key = `install:kb${i}-${k}|0x0`;
+      marks.push({ file: from, key, time: written(new Date(utc + fromOffset * 60_000).toISOString()) });
+      marks.push({ file: chain[i]!, key, time: written(new Date(utc + offset * 60_000).toISOString()) });
+    }
+  }
+  const clocks = settleClocks(hints, marks);
+  assert.equal(clocks.size, 4301);
+  for (let i = 0; i < chain.length; i++) {
+    const c = clocks.get(chain[i]!)!;
+    assert.deepEqual([c.offsetMinutes, c.basis], [((i % 5) - 2) * 60, 'anchored'], chain[i]);
+  }
+  assert.match(clocks.get('WU_7.log')!.note.en, /2 moments also recorded in WU_6\.log line up$/);
+  // Each dism log borrows from the CBS log whose middle time is nearest its first time (the first on a tie).
+  const d = clocks.get('dism_1234.log')!;
+  assert.deepEqual([d.offsetMinutes, d.basis], [-420, 'assumed']);
+  assert.match(d.note.en, /the offset of CBS_1234\.log,/);
+  assert.equal(clocks.get('CBS_5.log')!.basis, 'csi-stamps');
 });

@@ -115,10 +115,29 @@ export function bestOffset(
   marks: ClockMark[],
   candidates: number[],
 ): { offsetMinutes: number; matches: number; files: string[] } | null {
-  const allowed = [...new Set(candidates.map((c) => Math.round((c * 60_000) / GRID_MS)))];
   const byKey = new Map<string, UtcMark[]>();
   for (const m of anchors) if (!Number.isNaN(m.ms)) pushTo(byKey, m.key, m);
   for (const list of byKey.values()) list.sort((x, y) => x.ms - y.ms);
+  const own = marks.map((m) => ({ key: m.key, ms: writtenMs(m.time) }));
+  return bestOffsetIn(byKey, own, gridsOf(candidates));
+}
+
+/** Candidate offsets (minutes) as distinct quarter-hour steps, in order of first appearance. */
+function gridsOf(candidates: Iterable<number>): number[] {
+  const grids = new Set<number>();
+  for (const c of candidates) grids.add(Math.round((c * 60_000) / GRID_MS));
+  return [...grids];
+}
+
+/**
+ * {@link bestOffset} over anchors already grouped by key and sorted by time (ties in the order they were
+ * placed), for marks whose written times are already read; `allowed` are the candidates as grid steps.
+ */
+function bestOffsetIn(
+  byKey: Map<string, UtcMark[]>,
+  marks: { key: string; ms: number }[],
+  allowed: number[],
+): { offsetMinutes: number; matches: number; files: string[] } | null {
   const votes = new Map<number, number>();
   const files = new Map<number, Set<string>>();
   // Each mark votes once per offset it can match: anchors looked up by binary search, never scanned whole.
@@ -130,7 +149,7 @@ export function bestOffset(
   };
   for (const m of marks) {
     const list = byKey.get(m.key);
-    const ms = writtenMs(m.time);
+    const ms = m.ms;
     if (!list || Number.isNaN(ms)) continue;
     const seen = new Set<number>();
     if (m.key === 'ti') {
@@ -173,14 +192,42 @@ function lowerBound(list: UtcMark[], ms: number): number {
   return lo;
 }
 
+/** Index after the last mark at or before `ms` in a list sorted by time. */
+function upperBound(list: UtcMark[], ms: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.ms <= ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * Settles every source's offset: known ones first, then anchored ones (repeatedly, so an anchored source
  * can anchor another), then labelled ones, then borrowed from the nearest log whose offset is known.
  */
 export function settleClocks(hints: ClockHint[], marks: ClockMark[]): Map<string, SettledClock> {
   const out = new Map<string, SettledClock>();
-  const marksOf = new Map<string, ClockMark[]>();
-  for (const m of marks) pushTo(marksOf, m.file, m);
+  // Written times are read once; every step below is linear or n·log n in the hints and marks.
+  const marksOf = new Map<string, { key: string; ms: number }[]>();
+  for (const m of marks) pushTo(marksOf, m.file, { key: m.key, ms: writtenMs(m.time) });
+  // Marks of every source whose clock is settled, on UTC, by key: the index grows as sources settle.
+  const anchors = new Map<string, UtcMark[]>();
+  // Offsets of the settled sources, as grid steps in the order they were settled.
+  const settledGrids = new Set<number>();
+  const index = (file: string, clock: SettledClock): void => {
+    if (clock.offsetMinutes === null) return;
+    settledGrids.add(Math.round((clock.offsetMinutes * 60_000) / GRID_MS));
+    for (const m of marksOf.get(file) ?? []) {
+      const ms = m.ms - clock.offsetMinutes * 60_000;
+      if (Number.isNaN(ms)) continue;
+      const list = anchors.get(m.key);
+      if (list) list.splice(upperBound(list, ms), 0, { file, key: m.key, ms });
+      else anchors.set(m.key, [{ file, key: m.key, ms }]);
+    }
+  };
   const known = (h: ClockHint): boolean => h.offsetMinutes !== null && RANK[h.basis] === 0;
   for (const h of hints) {
     if (!known(h)) continue;
@@ -191,26 +238,22 @@ export function settleClocks(hints: ClockHint[], marks: ClockMark[]): Map<string
       note: BASIS_NOTE[h.basis]!(fmt(h.offsetMinutes!)),
     });
   }
+  for (const [file, clock] of out) index(file, clock);
   let changed = true;
   while (changed) {
     changed = false;
     for (const h of hints) {
       if (out.has(h.file) || !marksOf.has(h.file)) continue;
       // Every mark of every source whose clock is settled, on UTC: together they outvote chance matches.
-      const anchors: UtcMark[] = [];
-      for (const [file, clock] of out) {
-        if (clock.offsetMinutes === null || clock.basis === 'assumed') continue;
-        for (const m of marksOf.get(file) ?? [])
-          anchors.push({ file, key: m.key, ms: writtenMs(m.time) - clock.offsetMinutes * 60_000 });
-      }
       const candidates = [0, ...(h.offsetMinutes === null ? [] : [h.offsetMinutes])];
-      for (const c of out.values()) if (c.offsetMinutes !== null) candidates.push(c.offsetMinutes);
-      const found = bestOffset(anchors, marksOf.get(h.file)!, candidates);
+      const allowed = new Set(gridsOf(candidates));
+      for (const g of settledGrids) allowed.add(g);
+      const found = bestOffsetIn(anchors, marksOf.get(h.file)!, [...allowed]);
       if (!found) continue;
       const best = { from: found.files.join(', '), offset: found.offsetMinutes, matches: found.matches };
       const hh = fmt(best.offset);
       const labelled = h.offsetMinutes !== null && h.offsetMinutes !== best.offset;
-      out.set(h.file, {
+      const clock: SettledClock = {
         offsetMinutes: best.offset,
         basis: 'anchored',
         confidence: best.matches >= 3 ? 'high' : 'medium',
@@ -218,7 +261,9 @@ export function settleClocks(hints: ClockHint[], marks: ClockMark[]): Map<string
           en: `${hh}: ${best.matches} moments also recorded in ${best.from} line up${labelled ? ` (the file is labelled ${fmt(h.offsetMinutes!)}: the label is wrong)` : ''}`,
           zh: `${hh}：与 ${best.from} 中 ${best.matches} 个相同时刻对齐${labelled ? `（文件标注为 ${fmt(h.offsetMinutes!)}，标注有误）` : ''}`,
         },
-      });
+      };
+      out.set(h.file, clock);
+      index(h.file, clock);
       changed = true;
     }
   }
@@ -233,19 +278,15 @@ export function settleClocks(hints: ClockHint[], marks: ClockMark[]): Map<string
   }
   // Local-time logs without anchors: the offset of the log of the machine nearest in time whose offset is
   // the machine's local time (a format that stores UTC says nothing about the zone).
-  const firm = [...out].filter(
-    ([, c]) => c.basis !== 'as-labelled' && c.basis !== 'utc-by-format' && c.offsetMinutes !== null,
+  const nearestFirm = nearestOf(
+    [...out].filter(
+      ([, c]) => c.basis !== 'as-labelled' && c.basis !== 'utc-by-format' && c.offsetMinutes !== null,
+    ),
+    hints,
   );
   for (const h of hints) {
     if (out.has(h.file)) continue;
-    const at = writtenMs(h.first ?? '');
-    const nearest = firm
-      .map(([file, c]) => {
-        const o = hints.find((x) => x.file === file);
-        const mid = (writtenMs(o?.first ?? '') + writtenMs(o?.last ?? '')) / 2;
-        return { file, c, d: Number.isNaN(at) || Number.isNaN(mid) ? Infinity : Math.abs(mid - at) };
-      })
-      .sort((x, y) => x.d - y.d)[0];
+    const nearest = nearestFirm(writtenMs(h.first ?? ''));
     if (!nearest) {
       out.set(h.file, {
         offsetMinutes: null,
@@ -267,4 +308,47 @@ export function settleClocks(hints: ClockHint[], marks: ClockMark[]): Map<string
     });
   }
   return out;
+}
+
+/**
+ * A lookup of the firm clock whose log's middle time is nearest a time, in n·log n: the first of `firm` at
+ * the least distance, any of them when the time is unreadable (a log without readable times is at an
+ * infinite distance from every other).
+ */
+function nearestOf(
+  firm: [string, SettledClock][],
+  hints: ClockHint[],
+): (at: number) => { file: string; c: SettledClock } | undefined {
+  const hintOf = new Map<string, ClockHint>();
+  for (const h of hints) if (!hintOf.has(h.file)) hintOf.set(h.file, h);
+  // Distinct middle times, ascending, each with the first firm clock (in `firm` order) that has it.
+  const byMid = new Map<number, number>();
+  firm.forEach(([file], i) => {
+    const o = hintOf.get(file);
+    const mid = (writtenMs(o?.first ?? '') + writtenMs(o?.last ?? '')) / 2;
+    if (!Number.isNaN(mid) && !byMid.has(mid)) byMid.set(mid, i);
+  });
+  const mids = [...byMid.keys()].sort((x, y) => x - y);
+  return (at) => {
+    let best = 0;
+    if (!Number.isNaN(at) && mids.length > 0) {
+      let lo = 0;
+      let hi = mids.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (mids[mid]! < at) lo = mid + 1;
+        else hi = mid;
+      }
+      // The nearest middle times are either side of `at`; on a tie the earlier firm clock wins.
+      const after = lo < mids.length ? mids[lo]! : undefined;
+      const before = lo > 0 ? mids[lo - 1]! : undefined;
+      const dAfter = after === undefined ? Infinity : Math.abs(after - at);
+      const dBefore = before === undefined ? Infinity : Math.abs(before - at);
+      if (dAfter < dBefore) best = byMid.get(after!)!;
+      else if (dBefore < dAfter) best = byMid.get(before!)!;
+      else best = Math.min(byMid.get(after!)!, byMid.get(before!)!);
+    }
+    const f = firm[best];
+    return f && { file: f[0], c: f[1] };
+  };
 }
