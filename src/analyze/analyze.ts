@@ -4,7 +4,7 @@
 
 import type { Diagnosis, Diagnostic } from '../model/types.js';
 import { sniffEncoding } from '../ingest/encoding.js';
-import { listBufferInputs, listInputs, type InputList } from '../ingest/inputs.js';
+import { listBufferInputs, listInputs, type Input, type InputList } from '../ingest/inputs.js';
 import { OverlapFilter } from '../ingest/overlap.js';
 import { addSource, newContext } from '../formats/define-format.js';
 import { TI_SERVICE } from '../formats/event-common.js';
@@ -120,15 +120,15 @@ function analyzeInputs(
   const overlaps = new Map<string, OverlapFilter>();
   for (const k of ['cbs', 'dism'] as const)
     if (logs.filter((l) => l.kind === k).length > 1) overlaps.set(k, new OverlapFilter());
+  // Each log's overlap window ends where the next log of its kind begins: the stamps sorted once per kind.
+  const firstsByKind = new Map<string, { first: string; input: Input }[]>();
+  for (const l of logs) if (l.first) pushTo(firstsByKind, l.kind, { first: l.first, input: l.input });
+  for (const list of firstsByKind.values())
+    list.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
   for (const { input: c, kind, first } of logs) {
     const base = done;
     try {
-      const later = logs
-        .filter((l) => l.kind === kind && l.input !== c && (l.first ?? '') >= (first ?? ''))
-        .map((l) => l.first)
-        .filter((f): f is string => !!f)
-        .sort();
-      const repeats = overlaps.get(kind)?.begin(later[0] ?? null);
+      const repeats = overlaps.get(kind)?.begin(nextFirst(firstsByKind.get(kind) ?? [], c, first));
       const sniff = sniffEncoding(c.head().subarray(0, 4096));
       const parser = new CbsLineParser(c.name, sniff.encoding === '8bit' ? '8bit' : 'utf8-bom', (e) => {
         if (e.time && TI_MARK.test(e.message)) marks.push({ file: c.name, key: 'ti', time: e.time });
@@ -247,3 +247,21 @@ function analyzeInputs(
 
 /** CBS lines written when TrustedInstaller starts or stops, which change its service's start type. */
 const TI_MARK = /^(?:TrustedInstaller service starts successfully|Ending TrustedInstaller finalization)/;
+
+/** The earliest first stamp at or after `first` among the other logs of a kind (`sorted` by stamp), or null. */
+function nextFirst(
+  sorted: { first: string; input: Input }[],
+  self: Input,
+  first: string | null,
+): string | null {
+  const from = first ?? '';
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]!.first < from) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < sorted.length; i++) if (sorted[i]!.input !== self) return sorted[i]!.first;
+  return null;
+}
