@@ -137,18 +137,15 @@ test('finding ids are derived from signatures: the same input gives the same ids
 });
 
 test('signatureOf: the same problem on another version, build or package number has one signature', () => {
+  const stack =
+    'amd64_microsoft-windows-servicingstack_31bf3856ad364e35_10.0.17763.2980_none_56b389839943c990';
   const f = (facts: Record<string, string>, code = '0x80073712') => ({
     rule: 'cbs-manifest-corrupt',
     code,
     facts,
   });
   assert.equal(
-    signatureOf(
-      f({
-        component:
-          'amd64_microsoft-windows-servicingstack_31bf3856ad364e35_10.0.17763.2980_none_56b389839943c990',
-      }),
-    ),
+    signatureOf(f({ component: stack })),
     signatureOf(
       f({
         component:
@@ -157,12 +154,7 @@ test('signatureOf: the same problem on another version, build or package number 
     ),
   );
   assert.notEqual(
-    signatureOf(
-      f({
-        component:
-          'amd64_microsoft-windows-servicingstack_31bf3856ad364e35_10.0.17763.2980_none_56b389839943c990',
-      }),
-    ),
+    signatureOf(f({ component: stack })),
     signatureOf(
       f({
         component:

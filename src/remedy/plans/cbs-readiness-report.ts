@@ -20,6 +20,7 @@ import {
   sourceFor,
   type Ctx,
 } from './context.js';
+import { RESTORE_HEALTH_NO_SOURCE } from './case-logs.js';
 import { definePlan, type Draft } from './define-plan.js';
 
 function readinessReport(c: Ctx): Draft | null {
@@ -143,18 +144,7 @@ export default definePlan({
     {
       name: 'the case of cbs-readiness-report: old layout without timestamps, RestoreHealth cannot find a source',
       input: {
-        log: `2021-06-01 10:00:00, Info                  CBS    Checking System Update Readiness.
-(p)	CSI Payload Corrupt			(n)		amd64_microsoft-windows-a..modernappmanagement_31bf3856ad364e35_10.0.19041.3636_none_23b3b3ece690d77b\\EnterpriseModernAppMgmtCSP.dll
-Repair failed: Missing replacement payload.
-
-Summary:
-Operation: Detect and Repair 
-Operation result: 0x800f081f
-Last Successful Step: Remove staged packages completes.
-Total Detected Corruption:	1
-	CSI Payload Corruption:	1
-Total Repaired Corruption:	0
-Total Operation Time: 39 seconds.`,
+        log: RESTORE_HEALTH_NO_SOURCE,
       },
       steps: ['restore-health-source', 'replace-file', 'in-place-upgrade'],
     },
