@@ -12,6 +12,7 @@ import { renderHtml } from './report/html.js';
 import { renderJson, type JsonSchema } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderText } from './report/terminal.js';
+import { AnalysisPool, type PoolOptions } from './pool/pool.js';
 
 export type * from './model/types.js';
 export type { AnalyzeOptions, AnalyzeSource, Progress } from './analyze/run.js';
@@ -121,3 +122,11 @@ export { caseDraft, historyLines, type DraftExtras } from './cases/drafts.js';
 export { renderAdded, renderCase, renderDiff, renderList } from './cases/render.js';
 export { dataDir, defaultDbTarget } from './cases/paths.js';
 export { scrubText } from './cases/privacy.js';
+
+// The analysis pool (src/pool/): warm worker threads shared by the web app and the fleet.
+export { AnalysisPool, type PoolAnalyzeOptions, type PoolOptions, type PoolStats } from './pool/pool.js';
+
+/** A pool of `threads` warm analysis threads (default: the machine's cores); `close()` it when done. */
+export function createAnalysisPool(options: PoolOptions = {}): AnalysisPool {
+  return new AnalysisPool(options);
+}

@@ -12,7 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
 import type { Diagnosis } from '../model/types.js';
 import { analyzeBuffer, analyzePath } from './analyze.js';
-import type { WorkerInput, WorkerMessage } from './worker.js';
+import type { WorkerInput, WorkerMessage } from './thread-task.js';
 
 /** What `analyze` reads: a path (file, folder, zip), bytes in memory, or a stream of bytes, each with a name. */
 export type AnalyzeSource =
@@ -34,6 +34,17 @@ export interface AnalyzeOptions {
   thread?: boolean;
   /** Longest line read whole; longer lines are cut and reported (default 256 KiB). */
   maxLineBytes?: number;
+}
+
+/**
+ * Runs one analysis off this thread: the one-off thread below by default, a pool's thread when the pool
+ * passes its own. Posts progress through `onProgress`; an abort of `signal` rejects at once.
+ */
+export type ThreadExecutor = (input: WorkerInput, opts: AnalyzeOptions) => Promise<Diagnosis>;
+
+/** Internal: what the pool adds to the public options. */
+export interface RunOptions extends AnalyzeOptions {
+  executor?: ThreadExecutor;
 }
 
 /** Files larger than this are hashed on a thread of their own, beside the analysis. */
@@ -94,9 +105,8 @@ function abortReason(signal: AbortSignal): unknown {
 }
 
 /** The analysis on a worker thread; an abort terminates the thread and rejects at once. */
-function inThread(source: WorkerInput['source'], opts: AnalyzeOptions): Promise<Diagnosis> {
+const inThread: ThreadExecutor = (workerData, opts) => {
   return new Promise((resolve, reject) => {
-    const workerData: WorkerInput = { source, maxLineBytes: opts.maxLineBytes };
     const w = new Worker(new URL('./worker.js', import.meta.url), { workerData });
     let settled = false;
     const finish = (fn: () => void): void => {
@@ -121,7 +131,7 @@ function inThread(source: WorkerInput['source'], opts: AnalyzeOptions): Promise<
       finish(() => reject(new Error(`the analysis thread stopped (exit code ${code}) before it finished`))),
     );
   });
-}
+};
 
 function isStream(s: AnalyzeSource): s is { name: string; stream: AsyncIterable<Uint8Array> } {
   return typeof s === 'object' && 'stream' in s;
@@ -137,7 +147,7 @@ function safeFileName(name: string): string {
  * Diagnoses a source. Bad input never rejects (it becomes a diagnostic); an abort rejects with the
  * signal's reason.
  */
-export async function runAnalysis(source: AnalyzeSource, opts: AnalyzeOptions = {}): Promise<Diagnosis> {
+export async function runAnalysis(source: AnalyzeSource, opts: RunOptions = {}): Promise<Diagnosis> {
   opts.signal?.throwIfAborted();
   if (isStream(source)) {
     // A stream is spooled to a private temporary file (memory stays bounded), read, and removed.
@@ -152,14 +162,15 @@ export async function runAnalysis(source: AnalyzeSource, opts: AnalyzeOptions = 
       await rm(dir, { recursive: true, force: true });
     }
   }
-  const thread = opts.thread ?? opts.signal !== undefined;
+  const thread = opts.executor !== undefined || (opts.thread ?? opts.signal !== undefined);
+  const exec = opts.executor ?? inThread;
   let d: Diagnosis;
   let sha256: string | null;
   let bytes: number;
   let name: string;
   if (typeof source === 'string') {
     const hashing = hashFile(source);
-    if (thread) d = await inThread(source, opts);
+    if (thread) d = await exec({ source, maxLineBytes: opts.maxLineBytes }, opts);
     else {
       d = analyzePath(source, {
         maxLineBytes: opts.maxLineBytes,
@@ -172,7 +183,11 @@ export async function runAnalysis(source: AnalyzeSource, opts: AnalyzeOptions = 
   } else {
     const data = Buffer.from(source.data.buffer, source.data.byteOffset, source.data.byteLength);
     sha256 = createHash('sha256').update(data).digest('hex');
-    if (thread) d = await inThread({ name: source.name, data: source.data }, opts);
+    if (thread)
+      d = await exec(
+        { source: { name: source.name, data: source.data }, maxLineBytes: opts.maxLineBytes },
+        opts,
+      );
     else {
       d = analyzeBuffer(source.name, data, {
         maxLineBytes: opts.maxLineBytes,

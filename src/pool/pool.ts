@@ -1,0 +1,154 @@
+// The analysis pool: a fixed number of warm worker threads (piscina) that the web app, the fleet and the
+// bundle reader share. Callers wait in a first-in first-out queue in front of the pool, so each knows its
+// place (`onQueued`), at most `threads` analyses run at once, and the caller's event loop stays free.
+// An abort while queued removes the caller from the queue; while running it terminates that thread.
+
+import { availableParallelism } from 'node:os';
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { runAnalysis, type AnalyzeOptions, type AnalyzeSource, type ThreadExecutor } from '../analyze/run.js';
+import type { WorkerMessage } from '../analyze/thread-task.js';
+import type { Diagnosis } from '../model/types.js';
+import type { PoolTask } from './pool-worker.js';
+
+export interface PoolOptions {
+  /** Threads analysing at once (default: the machine's cores). */
+  threads?: number;
+  /** Idle threads are stopped after this long (default 30 s); at least one is kept. */
+  idleTimeoutMs?: number;
+}
+
+export interface PoolAnalyzeOptions extends AnalyzeOptions {
+  /** Called when the analysis waits, with its place in the queue (1 = next), again as it moves up, then 0. */
+  onQueued?: (position: number) => void;
+}
+
+export interface PoolStats {
+  threads: number;
+  running: number;
+  queued: number;
+  completed: number;
+}
+
+interface Waiter {
+  start: () => void;
+  cancel: (reason: unknown) => void;
+  onQueued?: (position: number) => void;
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('The analysis was aborted', 'AbortError');
+}
+
+export class AnalysisPool {
+  readonly threads: number;
+  private readonly piscina: Piscina;
+  private readonly waiting: Waiter[] = [];
+  private running = 0;
+  private completed = 0;
+  private closed = false;
+
+  constructor(opts: PoolOptions = {}) {
+    this.threads = Math.max(1, Math.floor(opts.threads ?? availableParallelism()));
+    this.piscina = new Piscina({
+      filename: new URL('./pool-worker.js', import.meta.url).href,
+      minThreads: 1,
+      maxThreads: this.threads,
+      idleTimeout: opts.idleTimeoutMs ?? 30_000,
+      // The queue lives in front of the pool (positions are ours to tell); piscina only runs.
+      maxQueue: this.threads,
+    });
+  }
+
+  stats(): PoolStats {
+    return {
+      threads: this.threads,
+      running: this.running,
+      queued: this.waiting.length,
+      completed: this.completed,
+    };
+  }
+
+  /** Diagnoses `source` on a pool thread once a thread is free. Same result as the public `analyze`. */
+  async analyze(source: AnalyzeSource, opts: PoolAnalyzeOptions = {}): Promise<Diagnosis> {
+    if (this.closed) throw new Error('the analysis pool is closed');
+    opts.signal?.throwIfAborted();
+    await this.slot(opts);
+    try {
+      return await runAnalysis(source, { ...opts, executor: this.executor });
+    } finally {
+      this.running--;
+      this.completed++;
+      this.next();
+    }
+  }
+
+  /** Stops the threads; queued analyses reject. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const w of this.waiting.splice(0)) w.cancel(new Error('the analysis pool was closed'));
+    await this.piscina.destroy();
+  }
+
+  private slot(opts: PoolAnalyzeOptions): Promise<void> {
+    if (this.running < this.threads && this.waiting.length === 0) {
+      this.running++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        const i = this.waiting.indexOf(waiter);
+        if (i >= 0) {
+          this.waiting.splice(i, 1);
+          this.tellPositions(i);
+        }
+        reject(abortReason(opts.signal!));
+      };
+      const waiter: Waiter = {
+        start: () => {
+          opts.signal?.removeEventListener('abort', onAbort);
+          opts.onQueued?.(0);
+          resolve();
+        },
+        cancel: (reason) => {
+          opts.signal?.removeEventListener('abort', onAbort);
+          reject(reason);
+        },
+        onQueued: opts.onQueued,
+      };
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(waiter);
+      opts.onQueued?.(this.waiting.length);
+    });
+  }
+
+  private next(): void {
+    if (this.running >= this.threads) return;
+    const w = this.waiting.shift();
+    if (!w) return;
+    this.running++;
+    w.start();
+    this.tellPositions(0);
+  }
+
+  private tellPositions(from: number): void {
+    for (let i = from; i < this.waiting.length; i++) this.waiting[i]!.onQueued?.(i + 1);
+  }
+
+  private readonly executor: ThreadExecutor = async (input, opts) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.on('message', (m: WorkerMessage) => {
+      if (m.type === 'progress')
+        opts.onProgress?.({ stage: 'reading', bytesRead: m.bytesRead, totalBytes: m.totalBytes });
+    });
+    try {
+      const task: PoolTask = { input, port: port2 };
+      return (await this.piscina.run(task, { transferList: [port2], signal: opts.signal })) as Diagnosis;
+    } catch (err) {
+      if (opts.signal?.aborted) throw abortReason(opts.signal);
+      throw err;
+    } finally {
+      port1.close();
+    }
+  };
+}
