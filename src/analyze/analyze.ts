@@ -2,6 +2,7 @@
 // (src/formats) into one bundle context → the CBS/dism engine pass → one Diagnosis. Bad input never throws
 // out of here: it becomes a diagnostic and the rest is analysed.
 
+import { layoutProblems, type ReadAs } from '../collector/layout.js';
 import type { Diagnosis, Diagnostic } from '../model/types.js';
 import { sniffEncoding } from '../ingest/encoding.js';
 import { listBufferInputs, listInputs, type Input, type InputList } from '../ingest/inputs.js';
@@ -50,6 +51,8 @@ function analyzeInputs(
   const candidates = listed.inputs;
   const total = candidates.reduce((s, c) => s + c.bytes, 0);
   let done = 0;
+  // Which format read each input: a collector bundle is checked against its declared layout.
+  const readAs: ReadAs[] = [];
   for (const c of candidates) {
     let sniffed: Sniffed;
     try {
@@ -59,7 +62,9 @@ function analyzeInputs(
       continue;
     }
     const format = sniffed.format;
-    if (!format || (format.maxBytes !== undefined && c.bytes > format.maxBytes)) {
+    const tooBig = format?.maxBytes !== undefined && c.bytes > format.maxBytes;
+    readAs.push({ name: c.name, format: format && !tooBig ? format.id : null });
+    if (!format || tooBig) {
       done += c.bytes;
       const why = !format
         ? sniffed.format === null && sniffed.why === 'empty'
@@ -86,6 +91,8 @@ function analyzeInputs(
     // CBS and dism logs are read (and counted) by the engine pass below.
     if (logs.length === kept) done += c.bytes;
   }
+
+  for (const p of layoutProblems(readAs)) diagnostics.push({ level: 'warning', ...p });
 
   // All event logs tell one story: the System log's install events and the Setup log's servicing events.
   const story = updateStory(ctx.events, ctx.nextAttempt, ctx.nextFinding);

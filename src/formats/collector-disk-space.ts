@@ -1,6 +1,7 @@
 // The collector's Commands/disk-space.txt: Get-Volume and Win32_LogicalDisk as tables (Format-Table).
-// Recorded as a source (the rules do not read it yet).
+// Less than 10 GB free on C: becomes a collector-disk-space-low finding.
 
+import { diskSpaceFindings } from '../timeline/collector-story.js';
 import { defineCapture, readCapture } from './capture-common.js';
 
 /** The collector's disk-space.txt. */
@@ -15,7 +16,10 @@ export default defineCapture({
         /^DeviceID +VolumeName +FileSystem +FreeSpace +Size\s*$/.test(l) ||
         /^DriveLetter +FileSystemLabel +FileSystem +DriveType +HealthStatus +SizeRemaining +Size\s*$/.test(l),
     ),
-  read: (input, ctx) => readCapture(input, ctx, 'diskspace', () => undefined),
+  read: (input, ctx) =>
+    readCapture(input, ctx, 'diskspace', (text) => {
+      ctx.findings.push(...diskSpaceFindings(input.name, text, ctx.nextFinding));
+    }),
   samples: [
     {
       // Constructed from the tables collectorScript() writes (remedy/collector.ts, Commands/disk-space.txt).

@@ -24,6 +24,25 @@ export function manifestIdentity(manifest: unknown): Partial<InputIdentity> {
   return out;
 }
 
+/** What the collector says it could not collect: items it found missing or that failed, with its reason. */
+export function manifestItemProblems(manifest: unknown): { level: 'warning' | 'info'; message: string }[] {
+  const items = (manifest as { items?: unknown } | null)?.items;
+  if (!Array.isArray(items)) return [];
+  const out: { level: 'warning' | 'info'; message: string }[] = [];
+  for (const it of items as unknown[]) {
+    if (!it || typeof it !== 'object') continue;
+    const { item, status, detail } = it as Record<string, unknown>;
+    if (typeof item !== 'string' || (status !== 'error' && status !== 'missing')) continue;
+    const why = typeof detail === 'string' ? detail.replace(/^missing:\s*/, '').slice(0, 300) : '';
+    out.push(
+      status === 'error'
+        ? { level: 'warning', message: `the collector could not collect ${item}: ${why}` }
+        : { level: 'info', message: `the collector found nothing to collect for ${item}: ${why}` },
+    );
+  }
+  return out;
+}
+
 /** The collector's manifest.json. */
 export default defineFormat({
   id: 'collector-manifest',
@@ -37,7 +56,9 @@ export default defineFormat({
   read(input, ctx) {
     const text = wholeText(input, MAX_MANIFEST);
     try {
-      Object.assign(ctx.identity, manifestIdentity(JSON.parse(text.replace(/^\uFEFF/, ''))));
+      const manifest: unknown = JSON.parse(text.replace(/^\uFEFF/, ''));
+      Object.assign(ctx.identity, manifestIdentity(manifest));
+      for (const p of manifestItemProblems(manifest)) ctx.diagnostics.push({ ...p, file: input.name });
     } catch (err) {
       ctx.diagnostics.push({
         level: 'warning',

@@ -1,6 +1,7 @@
 // The collector's Commands/pending.txt: whether pending.xml exists, the CBS RebootPending and Windows Update
-// RebootRequired keys, PendingFileRenameOperations. Recorded as a source (the rules do not read it yet).
+// RebootRequired keys, PendingFileRenameOperations. A restart owed becomes a collector-reboot-pending finding.
 
+import { pendingFindings } from '../timeline/collector-story.js';
 import { defineCapture, readCapture } from './capture-common.js';
 
 /** The collector's pending.txt. */
@@ -11,7 +12,10 @@ export default defineCapture({
   sniff: (head) =>
     head.lines.some((l) => /^pending\.xml: (?:present|absent)/.test(l.replace(/^\uFEFF/, ''))) &&
     head.lines.some((l) => /^CBS RebootPending key: (?:True|False)\s*$/.test(l)),
-  read: (input, ctx) => readCapture(input, ctx, 'pending', () => undefined),
+  read: (input, ctx) =>
+    readCapture(input, ctx, 'pending', (text) => {
+      ctx.findings.push(...pendingFindings(input.name, text, ctx.nextFinding));
+    }),
   samples: [
     {
       // Constructed from the lines collectorScript() writes (remedy/collector.ts, Commands/pending.txt).
@@ -23,6 +27,7 @@ export default defineCapture({
         'PendingFileRenameOperations: True',
         '',
       ].join('\r\n'),
+      expect: { findings: ['collector-reboot-pending'] },
     },
   ],
 });

@@ -1,73 +1,113 @@
 // The PowerShell log collector (`patchdx collector > collect.ps1`): run elevated on the broken machine, it
-// copies and exports everything patchdx reads, changes nothing, and writes one zip laid out as below. The
-// analyzer's bundle tests use exactly this layout, so it is declared once here (COLLECTOR_LAYOUT) and the
-// script's own header is generated from it:
-//
-//   manifest.json                      what was collected: files (size, SHA-256), items (ok/missing/error),
-//                                      errors, collection times, computer, OS build and UBR
-//   CBS/                               %windir%\Logs\CBS: CBS.log, CbsPersist_*.log / *.cab, the rest
-//   DISM/                              %windir%\Logs\DISM: dism.log
-//   WindowsUpdate/WindowsUpdate.log    Get-WindowsUpdateLog output (or the old plain-text log)
-//   WindowsUpdate/ReportingEvents.log  %windir%\SoftwareDistribution\ReportingEvents.log
-//   EventLogs/Setup.evtx, System.evtx, Application.evtx, WindowsUpdateClient-Operational.evtx (wevtutil epl)
-//   Commands/systeminfo.txt            systeminfo (console code page, e.g. GBK)
-//   Commands/dism-checkhealth.txt      DISM /Online /Cleanup-Image /CheckHealth
-//   Commands/dism-get-packages.txt     dism /online /get-packages /format:table
-//   Commands/pending.txt               pending.xml, RebootPending, RebootRequired, PendingFileRenameOperations
-//   Commands/disk-space.txt            Get-Volume and Win32_LogicalDisk
-//   Commands/os-build.txt              OS version, build, UBR, edition
-//   Registry/WindowsUpdate-policy.reg  reg export HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate
-//   Registry/CurrentVersion.reg        reg export HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion
+// copies and exports everything patchdx reads, changes nothing, and writes one zip laid out as the collector
+// layout declares (src/collector/layout.ts, the contract the analysis checks a bundle against). Each item's
+// step is generated from its layout entry (folder copies, single files, command captures, registry and event
+// log exports); the items the collector writes itself (os-build, pending, disk space, WindowsUpdate.log, the
+// manifest) are the PowerShell below, keyed by their layout path. The script's header lists the layout.
 
+import { COLLECTOR_LAYOUT, type LayoutEntry, type LayoutSource } from '../collector/layout.js';
 import { VERSION } from '../version.js';
+import { psQuote } from './template.js';
 
-/** One entry of the collector's zip layout. */
-export interface LayoutEntry {
-  /** Path inside the zip, `/`-separated; a trailing `/` is a folder of copied files. */
-  path: string;
-  what: string;
-}
-
-/** The collector's zip layout: the folder names and files the analyzer can rely on. */
-export const COLLECTOR_LAYOUT: readonly LayoutEntry[] = [
-  {
-    path: 'manifest.json',
-    what: 'files (bytes, SHA-256), items (ok/missing/error), errors, times, OS build',
-  },
-  { path: 'CBS/', what: '%windir%\\Logs\\CBS: CBS.log, CbsPersist_*.log and *.cab, and the other files' },
-  { path: 'DISM/', what: '%windir%\\Logs\\DISM: dism.log' },
-  {
-    path: 'WindowsUpdate/WindowsUpdate.log',
-    what: 'Get-WindowsUpdateLog output (the plain log on old systems)',
-  },
-  { path: 'WindowsUpdate/ReportingEvents.log', what: '%windir%\\SoftwareDistribution\\ReportingEvents.log' },
-  { path: 'EventLogs/Setup.evtx', what: 'wevtutil epl Setup' },
-  { path: 'EventLogs/System.evtx', what: 'wevtutil epl System' },
-  { path: 'EventLogs/Application.evtx', what: 'wevtutil epl Application' },
-  {
-    path: 'EventLogs/WindowsUpdateClient-Operational.evtx',
-    what: 'wevtutil epl Microsoft-Windows-WindowsUpdateClient/Operational',
-  },
-  { path: 'Commands/systeminfo.txt', what: 'systeminfo, in the console code page (GBK on Chinese Windows)' },
-  { path: 'Commands/dism-checkhealth.txt', what: 'DISM /Online /Cleanup-Image /CheckHealth' },
-  { path: 'Commands/dism-get-packages.txt', what: 'dism /online /get-packages /format:table' },
-  {
-    path: 'Commands/pending.txt',
-    what: 'pending.xml, RebootPending, RebootRequired, PendingFileRenameOperations',
-  },
-  { path: 'Commands/disk-space.txt', what: 'free space: Get-Volume and Win32_LogicalDisk' },
-  { path: 'Commands/os-build.txt', what: 'OS version, build and UBR, product name, edition' },
-  {
-    path: 'Registry/WindowsUpdate-policy.reg',
-    what: 'reg export HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate',
-  },
-  {
-    path: 'Registry/CurrentVersion.reg',
-    what: 'reg export HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion',
-  },
-];
+export { COLLECTOR_LAYOUT, type LayoutEntry } from '../collector/layout.js';
 
 const ps = String.raw;
+
+/** The PowerShell of the items the collector writes itself, keyed by layout path (the step's body). */
+const SCRIPTED: Record<string, string> = {
+  'Commands/os-build.txt': ps`    $lines = @('OS version: ' + $Os.version, 'OS build: ' + [string]$Os.build + '.' + [string]$Os.ubr, 'UBR: ' + [string]$Os.ubr, 'Product: ' + $Os.productName, 'Version: ' + $Os.displayVersion, 'Edition: ' + $Os.editionId, 'Installation type: ' + $Os.installationType)
+    Write-Text 'Commands\os-build.txt' (($lines -join [Environment]::NewLine) + [Environment]::NewLine)
+    return ([string]$Os.build + '.' + [string]$Os.ubr)`,
+  'Commands/disk-space.txt': ps`    $text = ''
+    try {
+        $text += (Get-Volume | Format-Table -AutoSize DriveLetter, FileSystemLabel, FileSystem, DriveType, HealthStatus, SizeRemaining, Size | Out-String -Width 200)
+    } catch {
+        $text += 'Get-Volume: ' + $_.Exception.Message + [Environment]::NewLine
+    }
+    try {
+        $disks = Get-CimInstance -ClassName Win32_LogicalDisk -Filter 'DriveType=3'
+    } catch {
+        $disks = Get-WmiObject -Class Win32_LogicalDisk -Filter 'DriveType=3'
+    }
+    $text += ($disks | Format-Table -AutoSize DeviceID, VolumeName, FileSystem, FreeSpace, Size | Out-String -Width 200)
+    Write-Text 'Commands\disk-space.txt' $text
+    $c = @($disks | Where-Object { $_.DeviceID -eq $env:SystemDrive })
+    if ($c.Count -gt 0) { return ($env:SystemDrive + ' free ' + [string][math]::Round($c[0].FreeSpace / 1GB, 1) + ' GB') }
+    return 'written'`,
+  'Commands/pending.txt': ps`    $xml = Join-Path $env:windir 'WinSxS\pending.xml'
+    $lines = New-Object System.Collections.ArrayList
+    if (Test-Path -LiteralPath $xml) {
+        $i = Get-Item -LiteralPath $xml -Force
+        $Pending.pendingXml = $true
+        [void]$lines.Add('pending.xml: present, ' + [string]$i.Length + ' bytes, last written ' + $i.LastWriteTime.ToString('yyyy-MM-dd HH:mm:ss'))
+    } else {
+        [void]$lines.Add('pending.xml: absent')
+    }
+    $Pending.rebootPending = Test-Path -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending'
+    $Pending.rebootRequired = Test-Path -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired'
+    $session = Get-ItemProperty -LiteralPath 'HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager' -ErrorAction SilentlyContinue
+    $Pending.pendingFileRenames = [bool]($session -and $session.PSObject.Properties['PendingFileRenameOperations'])
+    [void]$lines.Add('CBS RebootPending key: ' + [string]$Pending.rebootPending)
+    [void]$lines.Add('Windows Update RebootRequired key: ' + [string]$Pending.rebootRequired)
+    [void]$lines.Add('PendingFileRenameOperations: ' + [string]$Pending.pendingFileRenames)
+    Write-Text 'Commands\pending.txt' (($lines -join [Environment]::NewLine) + [Environment]::NewLine)
+    return ('pending.xml ' + [string]$Pending.pendingXml)`,
+  'WindowsUpdate/WindowsUpdate.log': ps`    $target = Join-Path $Stage 'WindowsUpdate\WindowsUpdate.log'
+    if (Get-Command -Name 'Get-WindowsUpdateLog' -ErrorAction SilentlyContinue) {
+        Get-WindowsUpdateLog -LogPath $target | Out-Null
+        return 'Get-WindowsUpdateLog'
+    }
+    $old = Join-Path $env:windir 'WindowsUpdate.log'
+    if (-not (Test-Path -LiteralPath $old)) { return 'missing: no Get-WindowsUpdateLog and no WindowsUpdate.log' }
+    Copy-Shared $old $target
+    return $old`,
+};
+
+/** A layout path as a path under the staging folder (`Commands\os-build.txt`). */
+function stageRel(path: string): string {
+  return path.replace(/\/$/, '').replace(/\//g, '\\');
+}
+
+/** The PowerShell expression of where a copied path starts. */
+function rootOf(source: Extract<LayoutSource, { root: unknown }>): string {
+  return source.root === 'windir' ? '$env:windir' : '$env:SystemDrive';
+}
+
+/** The body of one collection step, from its layout entry. */
+function stepBody(e: LayoutEntry): string {
+  const s = e.source;
+  const rel = psQuote(stageRel(e.path));
+  switch (s.kind) {
+    case 'folder':
+      return `    Copy-Folder (Join-Path ${rootOf(s)} ${psQuote(s.folder)}) ${rel} @(${s.include.map(psQuote).join(', ')})`;
+    case 'file':
+      return `    Copy-One (Join-Path ${rootOf(s)} ${psQuote(s.file)}) ${rel}`;
+    case 'command':
+      return `    Invoke-Capture ${rel} (Join-Path $Sys ${psQuote(s.exe)}) @(${s.args.map(psQuote).join(', ')})`;
+    case 'registry':
+      return `    Export-Key ${psQuote(s.key)} ${rel}`;
+    case 'eventlog':
+      return `    Export-EventLog ${psQuote(s.channel)} ${rel}`;
+    case 'script': {
+      const body = SCRIPTED[e.path];
+      if (body === undefined) throw new Error(`patchdx: the collector has no code for ${e.path}`);
+      return body;
+    }
+  }
+}
+
+/** Every collection step, in the layout's phases (facts first, the CBS and DISM logs last). */
+function steps(): string {
+  const entries = COLLECTOR_LAYOUT.filter((e) => e.path !== 'manifest.json');
+  for (const path of Object.keys(SCRIPTED)) {
+    if (!entries.some((e) => e.path === path && e.source.kind === 'script'))
+      throw new Error(`patchdx: collector code for ${path}, which the layout does not declare as scripted`);
+  }
+  return [...entries]
+    .sort((a, b) => a.phase - b.phase)
+    .map((e) => `Invoke-Step ${psQuote(e.path)} {\n${stepBody(e)}\n}`)
+    .join('\n\n');
+}
 
 /**
  * The collector script. Read-only on the machine (it writes only its staging folder in %TEMP% and the
@@ -78,22 +118,31 @@ export function collectorScript(opts: { version?: string } = {}): string {
   const version = (opts.version ?? VERSION).replace(/[^0-9A-Za-z.+-]/g, '');
   const width = Math.max(...COLLECTOR_LAYOUT.map((e) => e.path.length)) + 2;
   const layout = COLLECTOR_LAYOUT.map((e) => `#   ${e.path.padEnd(width)}${e.what}`);
+  const folders = [
+    ...new Set(
+      COLLECTOR_LAYOUT.filter((e) => e.path.includes('/')).map((e) =>
+        stageRel(e.path.replace(/\/[^/]*$/, '')),
+      ),
+    ),
+    ...COLLECTOR_LAYOUT.filter((e) => e.path.endsWith('/')).map((e) => stageRel(e.path)),
+  ];
+  const dirs = [...new Set(folders)].sort();
   const head = [
     '# .SYNOPSIS',
     `# patchdx log collector (patchdx ${version}): collects the Windows servicing logs of this machine into`,
     '# one zip for `patchdx analyze`. It changes nothing on the machine.',
     '#',
     '# .DESCRIPTION',
-    '# Run it from an elevated Windows PowerShell (5.1 or later). It copies the CBS and DISM logs, builds',
-    '# WindowsUpdate.log, exports the Setup, System and Application event logs, records systeminfo, the',
-    '# DISM CheckHealth result, the installed packages, pending operations, free disk space, the OS build',
-    '# and UBR, and the Windows Update policy keys, into patchdx-collect-<computer>-<timestamp>.zip on the',
-    '# Desktop (or -OutputDirectory). Each item is collected on its own: one that is missing or fails is',
-    '# recorded in manifest.json and the rest is still collected. The CBS and DISM logs are copied last so',
-    '# that they include the CheckHealth and get-packages runs. The staging folder in %TEMP% is removed',
-    '# once the zip is written.',
+    '# Run it from an elevated Windows PowerShell (5.1 or later). It copies the CBS, DISM and Panther (setup)',
+    '# logs, builds WindowsUpdate.log, exports the Setup, System, Application and Windows Update event logs,',
+    '# records systeminfo, the DISM CheckHealth result, the installed packages, pending operations, free disk',
+    '# space, the OS build and UBR, and the Windows Update policy keys, into',
+    '# patchdx-collect-<computer>-<timestamp>.zip on the Desktop (or -OutputDirectory). Each item is collected',
+    '# on its own: one that is missing or fails is recorded in manifest.json and the rest is still collected.',
+    '# The CBS and DISM logs are copied last so that they include the CheckHealth and get-packages runs. The',
+    '# staging folder in %TEMP% is removed once the zip is written.',
     '#',
-    '# Layout of the zip:',
+    '# Layout of the zip (patchdx checks a bundle against it):',
     ...layout,
     '#',
     '# .PARAMETER OutputDirectory',
@@ -115,6 +164,10 @@ $Collector = 'patchdx collector ${version}'
 $Started = (Get-Date).ToUniversalTime().ToString('o')
 $Stamp = Get-Date -Format 'yyyyMMdd-HHmmss'
 
+# The zip classes: Windows PowerShell 5.1 does not load these assemblies by itself.
+Add-Type -AssemblyName System.IO.Compression
+Add-Type -AssemblyName System.IO.Compression.FileSystem
+
 function Test-IsAdmin {
     $principal = New-Object Security.Principal.WindowsPrincipal ([Security.Principal.WindowsIdentity]::GetCurrent())
     return $principal.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)
@@ -132,7 +185,7 @@ if (-not $OutputDirectory) {
 $Name = 'patchdx-collect-' + $env:COMPUTERNAME + '-' + $Stamp
 $Stage = Join-Path $env:TEMP $Name
 $ZipPath = Join-Path $OutputDirectory ($Name + '.zip')
-foreach ($dir in @('CBS', 'DISM', 'WindowsUpdate', 'EventLogs', 'Commands', 'Registry')) {
+foreach ($dir in @(${dirs.map(psQuote).join(', ')})) {
     New-Item -ItemType Directory -Path (Join-Path $Stage $dir) -Force | Out-Null
 }
 $Items = New-Object System.Collections.ArrayList
@@ -176,15 +229,24 @@ function Copy-Shared([string]$Source, [string]$Destination) {
     (Get-Item -LiteralPath $Destination).LastWriteTimeUtc = (Get-Item -LiteralPath $Source).LastWriteTimeUtc
 }
 
-function Copy-Folder([string]$Source, [string]$Rel) {
+function Copy-One([string]$Source, [string]$Rel) {
+    if (-not (Test-Path -LiteralPath $Source)) { return ('missing: ' + $Source + ' does not exist') }
+    Copy-Shared $Source (Join-Path $Stage $Rel)
+    return $Source
+}
+
+function Copy-Folder([string]$Source, [string]$Rel, [string[]]$Include) {
+    # The files of one folder (not its subfolders) whose names match one of the Include patterns.
     if (-not (Test-Path -LiteralPath $Source)) { return ('missing: ' + $Source + ' does not exist') }
     $copied = 0
     foreach ($f in @(Get-ChildItem -LiteralPath $Source -File -Force)) {
+        $name = $f.Name
+        if (@($Include | Where-Object { $name -like $_ }).Count -eq 0) { continue }
         try {
-            Copy-Shared $f.FullName (Join-Path (Join-Path $Stage $Rel) $f.Name)
+            Copy-Shared $f.FullName (Join-Path (Join-Path $Stage $Rel) $name)
             $copied++
         } catch {
-            [void]$Errors.Add($Rel + '/' + $f.Name + ': ' + $_.Exception.Message)
+            [void]$Errors.Add($Rel + '\' + $name + ': ' + $_.Exception.Message)
         }
     }
     return ([string]$copied + ' file(s) from ' + $Source)
@@ -213,6 +275,14 @@ function Export-Key([string]$Key, [string]$Rel) {
     return $code
 }
 
+function Export-EventLog([string]$Channel, [string]$Rel) {
+    $target = Join-Path $Stage $Rel
+    $result = Invoke-Capture ($Rel + '.out') (Join-Path $Sys 'wevtutil.exe') @('epl', ('"' + $Channel + '"'), ('"' + $target + '"'))
+    Remove-Item -LiteralPath (Join-Path $Stage ($Rel + '.out')) -Force -ErrorAction SilentlyContinue
+    if (-not (Test-Path -LiteralPath $target)) { throw ('wevtutil epl ' + $Channel + ' wrote nothing (' + $result + ')') }
+    return $result
+}
+
 $Cv = $null
 try { $Cv = Get-ItemProperty -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion' } catch { $Cv = $null }
 $Os = [ordered]@{ version = [Environment]::OSVersion.Version.ToString(); build = [Environment]::OSVersion.Version.Build; ubr = $null; productName = ''; displayVersion = ''; editionId = ''; installationType = '' }
@@ -224,110 +294,11 @@ if ($Cv) {
     $Os.editionId = [string]$Cv.EditionID
     $Os.installationType = [string]$Cv.InstallationType
 }
-
-Invoke-Step 'Commands/os-build.txt' {
-    $lines = @('OS version: ' + $Os.version, 'OS build: ' + [string]$Os.build + '.' + [string]$Os.ubr, 'UBR: ' + [string]$Os.ubr, 'Product: ' + $Os.productName, 'Version: ' + $Os.displayVersion, 'Edition: ' + $Os.editionId, 'Installation type: ' + $Os.installationType)
-    Write-Text 'Commands\os-build.txt' (($lines -join [Environment]::NewLine) + [Environment]::NewLine)
-    return ([string]$Os.build + '.' + [string]$Os.ubr)
-}
-
-Invoke-Step 'Commands/systeminfo.txt' {
-    Invoke-Capture 'Commands\systeminfo.txt' (Join-Path $Sys 'systeminfo.exe') @()
-}
-
-Invoke-Step 'Commands/disk-space.txt' {
-    $text = ''
-    try {
-        $text += (Get-Volume | Format-Table -AutoSize DriveLetter, FileSystemLabel, FileSystem, DriveType, HealthStatus, SizeRemaining, Size | Out-String -Width 200)
-    } catch {
-        $text += 'Get-Volume: ' + $_.Exception.Message + [Environment]::NewLine
-    }
-    try {
-        $disks = Get-CimInstance -ClassName Win32_LogicalDisk -Filter 'DriveType=3'
-    } catch {
-        $disks = Get-WmiObject -Class Win32_LogicalDisk -Filter 'DriveType=3'
-    }
-    $text += ($disks | Format-Table -AutoSize DeviceID, VolumeName, FileSystem, FreeSpace, Size | Out-String -Width 200)
-    Write-Text 'Commands\disk-space.txt' $text
-    $c = @($disks | Where-Object { $_.DeviceID -eq $env:SystemDrive })
-    if ($c.Count -gt 0) { return ($env:SystemDrive + ' free ' + [string][math]::Round($c[0].FreeSpace / 1GB, 1) + ' GB') }
-    return 'written'
-}
-
 $Pending = [ordered]@{ pendingXml = $false; rebootPending = $false; rebootRequired = $false; pendingFileRenames = $false }
-Invoke-Step 'Commands/pending.txt' {
-    $xml = Join-Path $env:windir 'WinSxS\pending.xml'
-    $lines = New-Object System.Collections.ArrayList
-    if (Test-Path -LiteralPath $xml) {
-        $i = Get-Item -LiteralPath $xml -Force
-        $Pending.pendingXml = $true
-        [void]$lines.Add('pending.xml: present, ' + [string]$i.Length + ' bytes, last written ' + $i.LastWriteTime.ToString('yyyy-MM-dd HH:mm:ss'))
-    } else {
-        [void]$lines.Add('pending.xml: absent')
-    }
-    $Pending.rebootPending = Test-Path -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending'
-    $Pending.rebootRequired = Test-Path -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired'
-    $session = Get-ItemProperty -LiteralPath 'HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager' -ErrorAction SilentlyContinue
-    $Pending.pendingFileRenames = [bool]($session -and $session.PSObject.Properties['PendingFileRenameOperations'])
-    [void]$lines.Add('CBS RebootPending key: ' + [string]$Pending.rebootPending)
-    [void]$lines.Add('Windows Update RebootRequired key: ' + [string]$Pending.rebootRequired)
-    [void]$lines.Add('PendingFileRenameOperations: ' + [string]$Pending.pendingFileRenames)
-    Write-Text 'Commands\pending.txt' (($lines -join [Environment]::NewLine) + [Environment]::NewLine)
-    return ('pending.xml ' + [string]$Pending.pendingXml)
-}
 
-Invoke-Step 'Registry/WindowsUpdate-policy.reg' {
-    Export-Key 'HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate' 'Registry\WindowsUpdate-policy.reg'
-}
+`}${steps()}
 
-Invoke-Step 'Registry/CurrentVersion.reg' {
-    Export-Key 'HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion' 'Registry\CurrentVersion.reg'
-}
-
-Invoke-Step 'Commands/dism-get-packages.txt' {
-    Invoke-Capture 'Commands\dism-get-packages.txt' (Join-Path $Sys 'dism.exe') @('/English', '/Online', '/Get-Packages', '/Format:Table')
-}
-
-Invoke-Step 'Commands/dism-checkhealth.txt' {
-    Invoke-Capture 'Commands\dism-checkhealth.txt' (Join-Path $Sys 'dism.exe') @('/English', '/Online', '/Cleanup-Image', '/CheckHealth')
-}
-
-foreach ($log in @('Setup', 'System', 'Application', 'Microsoft-Windows-WindowsUpdateClient/Operational')) {
-    $file = $log
-    if ($log -like 'Microsoft-Windows-WindowsUpdateClient*') { $file = 'WindowsUpdateClient-Operational' }
-    Invoke-Step ('EventLogs/' + $file + '.evtx') {
-        $target = Join-Path $Stage ('EventLogs\' + $file + '.evtx')
-        $result = Invoke-Capture ('EventLogs\' + $file + '.out') (Join-Path $Sys 'wevtutil.exe') @('epl', ('"' + $log + '"'), ('"' + $target + '"'))
-        Remove-Item -LiteralPath (Join-Path $Stage ('EventLogs\' + $file + '.out')) -Force -ErrorAction SilentlyContinue
-        if (-not (Test-Path -LiteralPath $target)) { throw ('wevtutil epl ' + $log + ' wrote nothing (' + $result + ')') }
-        return $result
-    }
-}
-
-Invoke-Step 'WindowsUpdate/WindowsUpdate.log' {
-    $target = Join-Path $Stage 'WindowsUpdate\WindowsUpdate.log'
-    if (Get-Command -Name 'Get-WindowsUpdateLog' -ErrorAction SilentlyContinue) {
-        Get-WindowsUpdateLog -LogPath $target | Out-Null
-        return 'Get-WindowsUpdateLog'
-    }
-    $old = Join-Path $env:windir 'WindowsUpdate.log'
-    if (-not (Test-Path -LiteralPath $old)) { return 'missing: no Get-WindowsUpdateLog and no WindowsUpdate.log' }
-    Copy-Shared $old $target
-    return $old
-}
-
-Invoke-Step 'WindowsUpdate/ReportingEvents.log' {
-    $source = Join-Path $env:windir 'SoftwareDistribution\ReportingEvents.log'
-    if (-not (Test-Path -LiteralPath $source)) { return ('missing: ' + $source + ' does not exist') }
-    Copy-Shared $source (Join-Path $Stage 'WindowsUpdate\ReportingEvents.log')
-    return $source
-}
-
-# The CBS and DISM logs last, so that they hold the CheckHealth and get-packages runs above.
-Invoke-Step 'DISM/' { Copy-Folder (Join-Path $env:windir 'Logs\DISM') 'DISM' }
-Invoke-Step 'CBS/' { Copy-Folder (Join-Path $env:windir 'Logs\CBS') 'CBS' }
-
-$Files = New-Object System.Collections.ArrayList
+${ps`$Files = New-Object System.Collections.ArrayList
 foreach ($f in @(Get-ChildItem -LiteralPath $Stage -Recurse -File -Force | Sort-Object FullName)) {
     $rel = $f.FullName.Substring($Stage.Length + 1).Replace('\', '/')
     $hash = ''
@@ -351,7 +322,6 @@ $Manifest = [ordered]@{
 [IO.File]::WriteAllText((Join-Path $Stage 'manifest.json'), (ConvertTo-Json -InputObject $Manifest -Depth 6), (New-Object Text.UTF8Encoding $false))
 
 try {
-    Add-Type -AssemblyName System.IO.Compression.FileSystem
     [IO.Compression.ZipFile]::CreateFromDirectory($Stage, $ZipPath, [IO.Compression.CompressionLevel]::Optimal, $false)
 } catch {
     Write-Host ('patchdx: could not write ' + $ZipPath + ': ' + $_.Exception.Message + '. The files are in ' + $Stage + ': zip that folder by hand.') -ForegroundColor Red

@@ -423,13 +423,20 @@ test('the collector gathers every item, read-only, into the documented layout', 
   const c = collectorScript();
   assert.match(c, /^[\x20-\x7e\n]*$/, 'ASCII with LF line ends');
   assert.deepEqual(lex(c).problems, []);
-  for (const folder of ['CBS/', 'DISM/', 'WindowsUpdate/', 'EventLogs/', 'Commands/', 'Registry/']) {
+  for (const folder of [
+    'CBS/',
+    'DISM/',
+    'Panther/',
+    'WindowsUpdate/',
+    'EventLogs/',
+    'Commands/',
+    'Registry/',
+  ]) {
     assert.match(c, new RegExp(`^#   ${folder}`, 'm'), `layout comment names ${folder}`);
   }
   for (const e of COLLECTOR_LAYOUT) {
     assert.ok(c.includes(`#   ${e.path}`), `layout comment lists ${e.path}`);
-    if (e.path !== 'manifest.json')
-      assert.ok(c.includes(`Invoke-Step '${e.path}'`) || e.path.startsWith('EventLogs/'));
+    if (e.path !== 'manifest.json') assert.ok(c.includes(`Invoke-Step '${e.path}'`), e.path);
   }
   for (const needle of [
     "Join-Path $env:windir 'Logs\\CBS'",
@@ -438,7 +445,9 @@ test('the collector gathers every item, read-only, into the documented layout', 
     'Get-WindowsUpdateLog -LogPath $target',
     "'SoftwareDistribution\\ReportingEvents.log'",
     "'wevtutil.exe') @('epl'",
-    "@('Setup', 'System', 'Application', 'Microsoft-Windows-WindowsUpdateClient/Operational')",
+    "Export-EventLog 'Microsoft-Windows-WindowsUpdateClient/Operational'",
+    "'$WINDOWS.~BT\\Sources\\Panther'",
+    'Add-Type -AssemblyName System.IO.Compression.FileSystem',
     "'systeminfo.exe'",
     "@('/English', '/Online', '/Cleanup-Image', '/CheckHealth')",
     "@('/English', '/Online', '/Get-Packages', '/Format:Table')",

@@ -21,6 +21,8 @@ import cbsSourceMissing from './cbs-source-missing.js';
 import cbsStartupFailed from './cbs-startup-failed.js';
 import cbsStoreCorrupt from './cbs-store-corrupt.js';
 import cbsStoreMumMissing from './cbs-store-mum-missing.js';
+import collectorDiskSpaceLow from './collector-disk-space-low.js';
+import collectorRebootPending from './collector-reboot-pending.js';
 import dismAppxPackageMissing from './dism-appx-package-missing.js';
 import dismAppxVersionConflict from './dism-appx-version-conflict.js';
 import dismOfflineHiveLocked from './dism-offline-hive-locked.js';
@@ -71,6 +73,8 @@ export const rules: readonly Rule[] = [
 
 /** Bundle-level rules: findings made from the reconstructed story, the enrichment and the engine's fallback. */
 export const storyRules: readonly StoryRule[] = [
+  collectorDiskSpaceLow,
+  collectorRebootPending,
   dismOutputFailed,
   dismOutputHealth,
   evtSystemInstability,
