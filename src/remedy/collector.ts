@@ -20,7 +20,7 @@ const SCRIPTED: Record<string, string> = {
     return ([string]$Os.build + '.' + [string]$Os.ubr)`,
   'Commands/disk-space.txt': ps`    $text = ''
     try {
-        $text += (Get-Volume | Format-Table -AutoSize DriveLetter, FileSystemLabel, FileSystem, DriveType, HealthStatus, SizeRemaining, Size | Out-String -Width 200)
+        $text += (Get-Volume | Format-Table -AutoSize -Property @('DriveLetter', 'FileSystemLabel', 'FileSystem', 'DriveType', 'HealthStatus', 'SizeRemaining', 'Size') | Out-String -Width 200)
     } catch {
         $text += 'Get-Volume: ' + $_.Exception.Message + [Environment]::NewLine
     }
@@ -29,10 +29,10 @@ const SCRIPTED: Record<string, string> = {
     } catch {
         $disks = Get-WmiObject -Class Win32_LogicalDisk -Filter 'DriveType=3'
     }
-    $text += ($disks | Format-Table -AutoSize DeviceID, VolumeName, FileSystem, FreeSpace, Size | Out-String -Width 200)
+    $text += ($disks | Format-Table -AutoSize -Property @('DeviceID', 'VolumeName', 'FileSystem', 'FreeSpace', 'Size') | Out-String -Width 200)
     Write-Text 'Commands\disk-space.txt' $text
     $c = @($disks | Where-Object { $_.DeviceID -eq $env:SystemDrive })
-    if ($c.Count -gt 0) { return ($env:SystemDrive + ' free ' + [string][math]::Round($c[0].FreeSpace / 1GB, 1) + ' GB') }
+    if ($c.Count -gt 0) { return ($env:SystemDrive + ' free ' + [string][math]::Round($c[0].FreeSpace / 1073741824, 1) + ' GB') }
     return 'written'`,
   'Commands/pending.txt': ps`    $xml = Join-Path $env:windir 'WinSxS\pending.xml'
     $lines = New-Object System.Collections.ArrayList

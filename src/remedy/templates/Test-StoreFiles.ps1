@@ -54,7 +54,7 @@ function Invoke-Check {
             }
         }
     }
-    $results | Format-List Id, Finding, Status, Path, Sha256, Expected, Actual, Note | Out-String -Width 400 | Write-Host
+    $results | Format-List -Property @('Id', 'Finding', 'Status', 'Path', 'Sha256', 'Expected', 'Actual', 'Note') | Out-String -Width 400 | Write-Host
     $bad = @($results | Where-Object { $_.Status -ne 'ok' -and $_.Status -ne 'present' })
     Write-Step ([string]$results.Count + ' item(s) checked, ' + [string]$bad.Count + ' not as they should be.')
     $jsonPath = [IO.Path]::ChangeExtension($LogPath, '.json')
