@@ -8,6 +8,7 @@ import cbsLinesMissing from './x-cbs-lines-missing.js';
 import corruptionMoving from './x-corruption-moving.js';
 import downloadThenInstall from './x-download-then-install-failed.js';
 import fileHashCheck from './x-file-hash-check.js';
+import packageHashCheck from './x-package-hash-check.js';
 import repeatedFailures from './x-update-failed-repeatedly.js';
 import wsusPolicy from './x-wsus-download-failed.js';
 
@@ -18,6 +19,7 @@ export const CROSS_CHECKS: readonly CrossCheck[] = [
   repeatedFailures,
   cbsLinesMissing,
   fileHashCheck,
+  packageHashCheck,
 ];
 
 export function crossChecks(ctx: CrossContext): Finding[] {

@@ -10,6 +10,7 @@ import {
   updateShippingVersion,
   type UpdateInfo,
 } from './builds.js';
+import { packageByHash, packagesOfKb, type PackageHash } from './packages.js';
 
 /** A component key taken apart (`amd64_name_token_version_culture_hash`). */
 export interface ComponentParts {
@@ -36,7 +37,16 @@ export interface PackageParts {
 
 export type Explained =
   | { kind: 'codes'; query: string; codes: CodeInfo[] }
-  | { kind: 'update'; query: string; update: UpdateInfo; prerequisites: (UpdateInfo | { kb: string })[] }
+  | {
+      kind: 'update';
+      query: string;
+      update: UpdateInfo;
+      prerequisites: (UpdateInfo | { kb: string })[];
+      /** Published digests of the update's package files (a hash capture can be checked against them). */
+      packages?: PackageHash[];
+      /** When the query was a digest: the package file it is the digest of. */
+      matchedPackage?: PackageHash;
+    }
   | { kind: 'build'; query: string; build: string; update: UpdateInfo | null; missing: UpdateInfo[] }
   | {
       kind: 'component';
@@ -58,16 +68,18 @@ const KEY_RE =
 const PKG_RE = /^([A-Za-z][\w.-]*?)~([0-9a-f]{16})~(\w*)~([\w-]*)~(\d+(?:\.\d+){1,3})$/;
 
 /** The update a KB names, with its prerequisites resolved where the table knows them. */
-function updateResult(q: string): Explained | null {
-  const u = updateByKb(q);
-  return u
-    ? {
-        kind: 'update',
-        query: q,
-        update: u,
-        prerequisites: u.prerequisites.map((p) => updateByKb(p) ?? { kb: p }),
-      }
-    : null;
+function updateResult(q: string, kb = q, matchedPackage?: PackageHash): Explained | null {
+  const u = updateByKb(kb);
+  if (!u) return null;
+  const packages = packagesOfKb(u.kb);
+  return {
+    kind: 'update',
+    query: q,
+    update: u,
+    prerequisites: u.prerequisites.map((p) => updateByKb(p) ?? { kb: p }),
+    ...(packages.length > 0 ? { packages } : {}),
+    ...(matchedPackage ? { matchedPackage } : {}),
+  };
 }
 
 /** Explains a query; never throws. */
@@ -76,6 +88,12 @@ export function explain(query: string): Explained {
   const kb = /^(?:KB)?(\d{6,7})$/i.exec(q);
   if (kb && /^KB/i.test(q)) {
     const u = updateResult(q);
+    if (u) return u;
+  }
+  // A SHA-256 or SHA-1 digest of a downloaded package: the update it is the genuine file of.
+  if (/^(?:[0-9a-f]{64}|[0-9a-f]{40})$/i.test(q)) {
+    const p = packageByHash(q);
+    const u = p ? updateResult(q, p.kb, p) : null;
     if (u) return u;
   }
   const key = KEY_RE.exec(q);
