@@ -32,9 +32,11 @@ const KIND: Record<string, { en: string; zh: string }> = {
 };
 
 function feedbackLine(f: StepFeedback, lang: Lang): string {
-  return lang === 'zh'
-    ? `${f.step}：${f.tried} 次中 ${f.fixed} 次解决${f.proposed ? `（另 ${f.proposed} 次仅建议）` : ''}`
-    : `${f.step}: fixed ${f.fixed} of ${f.tried}${f.proposed ? ` (${f.proposed} more only proposed)` : ''}`;
+  const zh = lang === 'zh';
+  const only = f.proposed ? (zh ? `（另 ${f.proposed} 次仅建议，无结果）` : ` (${f.proposed} more only proposed, no result)`) : '';
+  if (f.tried === 0)
+    return zh ? `${f.step}：${f.proposed} 次仅建议，无结果` : `${f.step}: only proposed (${f.proposed}), no result reported`;
+  return zh ? `${f.step}：${f.tried} 次中 ${f.fixed} 次解决${only}` : `${f.step}: fixed ${f.fixed} of ${f.tried}${only}`;
 }
 
 /** The section's lines as plain text (terminal and, with `md`, Markdown list items). */
