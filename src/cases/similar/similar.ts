@@ -81,17 +81,20 @@ export const SIGNATURE_THRESHOLD = 4;
 /** Text similarity a past case needs when it shares no fact. */
 export const TEXT_THRESHOLD = 0.45;
 const TEXT_WEIGHT = 6;
-const CANDIDATES = 60;
+const CANDIDATES = 30;
+/** A key more past cases than this carry is common: it adds to candidates rather than naming them. */
+const COMMON = 500;
 
 /** Character trigrams of a text (lower-cased; punctuation and spacing folded to one space). */
 export function trigrams(text: string): Set<string> {
   const t = ` ${text
+    .slice(0, 1500)
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim()} `;
   const out = new Set<string>();
-  const cs = [...t];
-  for (let i = 0; i + 3 <= cs.length; i++) out.add(cs[i]! + cs[i + 1]! + cs[i + 2]!);
+  // UTF-16 units: Chinese and Latin text is in the basic plane; a rare astral character only shifts a window.
+  for (let i = 0; i + 3 <= t.length; i++) out.add(t.slice(i, i + 3));
   return out;
 }
 
@@ -107,17 +110,17 @@ export function dice(a: Set<string>, b: Set<string>): number {
 /** Search terms for the FTS5 trigram index: distinctive words and 3-character pieces of Chinese runs. */
 function ftsQuery(text: string): string | null {
   const terms = new Set<string>();
-  for (const w of text.match(/[A-Za-z0-9_.\-]{4,}/g) ?? []) if (terms.size < 24) terms.add(w.toLowerCase());
+  for (const w of text.match(/[A-Za-z0-9_.\-]{5,}/g) ?? []) if (terms.size < 12) terms.add(w.toLowerCase());
   for (const run of text.match(/\p{Script=Han}{3,}/gu) ?? []) {
     const cs = [...run];
-    for (let i = 0; i + 3 <= cs.length && terms.size < 40; i += 2) terms.add(cs.slice(i, i + 3).join(''));
+    for (let i = 0; i + 3 <= cs.length && terms.size < 24; i += 3) terms.add(cs.slice(i, i + 3).join(''));
   }
   if (terms.size === 0) return null;
   return [...terms].map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ');
 }
 
 async function textCandidates(conn: Connection, text: string): Promise<string[]> {
-  const q = text.slice(0, 600);
+  const q = text.slice(0, 300);
   if (q.trim() === '') return [];
   if (conn.dialect === 'sqlite') {
     const match = ftsQuery(q);
@@ -127,7 +130,7 @@ async function textCandidates(conn: Connection, text: string): Promise<string[]>
     return r.rows.map((x) => x.id);
   }
   return conn.db.connection().execute(async (c) => {
-    await sql`select set_limit(0.05)`.execute(c);
+    await sql`select set_limit(0.1)`.execute(c);
     const r = await sql<{ id: string }>`select id from past_cases where text % ${q}
       order by similarity(text, ${q}) desc limit ${CANDIDATES}`.execute(c);
     return r.rows.map((x) => x.id);
@@ -160,24 +163,61 @@ async function find(conn: Connection, q: SimilarQuery, limit: number): Promise<S
   const exclude = new Set(q.exclude ?? []);
   const shared = new Map<string, SimilarMatch[]>();
   if (keys.length > 0) {
-    const rows = await db
-      .selectFrom('past_signatures')
-      .select(['kind', 'value', 'past_case_id'])
-      .where((eb) => eb.or(keys.map((k) => eb.and([eb('kind', '=', k.kind), eb('value', '=', k.value)]))))
-      .execute();
-    const df = new Map<string, number>();
-    for (const r of rows) df.set(`${r.kind}\u0000${r.value}`, (df.get(`${r.kind}\u0000${r.value}`) ?? 0) + 1);
-    for (const r of rows) {
-      const n = df.get(`${r.kind}\u0000${r.value}`)!;
-      const weight = KEY_WEIGHTS[r.kind as KeyKind] * (1 + Math.log(total / n));
+    // How many past cases carry each key: an index-only count (the primary key leads with kind, value).
+    const byKind = new Map<string, string[]>();
+    for (const k of keys) byKind.set(k.kind, [...(byKind.get(k.kind) ?? []), k.value]);
+    const counts = (
+      await Promise.all(
+        [...byKind].map(([kind, vs]) =>
+          db
+            .selectFrom('past_signatures')
+            .select(['kind', 'value', (eb) => eb.fn.countAll().as('n')])
+            .where('kind', '=', kind)
+            .where('value', 'in', vs)
+            .groupBy(['kind', 'value'])
+            .execute(),
+        ),
+      )
+    ).flat();
+    const weightOf = new Map<string, number>();
+    for (const c of counts)
+      weightOf.set(`${c.kind}\u0000${c.value}`, KEY_WEIGHTS[c.kind as KeyKind] * (1 + Math.log(total / Number(c.n))));
+    const add = (r: { kind: string; value: string; past_case_id: string }): void => {
       const list = shared.get(r.past_case_id) ?? [];
-      list.push({ kind: r.kind as KeyKind, value: r.value, weight });
+      if (list.some((m) => m.kind === r.kind && m.value === r.value)) return;
+      list.push({ kind: r.kind as KeyKind, value: r.value, weight: weightOf.get(`${r.kind}\u0000${r.value}`)! });
       shared.set(r.past_case_id, list);
+    };
+    // Rare keys name the candidates; a key half the store carries only adds to them (or, alone, names the
+    // most recent few), so a common code never makes the query read thousands of rows.
+    const rare = counts.filter((c) => Number(c.n) <= COMMON);
+    const common = counts.filter((c) => Number(c.n) > COMMON);
+    const fetch = async (cs: typeof counts, ids: string[] | null, limit: number | null): Promise<void> => {
+      const kinds = new Map<string, string[]>();
+      for (const c of cs) kinds.set(c.kind, [...(kinds.get(c.kind) ?? []), c.value]);
+      for (const [kind, vs] of kinds) {
+        let qb = db
+          .selectFrom('past_signatures')
+          .select(['kind', 'value', 'past_case_id'])
+          .where('kind', '=', kind)
+          .where('value', 'in', vs);
+        if (ids) qb = qb.where('past_case_id', 'in', ids);
+        if (limit) qb = qb.orderBy('past_case_id', 'desc').limit(limit);
+        for (const r of await qb.execute()) add(r);
+      }
+    };
+    await fetch(rare, null, null);
+    if (common.length > 0) {
+      const known = [...shared.keys()];
+      for (let i = 0; i < known.length; i += 500) await fetch(common, known.slice(i, i + 500), null);
+      if (shared.size < CANDIDATES) await fetch(common, null, CANDIDATES);
     }
   }
   const sigScore = (id: string): number => (shared.get(id) ?? []).reduce((s, m) => s + m.weight, 0);
   const bySig = [...shared.keys()].sort((a, b) => sigScore(b) - sigScore(a)).slice(0, CANDIDATES);
-  const byText = await textCandidates(conn, q.text);
+  // The text index is asked only when shared facts leave room: ranking stays on facts first, and a query
+  // sharing facts with many past cases does not pay for a text search over all of them.
+  const byText = bySig.length < CANDIDATES / 2 ? await textCandidates(conn, q.text) : [];
   const ids = [...new Set([...bySig, ...byText])];
   if (ids.length === 0) return empty;
   const rows = await db
@@ -192,7 +232,7 @@ async function find(conn: Connection, q: SimilarQuery, limit: number): Promise<S
     if (exclude.has(r.id) || (r.case_number && exclude.has(r.case_number))) continue;
     const why = (shared.get(r.id) ?? []).sort((a, b) => b.weight - a.weight);
     const s = why.reduce((x, m) => x + m.weight, 0);
-    const textScore = Math.round(dice(qt, trigrams(r.text)) * 1000) / 1000;
+    const textScore = Math.round(dice(qt, trigrams(r.text.slice(0, 1500))) * 1000) / 1000;
     if (s < SIGNATURE_THRESHOLD && textScore < TEXT_THRESHOLD) continue;
     if (textScore > 0) why.push({ kind: 'text', value: `${Math.round(textScore * 100)}%`, weight: textScore * TEXT_WEIGHT });
     scored.push({

@@ -32,16 +32,17 @@ function norm(s: string): string {
 /** Messages of all files, oldest first, a message quoted again (or exported twice) kept once. */
 function merge(raws: RawThread[]): RawMessage[] {
   const out: RawMessage[] = [];
+  const keys: string[] = [];
   for (const r of raws)
     for (const m of r.messages) {
       const k = norm(m.body);
-      const same = out.findIndex(
-        (o) =>
-          (k !== '' && norm(o.body) === k) ||
-          (k.length > 40 && norm(o.body).length > 40 && (norm(o.body).startsWith(k) || k.startsWith(norm(o.body)))),
+      const same = keys.findIndex(
+        (o) => (k !== '' && o === k) || (k.length > 40 && o.length > 40 && (o.startsWith(k) || k.startsWith(o))),
       );
-      if (same < 0) out.push(m);
-      else if (!out[same]!.at && m.at) out[same] = { ...out[same]!, at: m.at };
+      if (same < 0) {
+        out.push(m);
+        keys.push(k);
+      } else if (!out[same]!.at && m.at) out[same] = { ...out[same]!, at: m.at };
     }
   // Stable sort by time; undated messages keep their place relative to their neighbours.
   return out
