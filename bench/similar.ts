@@ -50,10 +50,49 @@ function rng(seed: number): () => number {
   };
 }
 
-const WORDS = ['shell', 'servicingstack', 'netapi', 'defender', 'photos', 'print', 'font', 'crypt', 'media', 'edge',
-  'hyperv', 'netfx', 'wmi', 'tcpip', 'bits', 'search', 'store', 'ie', 'smb', 'rdp', 'audio', 'usb', 'kernel', 'boot'];
-const CODES = ['0x80073712', '0x8007025d', '0x80070570', '0x80070490', '0x800f0986', '0x800f081f', '0x800f0922',
-  '0x80070002', '0x800f0831', '0x800736cc', '0x80070bc9', '0x800f0823', '0x80248007', '0x8024200b', '0x80070005'];
+const WORDS = [
+  'shell',
+  'servicingstack',
+  'netapi',
+  'defender',
+  'photos',
+  'print',
+  'font',
+  'crypt',
+  'media',
+  'edge',
+  'hyperv',
+  'netfx',
+  'wmi',
+  'tcpip',
+  'bits',
+  'search',
+  'store',
+  'ie',
+  'smb',
+  'rdp',
+  'audio',
+  'usb',
+  'kernel',
+  'boot',
+];
+const CODES = [
+  '0x80073712',
+  '0x8007025d',
+  '0x80070570',
+  '0x80070490',
+  '0x800f0986',
+  '0x800f081f',
+  '0x800f0922',
+  '0x80070002',
+  '0x800f0831',
+  '0x800736cc',
+  '0x80070bc9',
+  '0x800f0823',
+  '0x80248007',
+  '0x8024200b',
+  '0x80070005',
+];
 
 function generate(templates: string[], n: number, r: () => number): { name: string; data: Uint8Array }[] {
   const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)]!;
@@ -62,14 +101,23 @@ function generate(templates: string[], n: number, r: () => number): { name: stri
   const comp = new Map<string, string>();
   const text = t
     .replace(/CAS-\d{5}-[A-Z0-9]{6}/g, `CAS-${String(10000 + n).padStart(5, '0')}-G${hex(5).toUpperCase()}`)
-    .replace(/\b(amd64|x86|wow64|msil)_([a-z0-9][a-z0-9._+-]*?)_([0-9a-f]{16})_(\d+\.\d+\.\d+\.\d+)_(none|[a-z]{2}-[a-z]{2})_([0-9a-f]{16})\b/g, (m) => {
-      if (!comp.has(m))
-        comp.set(m, `amd64_microsoft-windows-${pick(WORDS)}-${pick(WORDS)}${Math.floor(r() * 20)}_31bf3856ad364e35_10.0.17763.${Math.floor(r() * 6000)}_none_${hex(16)}`);
-      return comp.get(m)!;
-    })
+    .replace(
+      /\b(amd64|x86|wow64|msil)_([a-z0-9][a-z0-9._+-]*?)_([0-9a-f]{16})_(\d+\.\d+\.\d+\.\d+)_(none|[a-z]{2}-[a-z]{2})_([0-9a-f]{16})\b/g,
+      (m) => {
+        if (!comp.has(m))
+          comp.set(
+            m,
+            `amd64_microsoft-windows-${pick(WORDS)}-${pick(WORDS)}${Math.floor(r() * 20)}_31bf3856ad364e35_10.0.17763.${Math.floor(r() * 6000)}_none_${hex(16)}`,
+          );
+        return comp.get(m)!;
+      },
+    )
     .replace(/0x80073712|0x80070570|0x800F0986/gi, () => (r() < 0.5 ? pick(CODES) : '0x80073712'))
     .replace(/KB50(\d{5})/g, () => `KB50${String(Math.floor(r() * 50000)).padStart(5, '0')}`)
-    .replace(/(\d{4})-(\d\d)-(\d\d) /g, (_m, y: string, mo: string, d: string) => `${Number(y) - Math.floor(r() * 3)}-${mo}-${d} `);
+    .replace(
+      /(\d{4})-(\d\d)-(\d\d) /g,
+      (_m, y: string, mo: string, d: string) => `${Number(y) - Math.floor(r() * 3)}-${mo}-${d} `,
+    );
   return [{ name: `gen-${n}.txt`, data: Buffer.from(text, 'utf8') }];
 }
 
@@ -82,13 +130,26 @@ async function queries(): Promise<{ name: string; d: Diagnosis }[]> {
       .join('\r\n');
   };
   const out: { name: string; d: Diagnosis }[] = [];
-  for (const p of ['000', '001', '002']) out.push({ name: `seed ${p} log lines`, d: await analyze({ name: `${p}.log`, data: Buffer.from(seedLog(p)) }) });
-  for (const f of ['seeds/seed-003-manifest-hash.log', 'seeds/seed-004-not-found.log', 'dism/appx-version-conflict.log'])
+  for (const p of ['000', '001', '002'])
+    out.push({
+      name: `seed ${p} log lines`,
+      d: await analyze({ name: `${p}.log`, data: Buffer.from(seedLog(p)) }),
+    });
+  for (const f of [
+    'seeds/seed-003-manifest-hash.log',
+    'seeds/seed-004-not-found.log',
+    'dism/appx-version-conflict.log',
+  ])
     out.push({ name: f, d: await analyze(join(root, 'fixtures', f)) });
   return out;
 }
 
-async function run(kind: 'sqlite' | 'postgres', target: string, templates: string[], qs: { name: string; d: Diagnosis }[]): Promise<void> {
+async function run(
+  kind: 'sqlite' | 'postgres',
+  target: string,
+  templates: string[],
+  qs: { name: string; d: Diagnosis }[],
+): Promise<void> {
   const store = await openCaseStore(target);
   try {
     const r = rng(20_000);
@@ -104,7 +165,9 @@ async function run(kind: 'sqlite' | 'postgres', target: string, templates: strin
       if ((n / 150) % 20 === 0) process.stdout.write(`  ${kind}: ${n} threads imported\n`);
     }
     const secs = ms(t0) / 1000;
-    console.log(`\r  ${kind}: ${CASES} threads imported in ${secs.toFixed(0)} s (${(CASES / secs).toFixed(0)}/s)`);
+    console.log(
+      `\r  ${kind}: ${CASES} threads imported in ${secs.toFixed(0)} s (${(CASES / secs).toFixed(0)}/s)`,
+    );
     const all: number[] = [];
     for (const q of qs) {
       await similarCases(store, { diagnoses: [q.d] }); // warm
@@ -131,7 +194,9 @@ async function main(): Promise<void> {
     .sort()
     .map((f) => readFileSync(join(seedsDir, f), 'utf8'));
   const qs = await queries();
-  console.log(`similar past cases: ${CASES} generated threads, ${RUNS} runs per query, node ${process.version}`);
+  console.log(
+    `similar past cases: ${CASES} generated threads, ${RUNS} runs per query, node ${process.version}`,
+  );
   if (values.only !== 'postgres') {
     const dir = mkdtempSync(join(tmpdir(), 'patchdx-bench-sim-'));
     try {

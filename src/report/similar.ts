@@ -33,23 +33,37 @@ const KIND: Record<string, { en: string; zh: string }> = {
 
 function feedbackLine(f: StepFeedback, lang: Lang): string {
   const zh = lang === 'zh';
-  const only = f.proposed ? (zh ? `（另 ${f.proposed} 次仅建议，无结果）` : ` (${f.proposed} more only proposed, no result)`) : '';
+  const only = f.proposed
+    ? zh
+      ? `（另 ${f.proposed} 次仅建议，无结果）`
+      : ` (${f.proposed} more only proposed, no result)`
+    : '';
   if (f.tried === 0)
-    return zh ? `${f.step}：${f.proposed} 次仅建议，无结果` : `${f.step}: only proposed (${f.proposed}), no result reported`;
-  return zh ? `${f.step}：${f.tried} 次中 ${f.fixed} 次解决${only}` : `${f.step}: fixed ${f.fixed} of ${f.tried}${only}`;
+    return zh
+      ? `${f.step}：${f.proposed} 次仅建议，无结果`
+      : `${f.step}: only proposed (${f.proposed}), no result reported`;
+  return zh
+    ? `${f.step}：${f.tried} 次中 ${f.fixed} 次解决${only}`
+    : `${f.step}: fixed ${f.fixed} of ${f.tried}${only}`;
 }
 
 /** The section's lines as plain text (terminal and, with `md`, Markdown list items). */
 export function similarLines(r: SimilarReport, d: Diagnosis | null, lang: Lang): string[] {
   const zh = lang === 'zh';
   if (r.none || r.results.length === 0)
-    return [zh ? `没有相似的历史案例（已比对 ${r.pastCases} 个）。` : `No similar past case (${r.pastCases} compared).`];
+    return [
+      zh
+        ? `没有相似的历史案例（已比对 ${r.pastCases} 个）。`
+        : `No similar past case (${r.pastCases} compared).`,
+    ];
   const out: string[] = [];
   for (const c of r.results) {
     const o = OUTCOME[c.outcome] ?? { en: c.outcome, zh: c.outcome };
     const fix = c.fixedBy ? (zh ? `，解决步骤 ${c.fixedBy}` : `, fixed by ${c.fixedBy}`) : '';
     const days = c.days !== null ? (zh ? `，${c.days} 天结案` : `, ${c.days} days to closure`) : '';
-    out.push(`${c.caseNumber ?? c.id} (${c.source}) ${c.title ?? ''} — ${zh ? o.zh : o.en}${fix}${days}; score ${c.score}`);
+    out.push(
+      `${c.caseNumber ?? c.id} (${c.source}) ${c.title ?? ''} — ${zh ? o.zh : o.en}${fix}${days}; score ${c.score}`,
+    );
     const why = c.why
       .slice(0, 6)
       .map((m) => `${zh ? KIND[m.kind]!.zh : KIND[m.kind]!.en} ${m.value}`)
@@ -59,7 +73,10 @@ export function similarLines(r: SimilarReport, d: Diagnosis | null, lang: Lang):
   if (r.feedback.length > 0) {
     out.push(zh ? '历史上各步骤的效果：' : 'What the steps did in these cases:');
     const planned = new Set((d?.plans ?? []).flatMap((p) => p.steps.map((s) => s.id)));
-    for (const f of r.feedback) out.push(`  ${feedbackLine(f, lang)}${planned.has(f.step) ? (zh ? '（本计划中的步骤）' : ' (a step of this plan)') : ''}`);
+    for (const f of r.feedback)
+      out.push(
+        `  ${feedbackLine(f, lang)}${planned.has(f.step) ? (zh ? '（本计划中的步骤）' : ' (a step of this plan)') : ''}`,
+      );
   }
   return out.map(safeLine);
 }

@@ -36,7 +36,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('past_cases_number').on('past_cases').column('case_number').execute();
   await db.schema
     .createTable('past_messages')
-    .addColumn('past_case_id', 'varchar(64)', (c) => c.notNull().references('past_cases.id').onDelete('cascade'))
+    .addColumn('past_case_id', 'varchar(64)', (c) =>
+      c.notNull().references('past_cases.id').onDelete('cascade'),
+    )
     .addColumn('seq', 'integer', (c) => c.notNull())
     .addColumn('role', 'varchar(16)', (c) => c.notNull())
     .addColumn('sender', 'varchar(64)', (c) => c.notNull())
@@ -48,13 +50,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable('past_signatures')
     .addColumn('kind', 'varchar(16)', (c) => c.notNull())
     .addColumn('value', 'varchar(400)', (c) => c.notNull())
-    .addColumn('past_case_id', 'varchar(64)', (c) => c.notNull().references('past_cases.id').onDelete('cascade'))
+    .addColumn('past_case_id', 'varchar(64)', (c) =>
+      c.notNull().references('past_cases.id').onDelete('cascade'),
+    )
     .addPrimaryKeyConstraint('past_signatures_pk', ['kind', 'value', 'past_case_id'])
     .execute();
   await db.schema.createIndex('past_signatures_case').on('past_signatures').column('past_case_id').execute();
   await db.schema
     .createTable('past_steps')
-    .addColumn('past_case_id', 'varchar(64)', (c) => c.notNull().references('past_cases.id').onDelete('cascade'))
+    .addColumn('past_case_id', 'varchar(64)', (c) =>
+      c.notNull().references('past_cases.id').onDelete('cascade'),
+    )
     .addColumn('step', 'varchar(64)', (c) => c.notNull())
     .addColumn('result', 'varchar(16)', (c) => c.notNull())
     .addPrimaryKeyConstraint('past_steps_pk', ['past_case_id', 'step'])

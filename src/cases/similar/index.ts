@@ -11,12 +11,7 @@ import { readThread, type RawThread } from '../threads/read.js';
 import { buildThread } from '../threads/thread.js';
 import { diagnosisKeys, diagnosisText, type PastKey } from './keys.js';
 import { storeThread, syncDeskCases, type ImportResult } from './past-cases.js';
-import {
-  findSimilar,
-  stepFeedbackBySignature,
-  type SimilarReport,
-  type StepFeedback,
-} from './similar.js';
+import { findSimilar, stepFeedbackBySignature, type SimilarReport, type StepFeedback } from './similar.js';
 
 /** A thread file to import: its name and bytes. */
 export interface ThreadFile {
@@ -106,7 +101,10 @@ export async function similarToCase(
     .where((eb) => eb.or([eb('case_number', '=', number), eb('id', '=', number)]))
     .executeTakeFirst();
   if (!past)
-    throw new CaseStoreError('not-found', `no case or past case ${number}; see \`patchdx case list\` or import its thread`);
+    throw new CaseStoreError(
+      'not-found',
+      `no case or past case ${number}; see \`patchdx case list\` or import its thread`,
+    );
   const keys = await db
     .selectFrom('past_signatures')
     .select(['kind', 'value'])

@@ -9,16 +9,7 @@ import type { ThreadFacts } from '../threads/facts.js';
 
 /** Kinds of facts two cases can share. */
 export type KeyKind =
-  | 'signature'
-  | 'rule'
-  | 'code'
-  | 'logcode'
-  | 'component'
-  | 'file'
-  | 'package'
-  | 'kb'
-  | 'kbfamily'
-  | 'build';
+  'signature' | 'rule' | 'code' | 'logcode' | 'component' | 'file' | 'package' | 'kb' | 'kbfamily' | 'build';
 
 /** One shareable fact. */
 export interface PastKey {
@@ -101,7 +92,8 @@ export function diagnosisText(ds: Diagnosis[]): string {
   const parts: string[] = [];
   for (const d of ds) {
     for (const s of d.summary) parts.push(s.zh, s.en);
-    for (const f of d.findings.filter((x) => x.root)) parts.push(f.title.zh, f.title.en, f.message.zh, f.message.en);
+    for (const f of d.findings.filter((x) => x.root))
+      parts.push(f.title.zh, f.title.en, f.message.zh, f.message.en);
   }
   return [...new Set(parts)].join('\n');
 }

@@ -92,7 +92,8 @@ export async function storeThread(conn: Connection, t: ImportedThread, now: Date
       for (const o of older) {
         const of = JSON.parse(o.facts) as ThreadFacts;
         // The stored export holds more messages: this file is an older part of the same thread.
-        if (of.messages > f.messages) return { id: o.id, caseNumber: f.caseNumber, status: 'unchanged' as const };
+        if (of.messages > f.messages)
+          return { id: o.id, caseNumber: f.caseNumber, status: 'unchanged' as const };
         await deletePast(conn, trx, o.id);
         status = 'replaced';
       }
@@ -153,7 +154,8 @@ export async function syncDeskCases(conn: Connection, now: Date): Promise<number
       .orderBy('r.seq', 'desc')
       .execute();
     const latest = new Map<string, Diagnosis>();
-    for (const r of rounds) if (!latest.has(r.machine_id)) latest.set(r.machine_id, JSON.parse(r.diagnosis) as Diagnosis);
+    for (const r of rounds)
+      if (!latest.has(r.machine_id)) latest.set(r.machine_id, JSON.parse(r.diagnosis) as Diagnosis);
     const ds = [...latest.values()];
     const resolution = redactText(c.resolution ?? '', { emails: true }).text;
     const cause = redactText(c.cause ?? '', { emails: true }).text;
@@ -169,11 +171,17 @@ export async function syncDeskCases(conn: Connection, now: Date): Promise<number
     const steps: StepTried[] = fixedBy ? [{ step: fixedBy, result: 'fixed', seq: 1 }] : [];
     const days =
       c.closed_at !== null
-        ? Math.round((Date.parse(c.closed_at.slice(0, 10)) - Date.parse(c.opened_at.slice(0, 10))) / 86_400_000)
+        ? Math.round(
+            (Date.parse(c.closed_at.slice(0, 10)) - Date.parse(c.opened_at.slice(0, 10))) / 86_400_000,
+          )
         : null;
     const analysis = [cause, resolution, diagnosisText(ds)].filter((x) => x).join('\n');
     await writeTx(conn, async (trx) => {
-      const again = await trx.selectFrom('past_cases').select('id').where('desk_case_id', '=', c.id).executeTakeFirst();
+      const again = await trx
+        .selectFrom('past_cases')
+        .select('id')
+        .where('desk_case_id', '=', c.id)
+        .executeTakeFirst();
       if (again) return;
       await insertPast(
         conn,

@@ -70,20 +70,23 @@ eachBackend(
       const other = await makeBackend(b.kind);
       const s = await openCaseStore(other.target, { inputsDir: other.inputsDir });
       try {
-        await importThreads(
-          s,
-          files(Object.keys(RELATED).filter((x) => x !== seed)),
-        );
+        await importThreads(s, files(Object.keys(RELATED).filter((x) => x !== seed)));
         const d = await diagnose(`seed-${seed}.log`, seedLogs(seed));
         assert.equal(d.verdict, 'failed', seed);
         const r = await similarCases(s, { diagnoses: [d] });
         const allowed = RELATED[seed]!.map((x) => NUMBER[x]!);
         const found = r.results.map((x) => x.caseNumber);
-        if (allowed.length === 0) assert.ok(r.none, `${seed}: expected no similar case, got ${found.join(', ')}`);
+        if (allowed.length === 0)
+          assert.ok(r.none, `${seed}: expected no similar case, got ${found.join(', ')}`);
         else {
           assert.ok(!r.none, `${seed}: a related case is found`);
-          for (const n of found) assert.ok(allowed.includes(n ?? ''), `${seed}: ${n} is not related (${found.join(', ')})`);
-          for (const c of r.results) assert.ok(c.why.some((w) => w.kind === 'code' || w.kind === 'rule'), `${seed}: why`);
+          for (const n of found)
+            assert.ok(allowed.includes(n ?? ''), `${seed}: ${n} is not related (${found.join(', ')})`);
+          for (const c of r.results)
+            assert.ok(
+              c.why.some((w) => w.kind === 'code' || w.kind === 'rule'),
+              `${seed}: why`,
+            );
         }
       } finally {
         await s.close();
@@ -97,11 +100,20 @@ eachBackend(
 /** Seed 000's first excerpt with another component (a shell32 manifest) and another update (KB5040430). */
 function manifestCorruptElsewhere(): string {
   return seedExcerpts('000')[0]!
-    .replace(/e7efbb5769027affbc1fbfd7101971df_b77a5c561934e089_4\.0\.15713\.866_none_41638f151bd7fec8/g, 'microsoft-windows-shell32_31bf3856ad364e35_10.0.17763.6054_none_0a1b2c3d4e5f6789')
-    .replace(/a = e7efbb5769027affbc1fbfd7101971df, version 4\.0\.15713\.866/g, 'a = microsoft-windows-shell32, version 10.0.17763.6054')
+    .replace(
+      /e7efbb5769027affbc1fbfd7101971df_b77a5c561934e089_4\.0\.15713\.866_none_41638f151bd7fec8/g,
+      'microsoft-windows-shell32_31bf3856ad364e35_10.0.17763.6054_none_0a1b2c3d4e5f6789',
+    )
+    .replace(
+      /a = e7efbb5769027affbc1fbfd7101971df, version 4\.0\.15713\.866/g,
+      'a = microsoft-windows-shell32, version 10.0.17763.6054',
+    )
     .replace(/\[l:91 ml:140\]/g, '[l:97 ml:140]')
     .replace(/5017270/g, '5040430')
-    .replace(/Package_for_DotNetRollup~31bf3856ad364e35~amd64~~10\.0\.4005\.2/g, 'Package_for_RollupFix~31bf3856ad364e35~amd64~~17763.6054.1.10');
+    .replace(
+      /Package_for_DotNetRollup~31bf3856ad364e35~amd64~~10\.0\.4005\.2/g,
+      'Package_for_RollupFix~31bf3856ad364e35~amd64~~17763.6054.1.10',
+    );
 }
 
 eachBackend(
@@ -133,18 +145,34 @@ eachBackend(
       assert.match(text, /Similar past cases\nCAS-07938-T4F1J7 \(thread\).*reinstalled, 32 days to closure/);
       assert.match(text, /replace-manifest: fixed 1 of 1.*\(a step of this plan\)/);
       assert.ok(!render(advised, 'text', { lang: 'en' }).includes('Similar past cases'), 'only when asked');
-      assert.match(render(advised, 'md', { lang: 'zh', similar: r }), /## 相似的历史案例\n\n- CAS-07938-T4F1J7/);
+      assert.match(
+        render(advised, 'md', { lang: 'zh', similar: r }),
+        /## 相似的历史案例\n\n- CAS-07938-T4F1J7/,
+      );
       const html = render(advised, 'html', { lang: 'en', similar: r });
-      assert.match(html, /<section id="similar"><h2>Similar past cases<\/h2>[\s\S]*CAS-07938-T4F1J7[\s\S]*<\/body>/);
+      assert.match(
+        html,
+        /<section id="similar"><h2>Similar past cases<\/h2>[\s\S]*CAS-07938-T4F1J7[\s\S]*<\/body>/,
+      );
 
       // A bundle that shares nothing with any past case says so.
       const appx = await analyze(fixturePath('dism', 'appx-version-conflict.log'));
       const none = await similarCases(s, { diagnoses: [appx] });
       assert.ok(none.none && none.results.length === 0);
-      assert.match(render(appx, 'text', { lang: 'en', similar: none }), /No similar past case \(5 compared\)/);
+      assert.match(
+        render(appx, 'text', { lang: 'en', similar: none }),
+        /No similar past case \(5 compared\)/,
+      );
       const io = captureIo('en');
       const code = await caseCommand(
-        ['similar', fixturePath('dism', 'appx-version-conflict.log'), '--db', b.target, '--inputs', b.inputsDir],
+        [
+          'similar',
+          fixturePath('dism', 'appx-version-conflict.log'),
+          '--db',
+          b.target,
+          '--inputs',
+          b.inputsDir,
+        ],
         io.io,
         { env: {}, pid: process.pid, isAlive: () => true },
       );
@@ -175,19 +203,26 @@ eachBackend(
       const log = fixturePath('seeds', 'seed-004-not-found.log');
       await s.createCase({ number: 'CAS-D-1', org: 'ORG', problem: 'KB5032196 安装失败 0x80070490' });
       await s.addRound('CAS-D-1', { diagnosis: await analyze(log), keepInput: false });
-      await s.closeCase('CAS-D-1', '组件缺失，系统停留在 774 版本', '逐月安装累积更新后，12月补丁可以正常安装');
+      await s.closeCase(
+        'CAS-D-1',
+        '组件缺失，系统停留在 774 版本',
+        '逐月安装累积更新后，12月补丁可以正常安装',
+      );
       const d = await analyze(log);
       const r = await similarCases(s, { diagnoses: [d] });
       assert.equal(r.results[0]?.caseNumber, 'CAS-D-1');
       assert.equal(r.results[0]?.source, 'desk');
       assert.equal(r.results[0]?.fixedBy, 'install-version-carrier');
       const sig = d.findings.find((f) => f.rule === 'cbs-not-found')!.signature!;
-      assert.deepEqual(r.bySignature[sig]?.find((x) => x.step === 'install-version-carrier'), {
-        step: 'install-version-carrier',
-        fixed: 1,
-        tried: 1,
-        proposed: 0,
-      });
+      assert.deepEqual(
+        r.bySignature[sig]?.find((x) => x.step === 'install-version-carrier'),
+        {
+          step: 'install-version-carrier',
+          fixed: 1,
+          tried: 1,
+          proposed: 0,
+        },
+      );
       const io = captureIo('en');
       const code = await analyzeCommand([log, '--similar', '--db', b.target, '--format', 'md'], io.io);
       assert.equal(code, 1);

@@ -110,7 +110,7 @@ export function dice(a: Set<string>, b: Set<string>): number {
 /** Search terms for the FTS5 trigram index: distinctive words and 3-character pieces of Chinese runs. */
 function ftsQuery(text: string): string | null {
   const terms = new Set<string>();
-  for (const w of text.match(/[A-Za-z0-9_.\-]{5,}/g) ?? []) if (terms.size < 12) terms.add(w.toLowerCase());
+  for (const w of text.match(/[A-Za-z0-9_.-]{5,}/g) ?? []) if (terms.size < 12) terms.add(w.toLowerCase());
   for (const run of text.match(/\p{Script=Han}{3,}/gu) ?? []) {
     const cs = [...run];
     for (let i = 0; i + 3 <= cs.length && terms.size < 24; i += 3) terms.add(cs.slice(i, i + 3).join(''));
@@ -153,7 +153,12 @@ export async function findSimilar(
 async function find(conn: Connection, q: SimilarQuery, limit: number): Promise<SimilarReport> {
   const db = conn.db;
   const total = Number(
-    (await db.selectFrom('past_cases').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0,
+    (
+      await db
+        .selectFrom('past_cases')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirst()
+    )?.n ?? 0,
   );
   const empty: SimilarReport = { results: [], none: true, pastCases: total, feedback: [] };
   if (total === 0) return empty;
@@ -181,11 +186,18 @@ async function find(conn: Connection, q: SimilarQuery, limit: number): Promise<S
     ).flat();
     const weightOf = new Map<string, number>();
     for (const c of counts)
-      weightOf.set(`${c.kind}\u0000${c.value}`, KEY_WEIGHTS[c.kind as KeyKind] * (1 + Math.log(total / Number(c.n))));
+      weightOf.set(
+        `${c.kind}\u0000${c.value}`,
+        KEY_WEIGHTS[c.kind as KeyKind] * (1 + Math.log(total / Number(c.n))),
+      );
     const add = (r: { kind: string; value: string; past_case_id: string }): void => {
       const list = shared.get(r.past_case_id) ?? [];
       if (list.some((m) => m.kind === r.kind && m.value === r.value)) return;
-      list.push({ kind: r.kind as KeyKind, value: r.value, weight: weightOf.get(`${r.kind}\u0000${r.value}`)! });
+      list.push({
+        kind: r.kind as KeyKind,
+        value: r.value,
+        weight: weightOf.get(`${r.kind}\u0000${r.value}`)!,
+      });
       shared.set(r.past_case_id, list);
     };
     // Rare keys name the candidates; a key half the store carries only adds to them (or, alone, names the
@@ -234,7 +246,8 @@ async function find(conn: Connection, q: SimilarQuery, limit: number): Promise<S
     const s = why.reduce((x, m) => x + m.weight, 0);
     const textScore = Math.round(dice(qt, trigrams(r.text.slice(0, 1500))) * 1000) / 1000;
     if (s < SIGNATURE_THRESHOLD && textScore < TEXT_THRESHOLD) continue;
-    if (textScore > 0) why.push({ kind: 'text', value: `${Math.round(textScore * 100)}%`, weight: textScore * TEXT_WEIGHT });
+    if (textScore > 0)
+      why.push({ kind: 'text', value: `${Math.round(textScore * 100)}%`, weight: textScore * TEXT_WEIGHT });
     scored.push({
       id: r.id,
       source: r.source,
@@ -282,11 +295,16 @@ export function feedbackOf(cases: SimilarCase[]): StepFeedback[] {
   };
   for (const c of cases) {
     const steps = [...c.steps];
-    if ((c.outcome === 'reinstalled' || c.outcome === 'reset') && !steps.some((s) => s.step === 'reset-or-reinstall'))
+    if (
+      (c.outcome === 'reinstalled' || c.outcome === 'reset') &&
+      !steps.some((s) => s.step === 'reset-or-reinstall')
+    )
       steps.push({ step: 'reset-or-reinstall', result: 'fixed' });
     for (const s of steps) {
       const f = get(s.step);
-      const fixed = s.result === 'fixed' || (s.step === 'reset-or-reinstall' && (c.outcome === 'reinstalled' || c.outcome === 'reset'));
+      const fixed =
+        s.result === 'fixed' ||
+        (s.step === 'reset-or-reinstall' && (c.outcome === 'reinstalled' || c.outcome === 'reset'));
       if (fixed) {
         f.fixed++;
         f.tried++;
@@ -294,7 +312,9 @@ export function feedbackOf(cases: SimilarCase[]): StepFeedback[] {
       else f.proposed++;
     }
   }
-  return [...m.values()].sort((a, b) => b.fixed - a.fixed || b.tried - a.tried || a.step.localeCompare(b.step));
+  return [...m.values()].sort(
+    (a, b) => b.fixed - a.fixed || b.tried - a.tried || a.step.localeCompare(b.step),
+  );
 }
 
 /**

@@ -102,17 +102,30 @@ interface StepPattern {
   re: RegExp;
 }
 
-const WINSXS_DIR = /winsxs\\(?:amd64|x86|wow64|msil|arm64)_|winsxs文件夹|组件文件夹|两个文件夹|同名文件夹|component folder/i;
+const WINSXS_DIR =
+  /winsxs\\(?:amd64|x86|wow64|msil|arm64)_|winsxs文件夹|组件文件夹|两个文件夹|同名文件夹|component folder/i;
 const COPY = /替换|拷贝|复制|覆盖|replace|copy/i;
 
 // Most specific first; a sentence may name several steps.
 const STEP_PATTERNS: StepPattern[] = [
-  { step: 'reset-or-reinstall', re: /重置(?:此|该)?电脑|重装|重新安装系统|全新安装|reset (?:this|the) pc|reinstall(?:ed)? (?:the )?(?:os|system|windows)/i },
+  {
+    step: 'reset-or-reinstall',
+    re: /重置(?:此|该)?电脑|重装|重新安装系统|全新安装|reset (?:this|the) pc|reinstall(?:ed)? (?:the )?(?:os|system|windows)/i,
+  },
   { step: 'in-place-upgrade', re: /就地升级|原地升级|in-place upgrade|repair install/i },
   { step: 'install-ssu-then-update', re: /\bSSU\b|服务堆栈|前置补丁|[Ss]ervicing [Ss]tack [Uu]pdate/ },
-  { step: 'install-version-carrier', re: /逐月安装|(?:更新|新)版本的补丁|\d+月(?:补丁|累积更新)(?:更新)?时可以|newer (?:cumulative )?update/i },
-  { step: 'install-kb-offline', re: /离线安装|手动安装|手动离线|本地安装|install (?:it )?(?:offline|manually)|add-package/i },
-  { step: 'clear-wu-cache', re: /SoftwareDistribution|UpdateReset|重置(?:windows ?)?更新组件|reset windows update/i },
+  {
+    step: 'install-version-carrier',
+    re: /逐月安装|(?:更新|新)版本的补丁|\d+月(?:补丁|累积更新)(?:更新)?时可以|newer (?:cumulative )?update/i,
+  },
+  {
+    step: 'install-kb-offline',
+    re: /离线安装|手动安装|手动离线|本地安装|install (?:it )?(?:offline|manually)|add-package/i,
+  },
+  {
+    step: 'clear-wu-cache',
+    re: /SoftwareDistribution|UpdateReset|重置(?:windows ?)?更新组件|reset windows update/i,
+  },
   { step: 'check-wsus', re: /UseWUServer|WSUS/i },
   { step: 'restore-health', re: /RestoreHealth/i },
   { step: 'scan-health', re: /CheckHealth|ScanHealth/i },
@@ -133,12 +146,15 @@ export function stepsIn(text: string): string[] {
   return [...new Set(out)];
 }
 
-const FAILED_REPORT = /问题依旧|仍然|依然|依旧|报错一样|还是(?:失败|报错)|未能安装成功|无法正常安装|失败|still fail|same error|did not (?:help|work)|no change/i;
-const FIXED_REPORT = /问题已解决|已解决|安装成功|成功安装|可以正常安装|已正常|resolved|fixed|installed successfully|succeeded/i;
+const FAILED_REPORT =
+  /问题依旧|仍然|依然|依旧|报错一样|还是(?:失败|报错)|未能安装成功|无法正常安装|失败|still fail|same error|did not (?:help|work)|no change/i;
+const FIXED_REPORT =
+  /问题已解决|已解决|安装成功|成功安装|可以正常安装|已正常|resolved|fixed|installed successfully|succeeded/i;
 const CLOSURE = /案例总结|关闭处理|归档|Case No|case (?:will be )?closed|closing the case/i;
 const REINSTALLED = /重装|重新安装系统|全新安装系统|reinstalled (?:the )?(?:os|system|windows)/i;
 const RESET = /重置(?:该|此)?电脑(?:解决|处理)|同意重置|已重置|reset the (?:pc|machine)/i;
-const NO_RESPONSE = /未回复|无回复|无响应|未收到(?:您的|客户)?(?:回复|反馈)|联系不上|no response|did not respond|unresponsive/i;
+const NO_RESPONSE =
+  /未回复|无回复|无响应|未收到(?:您的|客户)?(?:回复|反馈)|联系不上|no response|did not respond|unresponsive/i;
 
 function withoutLogLines(text: string): string {
   const logs = new Set(quotedLogLines(text));
@@ -167,7 +183,8 @@ function stepsTried(msgs: ThreadMessage[]): StepTried[] {
       // The closure says how the case ended, not what the last step did.
       if (n.role === 'engineer' && CLOSURE.test(n.body)) break;
       const reported =
-        n.role === 'customer' || /电话得知|(?:客户|用户)(?:反馈|表示|确认)|told us|reported that/i.test(n.body);
+        n.role === 'customer' ||
+        /电话得知|(?:客户|用户)(?:反馈|表示|确认)|told us|reported that/i.test(n.body);
       if (!reported) {
         if (stepsIn(withoutLogLines(n.body)).length > 0) break;
         continue;
@@ -203,7 +220,9 @@ function outcomeOf(
     for (const s of success) named ??= stepsIn(s)[0] ?? null;
     // "将该文件替换为正常版本后" names a replacement but not what: the last replacement proposed says.
     if (named?.startsWith('replace-')) {
-      const lastReplace = [...steps].reverse().find((x) => x.step.startsWith('replace-') && x.seq < closure.seq);
+      const lastReplace = [...steps]
+        .reverse()
+        .find((x) => x.step.startsWith('replace-') && x.seq < closure.seq);
       if (lastReplace) named = lastReplace.step;
     }
     return { outcome: 'fixed', fixedBy: named ?? lastFix(steps, closure.seq), closedAt: closure.at };
@@ -246,8 +265,11 @@ function section(text: string, labels: RegExp): string | null {
 }
 
 const BUILD_RE = /(?<![\d.])(?:10\.0\.)?(7601|9600|1\d{4}|2\d{4})\.(\d{1,5})(?![\d.])/g;
-const KNOWN_OS = new Set([7601, 9200, 9600, 10240, 14393, 17763, 19041, 19042, 19043, 19044, 19045, 20348, 22000, 22621, 22631, 26100]);
-const PRODUCT_RE = /\b(?:Windows (?:Server )?(?:10|11|7|8\.1|Server)(?: (?:LTSC|Enterprise|Pro))?(?: 20\d\d)?|LTSC ?20\d\d|1809|1607|2004|2[0-4]H[12]|V20\d\d-[A-Z])\b/gi;
+const KNOWN_OS = new Set([
+  7601, 9200, 9600, 10240, 14393, 17763, 19041, 19042, 19043, 19044, 19045, 20348, 22000, 22621, 22631, 26100,
+]);
+const PRODUCT_RE =
+  /\b(?:Windows (?:Server )?(?:10|11|7|8\.1|Server)(?: (?:LTSC|Enterprise|Pro))?(?: 20\d\d)?|LTSC ?20\d\d|1809|1607|2004|2[0-4]H[12]|V20\d\d-[A-Z])\b/gi;
 const PATH_RE = /(?:[A-Za-z]:)?\\(?:[^\\\s，。、<>"'|:*?]+\\)*[^\\\s，。、<>"'|:*?（）()]+/g;
 const FILE_RE = /(?<![\w.~-])[\w.-]+\.(?:dll|exe|sys|mum|cat|manifest|bin|msu|cab|xml|inf)\b|BCD-Template/gi;
 
@@ -294,7 +316,10 @@ export function threadFacts(subject: string, msgs: ThreadMessage[]): ThreadFacts
     if (KNOWN_OS.has(os)) builds.push(`${os}.${m[2]}`);
   }
   const known = kbs.map((k) => updateByKb(k)).filter((u) => u !== null);
-  const osBuilds = uniq([...builds.map((b) => Number(b.split('.')[0])), ...known.map((u) => u.osBuild)]).sort();
+  const osBuilds = uniq([
+    ...builds.map((b) => Number(b.split('.')[0])),
+    ...known.map((u) => u.osBuild),
+  ]).sort();
   const files: string[] = [];
   for (const m of all.matchAll(PATH_RE)) {
     const p = m[0].replace(/[.,;]+$/, '');
@@ -309,7 +334,10 @@ export function threadFacts(subject: string, msgs: ThreadMessage[]): ThreadFacts
   let steps = stepsTried(msgs);
   const end = outcomeOf(msgs, steps);
   steps = settle(steps, end.fixedBy);
-  const dated = msgs.map((m) => m.at).filter((x): x is string => x !== null).sort();
+  const dated = msgs
+    .map((m) => m.at)
+    .filter((x): x is string => x !== null)
+    .sort();
   const openedAt = dated[0] ?? null;
   const lastAt = end.closedAt ?? dated[dated.length - 1] ?? null;
   const problem =
@@ -352,9 +380,10 @@ export function threadFacts(subject: string, msgs: ThreadMessage[]): ThreadFacts
     rounds: engineerMsgs.length,
     messages: msgs.length,
     days:
-      openedAt && lastAt ? Math.round((Date.parse(lastAt.slice(0, 10)) - Date.parse(openedAt.slice(0, 10))) / 86_400_000) : null,
+      openedAt && lastAt
+        ? Math.round((Date.parse(lastAt.slice(0, 10)) - Date.parse(openedAt.slice(0, 10))) / 86_400_000)
+        : null,
     problem,
     analysis,
   };
 }
-

@@ -89,7 +89,12 @@ async function readEml(file: string, data: Uint8Array): Promise<RawThread> {
   const body = email.text?.trim() ? email.text : htmlToText(email.html ?? '');
   const from = email.from?.name || email.from?.address || '';
   const at = email.date ? parseMailDate(email.date) : null;
-  return { file, format: 'eml', subject: email.subject ?? '', messages: splitQuoted({ from, at, body }, parseMailDate) };
+  return {
+    file,
+    format: 'eml',
+    subject: email.subject ?? '',
+    messages: splitQuoted({ from, at, body }, parseMailDate),
+  };
 }
 
 function readMsg(file: string, data: Uint8Array): RawThread {
@@ -101,7 +106,12 @@ function readMsg(file: string, data: Uint8Array): RawThread {
   const from = m.senderName || m.senderSmtpAddress || m.senderEmail || '';
   const when = m.clientSubmitTime ?? m.messageDeliveryTime ?? m.creationTime;
   const at = when ? parseMailDate(when) : null;
-  return { file, format: 'msg', subject: m.subject ?? '', messages: splitQuoted({ from, at, body }, parseMailDate) };
+  return {
+    file,
+    format: 'msg',
+    subject: m.subject ?? '',
+    messages: splitQuoted({ from, at, body }, parseMailDate),
+  };
 }
 
 const CFB_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
@@ -110,7 +120,10 @@ const CFB_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 export async function readThread(file: string, data: Uint8Array): Promise<RawThread> {
   if (CFB_MAGIC.every((b, i) => data[i] === b)) return readMsg(file, data);
   const head = Buffer.from(data.subarray(0, 4096)).toString('latin1');
-  if (/^(?:[\w-]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)+/.test(head) && /^(?:from|date|subject|mime-version):/im.test(head))
+  if (
+    /^(?:[\w-]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)+/.test(head) &&
+    /^(?:from|date|subject|mime-version):/im.test(head)
+  )
     return readEml(file, data);
   const text = decodeText(Buffer.from(data));
   if (/====第\s*\d+\s*封邮件====/.test(text)) return readExport(file, text);

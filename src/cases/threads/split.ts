@@ -13,7 +13,8 @@ const QUOTE_MARKERS = [
   /^>.*$/m,
 ];
 
-const HEADER = /^[ \t>]*(发件人|From|发送时间|Sent|Date|日期|时间|收件人|To|抄送|Cc|主题|Subject)[ \t]*[:：][ \t]*(.*)$/i;
+const HEADER =
+  /^[ \t>]*(发件人|From|发送时间|Sent|Date|日期|时间|收件人|To|抄送|Cc|主题|Subject)[ \t]*[:：][ \t]*(.*)$/i;
 
 /** Index where quoted history starts in a body, or -1. */
 function quoteStart(body: string): number {
@@ -26,9 +27,7 @@ function quoteStart(body: string): number {
 }
 
 function parseQuoted(text: string, parseDate: (s: string) => string | null): RawMessage[] {
-  const lines = text
-    .split(/\r?\n/)
-    .map((l) => l.replace(/^(?:[ \t]*>)+ ?/, '').replace(/^\t+/, ''));
+  const lines = text.split(/\r?\n/).map((l) => l.replace(/^(?:[ \t]*>)+ ?/, '').replace(/^\t+/, ''));
   // Skip the marker line(s) up to the first header.
   let i = 0;
   while (i < lines.length && !HEADER.test(lines[i]!)) i++;
@@ -39,8 +38,13 @@ function parseQuoted(text: string, parseDate: (s: string) => string | null): Raw
     const m = HEADER.exec(lines[i]!);
     if (!m) break;
     const k = m[1]!.toLowerCase();
-    if (k === '发件人' || k === 'from') from = m[2]!.replace(/<[^>]*>/g, '').replace(/["']/g, '').trim();
-    else if (k === '发送时间' || k === 'sent' || k === 'date' || k === '日期' || k === '时间') at = parseDate(m[2]!);
+    if (k === '发件人' || k === 'from')
+      from = m[2]!
+        .replace(/<[^>]*>/g, '')
+        .replace(/["']/g, '')
+        .trim();
+    else if (k === '发送时间' || k === 'sent' || k === 'date' || k === '日期' || k === '时间')
+      at = parseDate(m[2]!);
   }
   if (!from && !at) return [];
   return splitQuoted({ from, at, body: lines.slice(i).join('\n') }, parseDate);

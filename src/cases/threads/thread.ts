@@ -37,7 +37,8 @@ function merge(raws: RawThread[]): RawMessage[] {
     for (const m of r.messages) {
       const k = norm(m.body);
       const same = keys.findIndex(
-        (o) => (k !== '' && o === k) || (k.length > 40 && o.length > 40 && (o.startsWith(k) || k.startsWith(o))),
+        (o) =>
+          (k !== '' && o === k) || (k.length > 40 && o.length > 40 && (o.startsWith(k) || k.startsWith(o))),
       );
       if (same < 0) {
         out.push(m);
@@ -92,7 +93,10 @@ function namesIn(messages: RawMessage[]): string[] {
 const HONORIFIC_SURNAME = /(?<![\p{Script=Han}])[\p{Script=Han}](?=先生|女士|小姐)/gu;
 
 /** Builds the stored form of a thread from the files read. */
-export async function buildThread(raws: RawThread[], analyzeExcerpt?: ExcerptAnalyzer): Promise<ImportedThread> {
+export async function buildThread(
+  raws: RawThread[],
+  analyzeExcerpt?: ExcerptAnalyzer,
+): Promise<ImportedThread> {
   const merged = merge(raws);
   const roles = senderRoles(merged);
   const names = namesIn(merged);
@@ -116,7 +120,10 @@ export async function buildThread(raws: RawThread[], analyzeExcerpt?: ExcerptAna
   const facts = threadFacts(subject, messages);
   const lines = quotedLogLines(messages.map((m) => m.body).join('\n'));
   if (analyzeExcerpt && lines.length > 0) {
-    const d = await analyzeExcerpt(`${facts.caseNumber ?? 'thread'}-excerpts.log`, lines.join('\r\n') + '\r\n');
+    const d = await analyzeExcerpt(
+      `${facts.caseNumber ?? 'thread'}-excerpts.log`,
+      lines.join('\r\n') + '\r\n',
+    );
     for (const f of d?.findings ?? []) {
       if (f.rule === 'unexplained-failure' && d!.findings.length > 1) continue;
       if (!facts.rules.includes(f.rule)) facts.rules.push(f.rule);

@@ -64,11 +64,14 @@ async function dumpDatabase(b: Backend): Promise<string> {
   if (b.kind === 'sqlite') {
     const db = new Database(b.target, { readonly: true });
     try {
-      const tables = db.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[];
+      const tables = db.prepare("select name from sqlite_master where type = 'table'").all() as {
+        name: string;
+      }[];
       let out = '';
       for (const t of tables)
         for (const row of db.prepare(`select * from "${t.name}"`).all() as Record<string, unknown>[])
-          for (const v of Object.values(row)) out += `${Buffer.isBuffer(v) ? v.toString('utf8') : String(v)}\n`;
+          for (const v of Object.values(row))
+            out += `${Buffer.isBuffer(v) ? v.toString('utf8') : String(v)}\n`;
       return out;
     } finally {
       db.close();
@@ -83,7 +86,8 @@ async function dumpDatabase(b: Backend): Promise<string> {
     let out = '';
     for (const t of tables.rows) {
       const rows = await c.query(`select row_to_json(x)::text as j from "${t.table_name}" x`);
-      for (const r of rows.rows as { j: string }[]) out += `${JSON.parse(r.j) ? Object.values(JSON.parse(r.j) as object).join('\n') : ''}\n`;
+      for (const r of rows.rows as { j: string }[])
+        out += `${JSON.parse(r.j) ? Object.values(JSON.parse(r.j) as object).join('\n') : ''}\n`;
     }
     return out;
   } finally {
@@ -139,7 +143,10 @@ eachBackend(
       assert.ok(bySeed('003').steps.some((x) => x.step === 'replace-manifest' && x.result === 'fixed'));
 
       const stored = await dumpDatabase(b);
-      assert.ok(stored.includes('CAS-06859-Q6V5Z7') && stored.includes('0x80070570'), 'the threads are stored');
+      assert.ok(
+        stored.includes('CAS-06859-Q6V5Z7') && stored.includes('0x80070570'),
+        'the threads are stored',
+      );
       for (const v of NEVER_STORED) assert.ok(!stored.includes(v), `${v} is stored`);
       assert.ok(!/许\s*翔/.test(stored), 'the signature name is stored');
       assert.ok(stored.includes('中国工商银行软件开发中心'), 'the organisation of a signature is kept');
@@ -200,7 +207,8 @@ test('eml: a base64 UTF-8 HTML-only closure: text from the HTML, outcome reset, 
   assert.deepEqual(b.facts.primaryCodes, ['0x80073712']);
   assert.deepEqual(b.facts.components, ['amd64_microsoft-windows-foo']);
   const all = JSON.stringify(b);
-  for (const v of ['Utf8Secret99', '138 0013 8000', 'chen.li@example.org', 'Wang Fang']) assert.ok(!all.includes(v), v);
+  for (const v of ['Utf8Secret99', '138 0013 8000', 'chen.li@example.org', 'Wang Fang'])
+    assert.ok(!all.includes(v), v);
   assert.match(all, /Example Support Desk/, 'the organisation stays');
   assert.equal(b.redactions.email, 1);
 });
@@ -243,5 +251,8 @@ test('msg: an Outlook message is read (subject, sender, body, time) and its fact
 });
 
 test('a file that is no thread is refused with a clear error', async () => {
-  await assert.rejects(readThread('x.txt', Buffer.from('just some text\n')), /not a case thread patchdx reads/);
+  await assert.rejects(
+    readThread('x.txt', Buffer.from('just some text\n')),
+    /not a case thread patchdx reads/,
+  );
 });

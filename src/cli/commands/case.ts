@@ -349,7 +349,8 @@ async function run(sub: Sub, p: string[], v: Values, lang: Lang, io: Io, ctx: Ca
         const st = statSync(target, { throwIfNoEntry: false });
         if (st?.isFile() && /\.json$/i.test(target)) {
           d = JSON.parse(readFileSync(target, 'utf8')) as Diagnosis;
-          if (!Array.isArray(d.findings)) throw new UsageError(`${target}: not a patchdx diagnosis (no findings)`);
+          if (!Array.isArray(d.findings))
+            throw new UsageError(`${target}: not a patchdx diagnosis (no findings)`);
         } else if (st) d = await analyze(target);
         if (d) report = await similarCases(store, { diagnoses: [d] }, { limit });
         else report = await similarToCase(store, target, { limit });
@@ -379,7 +380,11 @@ function similarOnly(d: Diagnosis | null, r: Parameters<typeof similarLines>[0],
 function renderImported(t: ThreadImport, lang: Lang): string {
   const f = t.facts;
   const zh = lang === 'zh';
-  const status = { created: zh ? '已导入' : 'imported', unchanged: zh ? '已存在，未改变' : 'already imported, unchanged', replaced: zh ? '已更新（更完整的导出）' : 'replaced (a fuller export)' }[t.status];
+  const status = {
+    created: zh ? '已导入' : 'imported',
+    unchanged: zh ? '已存在，未改变' : 'already imported, unchanged',
+    replaced: zh ? '已更新（更完整的导出）' : 'replaced (a fuller export)',
+  }[t.status];
   const red = Object.entries(t.redactions)
     .map(([k, n]) => `${k} ${n}`)
     .join(', ');
