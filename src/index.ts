@@ -13,6 +13,8 @@ import { renderJson, type JsonSchema } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderText } from './report/terminal.js';
 import { AnalysisPool, type PoolOptions } from './pool/pool.js';
+import type { SimilarReport } from './cases/similar/similar.js';
+import { similarHtml, similarMarkdown, similarText } from './report/similar.js';
 
 export type * from './model/types.js';
 export type { AnalyzeOptions, AnalyzeSource, Progress } from './analyze/run.js';
@@ -57,10 +59,23 @@ export interface RenderOptions {
   color?: boolean;
   /** JSON only: write schema /1 for readers not yet moved to /2 (kept for one release). */
   schema?: JsonSchema;
+  /** Text, Markdown and HTML: add a "similar past cases" section with these results (`similarCases`). */
+  similar?: SimilarReport;
 }
 
 /** A report of a diagnosis. Every piece of log text is escaped for the format. */
 export function render(d: Diagnosis, format: ReportFormat, options: RenderOptions): string {
+  const report = renderReport(d, format, options);
+  const sim = options.similar;
+  if (!sim || format === 'json') return report;
+  if (format === 'text') return report + similarText(sim, d, options.lang);
+  if (format === 'md') return report + similarMarkdown(sim, d, options.lang);
+  const at = report.lastIndexOf('</body>');
+  const section = similarHtml(sim, d, options.lang);
+  return at < 0 ? report + section : report.slice(0, at) + section + report.slice(at);
+}
+
+function renderReport(d: Diagnosis, format: ReportFormat, options: RenderOptions): string {
   switch (format) {
     case 'json':
       return renderJson(d, { schema: options.schema });
@@ -122,6 +137,30 @@ export { caseDraft, historyLines, type DraftExtras } from './cases/drafts.js';
 export { renderAdded, renderCase, renderDiff, renderList } from './cases/render.js';
 export { dataDir, defaultDbTarget } from './cases/paths.js';
 export { scrubText } from './cases/privacy.js';
+
+// Past cases (src/cases/threads/, src/cases/similar/): case e-mail threads imported redacted, and the past
+// cases like a diagnosis or a case, ranked by shared facts then text, with what fixed them.
+export {
+  importThreads,
+  similarCases,
+  similarToCase,
+  type Outcome,
+  type PastStep,
+  type RedactionCounts,
+  type RedactionKind,
+  type Role,
+  type SimilarCase,
+  type SimilarInput,
+  type SimilarMatch,
+  type SimilarReport,
+  type StepFeedback,
+  type StepTried,
+  type ThreadFacts,
+  type ThreadFile,
+  type ThreadImport,
+} from './cases/similar/index.js';
+export { redactText } from './cases/privacy.js';
+export { ThreadFormatError } from './cases/threads/read.js';
 
 // The analysis pool (src/pool/): warm worker threads shared by the web app and the fleet.
 export { AnalysisPool, type PoolAnalyzeOptions, type PoolOptions, type PoolStats } from './pool/pool.js';

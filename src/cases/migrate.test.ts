@@ -4,13 +4,15 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 
 import { sql, type Kysely } from 'kysely';
 import { connect, migrate, schemaVersion } from './db.js';
 import { CaseStoreError } from './errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations/index.js';
 import { openCaseStore } from './store.js';
+import { importThreads, similarToCase } from './similar/index.js';
+import { seedsPath } from '../testing/paths.js';
 import { eachBackend, makeBackend, runCli } from './store-test-support.js';
 
 /** Rows valid at each schema version, written before migrating further. */
@@ -29,6 +31,9 @@ async function seedAt(db: Kysely<unknown>, version: number): Promise<void> {
   await sql`insert into contacts (id, case_id, at, kind, engineer, text) values ('k1', 'c1', ${at}, 'email', 'Li Qi', '初次响应')`.execute(
     db,
   );
+  // A schema-2 store keeps the machine and round counts on the case as it writes rows.
+  if (version >= 2)
+    await sql`update cases set machine_count = 1, round_count = 1 where id = 'c1'`.execute(db);
 }
 
 for (let from = 0; from < SCHEMA_VERSION; from++) {
@@ -61,6 +66,12 @@ for (let from = 0; from < SCHEMA_VERSION; from++) {
       await s.createCase({ number: 'CAS-NEW', followUpDays: 3, portalCredential: 'x' });
       assert.equal(await s.secret('CAS-NEW'), 'x');
       assert.ok((await s.list({ open: true })).some((r) => r.number === 'CAS-NEW'));
+      // Schema 3: past cases and their text index.
+      const seed = readdirSync(seedsPath()).find((f) => f.startsWith('003_'))!;
+      const [t] = await importThreads(s, [{ name: seed, data: readFileSync(seedsPath(seed)) }]);
+      assert.equal(t?.status, 'created');
+      const r = await similarToCase(s, 'CAS-04814-C9T9D0');
+      assert.ok(r.none, 'the only past case is not similar to itself');
     } finally {
       await s.close();
     }
@@ -94,7 +105,10 @@ eachBackend('a schema newer than this program is refused with a clear error, not
   );
   const r = await runCli(['case', 'new', 'CAS-2'], { PATCHDX_DB: b.target, PATCHDX_INPUTS: b.inputsDir });
   assert.equal(r.code, 2);
-  assert.match(r.err, /schema version 3, newer than this patchdx knows \(2\)/);
+  assert.match(
+    r.err,
+    new RegExp(`schema version ${SCHEMA_VERSION + 1}, newer than this patchdx knows \\(${SCHEMA_VERSION}\\)`),
+  );
   const after = connect(b.target);
   try {
     assert.equal(await schemaVersion(after), SCHEMA_VERSION + 1);

@@ -83,6 +83,57 @@ export interface SchemaVersionTable {
   version: number;
 }
 
+/** A past case (schema 3): an imported e-mail thread or a closed case of the desk. */
+export interface PastCasesTable {
+  id: string;
+  /** Row number of the text index (FTS5 rowid on SQLite). */
+  num: number;
+  source: 'thread' | 'desk';
+  desk_case_id: string | null;
+  case_number: string | null;
+  org: string | null;
+  priority: string | null;
+  title: string | null;
+  subject: string | null;
+  outcome: string;
+  fixed_by: string | null;
+  opened_at: string | null;
+  closed_at: string | null;
+  rounds: number;
+  days: number | null;
+  problem: string;
+  analysis: string;
+  /** What the text index holds: title, problem and analysis. */
+  text: string;
+  /** JSON of the thread's facts. */
+  facts: string;
+  /** JSON of the redaction counts by kind. */
+  redactions: string;
+  imported_at: string;
+}
+
+export interface PastMessagesTable {
+  past_case_id: string;
+  seq: number;
+  role: string;
+  sender: string;
+  at: string | null;
+  body: string;
+}
+
+/** One fact of a past case a diagnosis can share (`code` `0x80073712`, `component` `amd64_…`). */
+export interface PastSignaturesTable {
+  kind: string;
+  value: string;
+  past_case_id: string;
+}
+
+export interface PastStepsTable {
+  past_case_id: string;
+  step: string;
+  result: string;
+}
+
 /** The database as Kysely types it. */
 export interface CaseDb {
   cases: CasesTable;
@@ -92,4 +143,8 @@ export interface CaseDb {
   inputs: InputsTable;
   case_secrets: SecretsTable;
   schema_version: SchemaVersionTable;
+  past_cases: PastCasesTable;
+  past_messages: PastMessagesTable;
+  past_signatures: PastSignaturesTable;
+  past_steps: PastStepsTable;
 }

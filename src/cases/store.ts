@@ -293,6 +293,11 @@ export class CaseStore {
     return this.conn.dialect;
   }
 
+  /** The connection, for the past-case index (`src/cases/similar/`, `src/cases/threads/`). */
+  get connection(): Connection {
+    return this.conn;
+  }
+
   /** The database file or URL (password hidden). */
   get where(): string {
     return this.conn.where;

@@ -16,11 +16,11 @@ const USAGE = `patchdx ${VERSION} — diagnose failed Windows updates from their
 
 Usage:
   patchdx analyze <CBS.log | any log | folder | bundle.zip> [--json | --format text|json|md|html] [--schema 1|2]
-                  [--lang zh|en] [--no-color]
+                  [--lang zh|en] [--no-color] [--similar --db FILE|postgres://…]
   patchdx explain <code | KB | build | component | package identity> [--lang zh|en] [--json]
   patchdx draft <initial|analysis|followup|closure> [logs] [--case X] [--customer 许先生] [--org ORG]
                [--priority P2] [--engineer NAME] [--contact TEL] [--problem TEXT] [--resolution TEXT] [--lang zh|en]
-  patchdx case new|add|show|list|due|note|draft|close|export|import|secret …
+  patchdx case new|add|show|list|due|note|draft|close|export|import|secret|import-thread|similar …
                   (the case desk: rounds of logs per machine, what changed, follow-ups on working days;
                   --db FILE | postgres://… or PATCHDX_DB; \`patchdx case help\` for each subcommand)
   patchdx collector > collect.ps1     (read-only PowerShell log collector for the affected machine)

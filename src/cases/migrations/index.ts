@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely';
 import * as m001 from './001-initial.js';
 import * as m002 from './002-secrets-cadence.js';
+import * as m003 from './003-threads.js';
 
 /** One numbered migration. */
 export interface Migration {
@@ -16,6 +17,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '001-initial', up: m001.up },
   { version: 2, name: '002-secrets-cadence', up: m002.up },
+  { version: 3, name: '003-threads', up: m003.up },
 ];
 
 /** The newest schema version this program knows and writes. */

@@ -1,7 +1,7 @@
 // `patchdx analyze <path>`: read the logs, diagnose, print the report. Exit 0 healthy, 1 failure, 2 could not run.
 
 import { parseArgs } from 'node:util';
-import { analyze, render, withAdvice } from '../../index.js';
+import { analyze, openCaseStore, render, similarCases, withAdvice, type SimilarReport } from '../../index.js';
 import { errLine, langOption, type Io } from '../io.js';
 import { safeLine } from '../../report/safe-text.js';
 
@@ -20,6 +20,8 @@ export async function analyzeCommand(args: string[], io: Io): Promise<number> {
         'no-color': { type: 'boolean' },
         schema: { type: 'string' },
         color: { type: 'boolean' },
+        similar: { type: 'boolean' },
+        db: { type: 'string' },
       },
     });
   } catch (err) {
@@ -45,6 +47,10 @@ export async function analyzeCommand(args: string[], io: Io): Promise<number> {
     return 2;
   }
   const schema = values.schema === '1' ? 1 : 2;
+  if (values.similar && !values.db) {
+    io.err('patchdx analyze: --similar needs --db FILE|postgres://… (the case store holding past cases)\n');
+    return 2;
+  }
   const input = positionals[0]!;
   const t0 = Date.now();
   let lastDraw = 0;
@@ -64,11 +70,21 @@ export async function analyzeCommand(args: string[], io: Io): Promise<number> {
   const d = withAdvice(await analyze(input, { onProgress: progress }));
   if (progress && lastDraw > 0) io.err('\r' + ' '.repeat(60) + '\r');
   const color = (values.color ?? io.outIsTty) && !values['no-color'] && !io.noColorEnv;
+  let similar: SimilarReport | undefined;
+  if (values.similar && values.db && d.verdict !== 'unreadable') {
+    const store = await openCaseStore(values.db);
+    try {
+      similar = await similarCases(store, { diagnoses: [d] });
+    } finally {
+      await store.close();
+    }
+  }
   io.out(
     render(d, format === 'markdown' ? 'md' : (format as 'text' | 'json' | 'md' | 'html'), {
       lang,
       color,
       schema,
+      similar,
     }),
   );
   if (d.verdict === 'unreadable') {

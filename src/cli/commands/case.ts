@@ -1,8 +1,9 @@
-// `patchdx case new|add|show|list|due|note|draft|close|export|import|secret`: the case desk, a thin layer
+// `patchdx case new|add|show|list|due|note|draft|close|export|import|secret|import-thread|similar`: the case desk, a thin layer
 // over the library's case store. The database is `--db`, else PATCHDX_DB, else cases.db in the user's
 // data directory; a `postgres://` URL selects the team's PostgreSQL.
 
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
@@ -11,7 +12,13 @@ import {
   CaseStoreError,
   dataDir,
   defaultDbTarget,
+  importThreads,
   openCaseStore,
+  similarCases,
+  similarToCase,
+  ThreadFormatError,
+  withAdvice,
+  type Diagnosis,
   renderAdded,
   renderCase,
   renderList,
@@ -23,6 +30,8 @@ import {
 } from '../../index.js';
 import { errLine, langOption, type Io } from '../io.js';
 import { safeJson, safeLine, safeText } from '../../report/safe-text.js';
+import { similarLines } from '../../report/similar.js';
+import type { ThreadImport } from '../../index.js';
 
 /** What the case command needs of the process, handed in by main.ts. */
 export interface CaseContext {
@@ -47,6 +56,8 @@ const USAGE = `Usage:
   patchdx case export <case> [--out FILE] [--unscrubbed]
   patchdx case import <case.json>
   patchdx case secret <case> [--set VALUE]        (the upload-portal credential: shown only here, never exported)
+  patchdx case import-thread <file.eml|file.msg|export.txt …> [--json]   (past case threads, redacted before stored)
+  patchdx case similar <case | bundle.zip | log | folder | diagnosis.json> [--limit N] [--json]
 Common: --db FILE|postgres://… (or PATCHDX_DB), --inputs DIR (or PATCHDX_INPUTS), --lang zh|en,
         --region cn|weekdays (or PATCHDX_REGION), --tz Asia/Shanghai (or PATCHDX_TZ)
 `;
@@ -99,6 +110,8 @@ const SUB_OPTIONS = {
   export: { out: { type: 'string' }, unscrubbed: { type: 'boolean' } },
   import: {},
   secret: { set: { type: 'string' } },
+  'import-thread': {},
+  similar: { limit: { type: 'string' } },
 } as const satisfies Record<string, ParseArgsConfig['options']>;
 
 type Sub = keyof typeof SUB_OPTIONS;
@@ -155,6 +168,8 @@ async function run(sub: Sub, p: string[], v: Values, lang: Lang, io: Io, ctx: Ca
         'give one bundle, log or folder per round (put several logs in one folder or zip)',
       );
   }
+  if (sub === 'import-thread') need(p, 0, 'the thread files (.eml, .msg or text exports)');
+  if (sub === 'similar') need(p, 0, 'a case number, a bundle or log, or a diagnosis.json');
   const store = await open(v, ctx);
   try {
     switch (sub) {
@@ -313,6 +328,36 @@ async function run(sub: Sub, p: string[], v: Values, lang: Lang, io: Io, ctx: Ca
         );
         return 0;
       }
+      case 'import-thread': {
+        const files = p.map((f) => ({ name: basename(f), data: readFileSync(f) }));
+        let done;
+        try {
+          done = await importThreads(store, files);
+        } catch (err) {
+          if (err instanceof ThreadFormatError) throw new UsageError(err.message);
+          throw err;
+        }
+        if (v.json) json(io, done);
+        else for (const t of done) io.out(renderImported(t, lang));
+        return 0;
+      }
+      case 'similar': {
+        const target = p[0]!;
+        const limit = posInt(str(v, 'limit'), 'limit');
+        let report;
+        let d: Diagnosis | null = null;
+        const st = statSync(target, { throwIfNoEntry: false });
+        if (st?.isFile() && /\.json$/i.test(target)) {
+          d = JSON.parse(readFileSync(target, 'utf8')) as Diagnosis;
+          if (!Array.isArray(d.findings))
+            throw new UsageError(`${target}: not a patchdx diagnosis (no findings)`);
+        } else if (st) d = await analyze(target);
+        if (d) report = await similarCases(store, { diagnoses: [d] }, { limit });
+        else report = await similarToCase(store, target, { limit });
+        if (v.json) json(io, report);
+        else io.out(similarOnly(d, report, lang));
+        return 0;
+      }
       case 'secret': {
         const number = need(p, 0, 'the case number');
         const set = str(v, 'set');
@@ -326,6 +371,32 @@ async function run(sub: Sub, p: string[], v: Values, lang: Lang, io: Io, ctx: Ca
   } finally {
     await store.close();
   }
+}
+
+function similarOnly(d: Diagnosis | null, r: Parameters<typeof similarLines>[0], lang: Lang): string {
+  return similarLines(r, d ? withAdvice(d) : null, lang).join('\n') + '\n';
+}
+
+function renderImported(t: ThreadImport, lang: Lang): string {
+  const f = t.facts;
+  const zh = lang === 'zh';
+  const status = {
+    created: zh ? '已导入' : 'imported',
+    unchanged: zh ? '已存在，未改变' : 'already imported, unchanged',
+    replaced: zh ? '已更新（更完整的导出）' : 'replaced (a fuller export)',
+  }[t.status];
+  const red = Object.entries(t.redactions)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  const list = (xs: string[]): string => (xs.length ? xs.join(', ') : '-');
+  return [
+    `${f.caseNumber ?? t.files.join(', ')}: ${status}`,
+    `  ${zh ? '邮件' : 'messages'} ${t.messages}, ${zh ? '轮次' : 'rounds'} ${f.rounds}, ${zh ? '天数' : 'days'} ${f.days ?? '-'}, ${zh ? '结果' : 'outcome'} ${f.outcome}${f.fixedBy ? ` (${f.fixedBy})` : ''}`,
+    `  ${zh ? '错误代码' : 'codes'} ${list(f.codes)}; KB ${list(f.kbs)}; ${zh ? '规则' : 'rules'} ${list(f.rules)}`,
+    `  ${zh ? '组件' : 'components'} ${list(f.components)}; ${zh ? '文件' : 'files'} ${list(f.files)}; ${zh ? '版本' : 'builds'} ${list(f.builds.length ? f.builds : f.osBuilds.map(String))}`,
+    `  ${zh ? '已脱敏' : 'redacted'}: ${red || '-'}`,
+    '',
+  ].join('\n');
 }
 
 /** `patchdx case …`: exit 0 done (or no failure in the round), 1 the round diagnoses a failure, 2 could not run. */
