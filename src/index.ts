@@ -146,7 +146,14 @@ export {
   type FleetReport,
 } from './fleet/cluster.js';
 export { compactDiagnosis, type CompactDiagnosis } from './fleet/compact.js';
-export { FleetInputError, hashBundle, listBundles, type BundleRef, type HashedBundle } from './fleet/scan.js';
+export {
+  FleetInputError,
+  hashBundle,
+  hashBundles,
+  listBundles,
+  type BundleRef,
+  type HashedBundle,
+} from './fleet/scan.js';
 export {
   FleetStore,
   openFleetStore,
