@@ -16,6 +16,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
 import { zipSync } from 'fflate';
 import { fleetCommand } from '../cli/commands/fleet.js';
 import { captureIo } from '../cases/store-test-support.js';
@@ -166,7 +168,7 @@ test('HTML: self-contained, CSP with the hashes of its one style and one script,
   assert.ok(csp.includes(`style-src ${h(style)}`) && csp.includes(`script-src ${h(script)}`), csp);
   assert.ok(csp.startsWith("default-src 'none'"));
   assert.equal(html.match(/<svg /g)?.length, 2, 'clusters by machines and by build');
-  assert.match(html, /<table class="sortable">/);
+  assert.match(html, /<table class="sortable" id="clusters">/);
 });
 
 test('text and JSON: no control character from a file name reaches the output', () => {
@@ -199,4 +201,49 @@ test('fleet command: a list file, exit 1 with failures, JSON out; a missing fold
     2,
   );
   assert.match(missing.err(), /^patchdx fleet: .*nope: cannot read it \(ENOENT\)\n$/);
+});
+
+test('HTML in headless Chromium: the CSP lets its own style and script run, the tables sort, hostile names stay text', async () => {
+  const file = join(dir, 'fleet.html');
+  writeFileSync(file, renderFleet(report, 'html', { lang: 'en' }));
+  const browser = await chromium.launch({
+    executablePath: process.env.PATCHDX_CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+    ],
+  });
+  try {
+    const page = await browser.newPage();
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+    await page.goto(pathToFileURL(file).href);
+    assert.deepEqual(violations, []);
+    assert.equal(
+      await page.evaluate(() => {
+        const w = globalThis as unknown as {
+          getComputedStyle(e: unknown): { cursor: string };
+          document: { querySelector(s: string): unknown };
+        };
+        return w.getComputedStyle(w.document.querySelector('th')).cursor;
+      }),
+      'pointer',
+    );
+    const ranks = (): Promise<string[]> =>
+      page.$$eval('#clusters tbody tr td:first-child', (tds) => tds.map((td) => td.textContent ?? ''));
+    assert.deepEqual(await ranks(), ['1', '2']);
+    await page.click('#clusters th >> nth=0');
+    await page.click('#clusters th >> nth=0');
+    assert.deepEqual(await ranks(), ['2', '1'], 'sorted descending by the second click');
+    const body = (await page.textContent('body')) ?? '';
+    assert.ok(body.includes('=HYPERLINK("x")<script>alert(1)'));
+    assert.equal(await page.locator('script').count(), 1);
+  } finally {
+    await browser.close();
+  }
 });

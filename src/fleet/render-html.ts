@@ -29,8 +29,16 @@ function tr(lang: Lang, en: string, zh: string): string {
   return lang === 'zh' ? zh : en;
 }
 
-function clip(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+/** Cuts a label to about `units` character widths (a CJK character counts as two) for the charts. */
+function clip(s: string, units: number): string {
+  let w = 0;
+  let i = 0;
+  for (const ch of s) {
+    w += /[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]/.test(ch) ? 2 : 1;
+    if (w > units - 1) return `${s.slice(0, i)}…`;
+    i += ch.length;
+  }
+  return s;
 }
 
 /** Clusters by machines: one horizontal bar each (the first 15). */
@@ -48,7 +56,7 @@ function clusterChart(r: FleetReport, lang: Lang): string {
       const y = i * rowH + 5;
       const len = Math.max(2, Math.round((c.machines / max) * barW));
       const title = lang === 'zh' ? c.title.zh : c.title.en;
-      return `<text x="${labelW - 6}" y="${y + 15}" text-anchor="end">${e(clip(`${c.rank}. ${title}`, 60))}</text><rect x="${labelW}" y="${y + 3}" width="${len}" height="${rowH - 6}" fill="${COLORS[i % COLORS.length]}"><title>${e(c.signature)}</title></rect><text x="${labelW + len + 4}" y="${y + 15}">${c.machines}</text>`;
+      return `<text x="${labelW - 6}" y="${y + 15}" text-anchor="end">${e(clip(`${c.rank}. ${title}`, 62))}</text><rect x="${labelW}" y="${y + 3}" width="${len}" height="${rowH - 6}" fill="${COLORS[i % COLORS.length]}"><title>${e(c.signature)}</title></rect><text x="${labelW + len + 4}" y="${y + 15}">${c.machines}</text>`;
     })
     .join('');
   return `<svg role="img" aria-label="${e(tr(lang, 'Clusters by machines', '各类问题的机器数'))}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">${bars}</svg>`;
@@ -97,12 +105,10 @@ function buildChart(r: FleetReport, lang: Lang): string {
       return `<text x="${labelW - 6}" y="${y + 15}" text-anchor="end">${e(b.build)}</text>${segs}<text x="${x + 4}" y="${y + 15}">${b.total}</text>`;
     })
     .join('');
-  const legendItems = r.clusters
-    .slice(0, k)
-    .map((c, i) => ({
-      color: COLORS[i % COLORS.length]!,
-      label: `${c.rank}. ${lang === 'zh' ? c.title.zh : c.title.en}`,
-    }));
+  const legendItems = r.clusters.slice(0, k).map((c, i) => ({
+    color: COLORS[i % COLORS.length]!,
+    label: `${c.rank}. ${lang === 'zh' ? c.title.zh : c.title.en}`,
+  }));
   if (r.clusters.length > k)
     legendItems.push({ color: '#afb8c1', label: tr(lang, 'other clusters', '其他问题') });
   const top = builds.length * rowH + 10;
@@ -110,7 +116,7 @@ function buildChart(r: FleetReport, lang: Lang): string {
     .map((it, i) => {
       const x = (i % 3) * 300;
       const y = top + Math.floor(i / 3) * 22;
-      return `<rect x="${x}" y="${y + 4}" width="12" height="12" fill="${it.color}"/><text x="${x + 16}" y="${y + 15}">${e(clip(it.label, 40))}</text>`;
+      return `<rect x="${x}" y="${y + 4}" width="12" height="12" fill="${it.color}"/><text x="${x + 16}" y="${y + 15}">${e(clip(it.label, 42))}</text>`;
     })
     .join('');
   return `<svg role="img" aria-label="${e(tr(lang, 'Failed machines by build', '各版本的失败机器'))}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">${rows}${legend}</svg>`;
@@ -185,7 +191,7 @@ ${clusterChart(r, lang) || `<p>${tr(lang, 'No failed machine.', '没有失败的
 <h2>${tr(lang, 'Failed machines by build', '各版本的失败机器')}</h2>
 ${buildChart(r, lang)}
 <h2>${tr(lang, 'Clusters', '问题类别')}</h2>
-<table class="sortable"><thead><tr><th>#</th><th>${tr(lang, 'Machines', '机器数')}</th><th>${tr(lang, 'Problem', '问题')}</th><th>${tr(lang, 'Builds', '版本')}</th><th>KB</th><th>${tr(lang, 'First', '首次')}</th><th>${tr(lang, 'Last', '最后')}</th></tr></thead><tbody>${clusterRows}</tbody></table>
+<table class="sortable" id="clusters"><thead><tr><th>#</th><th>${tr(lang, 'Machines', '机器数')}</th><th>${tr(lang, 'Problem', '问题')}</th><th>${tr(lang, 'Builds', '版本')}</th><th>KB</th><th>${tr(lang, 'First', '首次')}</th><th>${tr(lang, 'Last', '最后')}</th></tr></thead><tbody>${clusterRows}</tbody></table>
 ${r.clusters.map((c) => clusterSection(c, lang)).join('\n')}
 <h2>${tr(lang, 'Unreadable bundles', '无法读取的日志包')} (${r.unreadable.length})</h2>
 ${unreadable ? `<table class="sortable"><thead><tr><th>${tr(lang, 'Machine', '机器')}</th><th>${tr(lang, 'Reason', '原因')}</th><th>${tr(lang, 'Bundle', '日志包')}</th></tr></thead><tbody>${unreadable}</tbody></table>` : '<p>—</p>'}
