@@ -164,7 +164,9 @@ export async function runFleetQueue(source: string, opts: QueueRunOptions): Prom
   const start = now();
   await checkRedis(opts.queue.url);
   const { store } = opts;
-  const { run } = await startFleetRun(source, store, 'queue', version);
+  const { run } = await startFleetRun(source, store, 'queue', version, (n, total) =>
+    opts.onProgress?.(progressOf(start, now(), total, 0, n, 0, 'hashing')),
+  );
   const before = await store.progress(run.id, version);
   const todo = await store.pending(run.id, version);
   const queue = new Queue<FleetJobData>(opts.queue.name ?? DEFAULT_QUEUE_NAME, {

@@ -4,7 +4,7 @@
 // was stored is not analysed again.
 
 import { hostname } from 'node:os';
-import type { AnalysisPool } from '../pool/pool.js';
+import { AnalysisPool } from '../pool/pool.js';
 import { VERSION } from '../version.js';
 import { clusterFleet, type FleetReport } from './cluster.js';
 import { compactDiagnosis } from './compact.js';
@@ -29,7 +29,10 @@ export interface FleetProgress {
 /** What a fleet run needs. */
 export interface FleetRunOptions {
   store: FleetStore;
-  pool: AnalysisPool;
+  /** The pool to analyse on; without one, a pool of `threads` is started when there is work, and closed. */
+  pool?: AnalysisPool;
+  /** Threads of the run's own pool (default: the machine's cores). */
+  threads?: number;
   /** Analyzer version the results are keyed by (default: this patchdx's). */
   version?: string;
   onProgress?: (p: FleetProgress) => void;
@@ -116,20 +119,27 @@ export async function startFleetRun(
   store: FleetStore,
   mode: FleetRun['mode'],
   version: string,
+  onHashed?: (hashed: number, total: number) => void,
 ): Promise<{ run: FleetRun; bundles: HashedBundle[] }> {
   const refs = await listBundles(source);
-  const bundles = await hashBundles(refs, { cache: store.hashCache() });
+  let hashed = 0;
+  const bundles = await hashBundles(refs, {
+    cache: store.hashCache(),
+    onHashed: () => onHashed?.(++hashed, refs.length),
+  });
   const run = await store.startRun(source, version, mode, bundles);
   return { run, bundles };
 }
 
 /** Runs a fleet analysis on this machine's pool and returns the cluster report. */
 export async function runFleet(source: string, opts: FleetRunOptions): Promise<FleetOutcome> {
-  const { store, pool } = opts;
+  const { store } = opts;
   const version = opts.version ?? VERSION;
   const now = opts.now ?? (() => performance.now());
   const start = now();
-  const { run } = await startFleetRun(source, store, 'local', version);
+  const { run } = await startFleetRun(source, store, 'local', version, (n, total) =>
+    opts.onProgress?.(progressOf(start, now(), total, 0, n, 0, 'hashing')),
+  );
   const before = await store.progress(run.id, version);
   const todo = await store.pending(run.id, version);
   const reused = before.ok;
@@ -137,7 +147,8 @@ export async function runFleet(source: string, opts: FleetRunOptions): Promise<F
   let failed = 0;
   const tell = (stage: FleetProgress['stage']): void =>
     opts.onProgress?.(progressOf(start, now(), before.total, reused, done, failed, stage));
-  tell('analysing');
+  if (todo.length > 0) tell('analysing');
+  const pool = opts.pool ?? (todo.length > 0 ? new AnalysisPool({ threads: opts.threads }) : null);
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < todo.length) {
@@ -145,7 +156,7 @@ export async function runFleet(source: string, opts: FleetRunOptions): Promise<F
       const t = todo[next++]!;
       let r: BundleResult;
       try {
-        r = await analyzeBundle(pool, t.path, t.sha256, version, opts.signal);
+        r = await analyzeBundle(pool!, t.path, t.sha256, version, opts.signal);
       } catch (err) {
         if (opts.signal?.aborted) throw err;
         r = {
@@ -167,8 +178,12 @@ export async function runFleet(source: string, opts: FleetRunOptions): Promise<F
       if (next < todo.length) tell('analysing');
     }
   };
-  // Twice the threads in flight keeps every thread busy while results are written.
-  await Promise.all(Array.from({ length: Math.max(1, pool.threads * 2) }, lane));
+  try {
+    // Twice the threads in flight keeps every thread busy while results are written.
+    if (pool) await Promise.all(Array.from({ length: Math.max(1, pool.threads * 2) }, lane));
+  } finally {
+    if (pool && !opts.pool) await pool.close();
+  }
   await store.finishRun(run.id);
   tell('done');
   const finished = (await store.run(run.id))!;

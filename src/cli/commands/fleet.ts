@@ -7,7 +7,6 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   CaseStoreError,
-  createAnalysisPool,
   defaultDbTarget,
   FleetInputError,
   openFleetStore,
@@ -46,6 +45,7 @@ function duration(ms: number): string {
 
 /** The progress line: done/failed/remaining, rate and time left. */
 export function progressLine(p: FleetProgress): string {
+  if (p.stage === 'hashing') return `fleet: hashing ${p.done}/${p.total} bundles, ${duration(p.elapsedMs)}`;
   const rate = p.rate === null ? '' : `, ${p.rate.toFixed(p.rate < 10 ? 1 : 0)}/s`;
   const eta = p.etaMs === null || p.remaining === 0 ? '' : `, ETA ${duration(p.etaMs)}`;
   const reused = p.reused ? ` (${p.reused} stored before)` : '';
@@ -138,12 +138,8 @@ export async function fleetCommand(args: string[], io: Io, ctx: FleetContext): P
         signal: ctx.signal,
       });
     } else {
-      const pool = createAnalysisPool({ threads: jobs });
-      try {
-        outcome = await runFleet(source, { store, pool, onProgress, signal: ctx.signal });
-      } finally {
-        await pool.close();
-      }
+      // The run starts its pool (all cores, or --jobs) only when a bundle needs analysing.
+      outcome = await runFleet(source, { store, threads: jobs, onProgress, signal: ctx.signal });
     }
   } catch (err) {
     if (
