@@ -15,6 +15,10 @@ import { renderText } from './report/terminal.js';
 import { AnalysisPool, type PoolOptions } from './pool/pool.js';
 import type { SimilarReport } from './cases/similar/similar.js';
 import { similarHtml, similarMarkdown, similarText } from './report/similar.js';
+import { renderFleetCsv } from './fleet/render-csv.js';
+import { renderFleetHtml } from './fleet/render-html.js';
+import { renderFleetJson } from './fleet/render-json.js';
+import { renderFleetText } from './fleet/render-text.js';
 
 export type * from './model/types.js';
 export type { AnalyzeOptions, AnalyzeSource, Progress } from './analyze/run.js';
@@ -168,4 +172,67 @@ export { AnalysisPool, type PoolAnalyzeOptions, type PoolOptions, type PoolStats
 /** A pool of `threads` warm analysis threads (default: the machine's cores); `close()` it when done. */
 export function createAnalysisPool(options: PoolOptions = {}): AnalysisPool {
   return new AnalysisPool(options);
+}
+
+// The fleet (src/fleet/): one bundle per machine analysed on the pool or by BullMQ workers, each diagnosis
+// stored once per content and analyzer version in the case database, machines clustered by signature.
+export {
+  clusterFleet,
+  clusterKey,
+  type FleetCluster,
+  type FleetExample,
+  type FleetMachine,
+  type FleetReport,
+} from './fleet/cluster.js';
+export { compactDiagnosis, type CompactDiagnosis } from './fleet/compact.js';
+export {
+  FleetInputError,
+  hashBundle,
+  hashBundles,
+  listBundles,
+  type BundleRef,
+  type HashedBundle,
+} from './fleet/scan.js';
+export {
+  FleetStore,
+  openFleetStore,
+  type BundleResult,
+  type FleetRun,
+  type RunProgress,
+  type RunRow,
+} from './fleet/store.js';
+export { runFleet, type FleetOutcome, type FleetProgress, type FleetRunOptions } from './fleet/run.js';
+export {
+  checkRedis,
+  jobIdOf,
+  QueueUnreachableError,
+  runFleetQueue,
+  startFleetWorker,
+  type FleetJobData,
+  type FleetWorker,
+  type FleetWorkerOptions,
+  type QueueRunOptions,
+  type QueueTarget,
+} from './fleet/queue.js';
+export { csvCell } from './fleet/render-csv.js';
+
+/** Formats of the fleet report. */
+export type FleetFormat = 'text' | 'json' | 'csv' | 'html';
+
+/** The fleet report as text, JSON, CSV (UTF-8 with BOM, formula-safe) or self-contained HTML. */
+export function renderFleet(
+  r: import('./fleet/cluster.js').FleetReport,
+  format: FleetFormat,
+  options: { lang: Lang },
+): string {
+  switch (format) {
+    case 'json':
+      return renderFleetJson(r);
+    case 'csv':
+      return renderFleetCsv(r, options);
+    case 'html':
+      return renderFleetHtml(r, options);
+    case 'text':
+      return renderFleetText(r, options);
+  }
 }

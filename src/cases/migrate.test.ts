@@ -36,7 +36,7 @@ async function seedAt(db: Kysely<unknown>, version: number): Promise<void> {
     await sql`update cases set machine_count = 1, round_count = 1 where id = 'c1'`.execute(db);
 }
 
-for (let from = 0; from < SCHEMA_VERSION; from++) {
+for (const from of [0, ...MIGRATIONS.slice(0, -1).map((m) => m.version)]) {
   eachBackend(`migrations: from schema ${from} to ${SCHEMA_VERSION}, data kept`, async (b) => {
     const conn = connect(b.target);
     try {
@@ -78,10 +78,10 @@ for (let from = 0; from < SCHEMA_VERSION; from++) {
   });
 }
 
-test('migrations are numbered 1, 2, … with file names to match', () => {
+test('migrations are numbered in rising order with file names to match', () => {
   MIGRATIONS.forEach((m, i) => {
-    assert.equal(m.version, i + 1);
-    assert.match(m.name, new RegExp(`^${String(i + 1).padStart(3, '0')}-[a-z0-9-]+$`));
+    if (i > 0) assert.ok(m.version > MIGRATIONS[i - 1]!.version);
+    assert.match(m.name, new RegExp(`^${String(m.version).padStart(3, '0')}-[a-z0-9-]+$`));
   });
 });
 

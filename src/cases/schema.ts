@@ -134,6 +134,52 @@ export interface PastStepsTable {
   result: string;
 }
 
+/** One diagnosis of a bundle's content by one analyzer version (schema 4); `status` ok or failed. */
+export interface FleetResultsTable {
+  sha256: string;
+  version: string;
+  status: 'ok' | 'failed';
+  verdict: string | null;
+  error: string | null;
+  attempts: number;
+  /** The compact diagnosis as JSON (`patchdx.fleet-result/1`), null when failed. */
+  result: string | null;
+  bytes: number;
+  ms: number;
+  analysed_at: string;
+  analysed_by: string | null;
+}
+
+/** A fleet run over a folder or list of bundles (schema 4). */
+export interface FleetRunsTable {
+  id: string;
+  source: string;
+  version: string;
+  mode: 'local' | 'queue';
+  started_at: string;
+  finished_at: string | null;
+  bundles: number;
+}
+
+/** A bundle a run saw: its machine and hash, or why it could not be read (schema 4). */
+export interface FleetRunBundlesTable {
+  run_id: string;
+  seq: number;
+  path: string;
+  machine: string;
+  sha256: string | null;
+  bytes: number;
+  error: string | null;
+}
+
+/** Hashes of bundle paths by size and modification time, so a re-run does not read them again (schema 4). */
+export interface FleetHashCacheTable {
+  path: string;
+  bytes: number;
+  mtime_ms: number;
+  sha256: string;
+}
+
 /** The database as Kysely types it. */
 export interface CaseDb {
   cases: CasesTable;
@@ -147,4 +193,8 @@ export interface CaseDb {
   past_messages: PastMessagesTable;
   past_signatures: PastSignaturesTable;
   past_steps: PastStepsTable;
+  fleet_results: FleetResultsTable;
+  fleet_runs: FleetRunsTable;
+  fleet_run_bundles: FleetRunBundlesTable;
+  fleet_hash_cache: FleetHashCacheTable;
 }

@@ -7,6 +7,8 @@ import { caseCommand } from './commands/case.js';
 import { collectorCommand } from './commands/collector.js';
 import { draftCommand } from './commands/draft.js';
 import { explainCommand } from './commands/explain.js';
+import { fleetCommand } from './commands/fleet.js';
+import { workerCommand } from './commands/worker.js';
 import type { Io } from './io.js';
 import { safeLine } from '../report/safe-text.js';
 import { VERSION } from '../version.js';
@@ -23,6 +25,9 @@ Usage:
   patchdx case new|add|show|list|due|note|draft|close|export|import|secret|import-thread|similar …
                   (the case desk: rounds of logs per machine, what changed, follow-ups on working days;
                   --db FILE | postgres://… or PATCHDX_DB; \`patchdx case help\` for each subcommand)
+  patchdx fleet <folder | list-file> [--jobs N] [--format text|json|csv|html] [--out FILE] [--db …] [--progress]
+                  [--queue redis://… --db postgres://…]   (one bundle per machine, clustered by root cause)
+  patchdx worker --queue redis://… --db postgres://… [--concurrency N]   (takes \`fleet --queue\` jobs)
   patchdx collector > collect.ps1     (read-only PowerShell log collector for the affected machine)
   patchdx --version | --help
 
@@ -71,6 +76,22 @@ async function main(): Promise<number> {
       return collectorCommand(rest, io);
     case 'case':
       return caseCommand(rest, io, { env: process.env, pid: process.pid, isAlive });
+    case 'fleet':
+    case 'worker': {
+      // SIGINT/SIGTERM stop a run (it resumes when run again) or let a worker finish its jobs in hand.
+      const stop = new AbortController();
+      const onSignal = (): void => stop.abort(new DOMException('stopped by a signal', 'AbortError'));
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        return cmd === 'fleet'
+          ? await fleetCommand(rest, io, { env: process.env, signal: stop.signal })
+          : await workerCommand(rest, io, { env: process.env, signal: stop.signal });
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    }
     case '--version':
     case '-v':
       io.out(VERSION + '\n');
