@@ -7,6 +7,7 @@ import { caseCommand } from './commands/case.js';
 import { collectorCommand } from './commands/collector.js';
 import { draftCommand } from './commands/draft.js';
 import { explainCommand } from './commands/explain.js';
+import { serveCommand } from './commands/serve.js';
 import type { Io } from './io.js';
 import { safeLine } from '../report/safe-text.js';
 import { VERSION } from '../version.js';
@@ -24,6 +25,8 @@ Usage:
                   (the case desk: rounds of logs per machine, what changed, follow-ups on working days;
                   --db FILE | postgres://… or PATCHDX_DB; \`patchdx case help\` for each subcommand)
   patchdx collector > collect.ps1     (read-only PowerShell log collector for the affected machine)
+  patchdx serve [--port 8080] [--host 127.0.0.1] [--db …]   (the web app: upload, answer, log viewer, case desk;
+                  another address needs --token)
   patchdx --version | --help
 
 Exit codes: 0 no failure found, 1 failure diagnosed, 2 could not run.
@@ -71,6 +74,16 @@ async function main(): Promise<number> {
       return collectorCommand(rest, io);
     case 'case':
       return caseCommand(rest, io, { env: process.env, pid: process.pid, isAlive });
+    case 'serve':
+      return serveCommand(rest, io, {
+        env: process.env,
+        pid: process.pid,
+        isAlive,
+        stopped: new Promise((resolve) => {
+          process.once('SIGINT', () => resolve());
+          process.once('SIGTERM', () => resolve());
+        }),
+      });
     case '--version':
     case '-v':
       io.out(VERSION + '\n');
