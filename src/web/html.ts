@@ -41,7 +41,8 @@ export function raw(s: string): SafeHtml {
 /** A URL query string from parts; every value encoded. */
 export function qs(params: Record<string, string | number | null | undefined>): string {
   const out = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== '') out.set(k, String(v));
+  for (const [k, v] of Object.entries(params))
+    if (v !== null && v !== undefined && v !== '') out.set(k, String(v));
   const s = out.toString();
   return s ? `?${s}` : '';
 }

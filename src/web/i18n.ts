@@ -90,7 +90,10 @@ const WORDS = {
   },
   similar: { zh: '相似历史案例', en: 'Similar past cases' },
   similarNone: { zh: '没有相似的历史案例。', en: 'No similar past case.' },
-  notAvailable: { zh: '不可用（未配置相似案例搜索）。', en: 'Not available (no similarity search configured).' },
+  notAvailable: {
+    zh: '不可用（未配置相似案例搜索）。',
+    en: 'Not available (no similarity search configured).',
+  },
   openCases: { zh: '未结案例', en: 'Open cases' },
   dueToday: { zh: '今天到期和逾期的跟进', en: 'Follow-ups due today and overdue' },
   noneDue: { zh: '今天没有到期的跟进。', en: 'Nothing due today.' },

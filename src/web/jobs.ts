@@ -63,8 +63,11 @@ export class Job extends EventEmitter {
 
 /** A path segment safe as one name on disk: no separators, no `..`, no control characters. */
 export function cleanSegment(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  const c = s.replace(/[\u0000-\u001f\u007f<>:"|?*\\/]/g, '_').replace(/^\.+$/, '_').trim();
+  const c = s
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f<>:"|?*\\/]/g, '_')
+    .replace(/^\.+$/, '_')
+    .trim();
   return c.slice(0, 200) || '_';
 }
 
@@ -127,7 +130,12 @@ export class Jobs {
       .analyze(job.analysedPath, {
         signal: job.abort.signal,
         onProgress,
-        onQueued: (position) => job.update(position > 0 ? { state: 'queued', position } : { state: 'running', stage: 'reading', position: 0 }),
+        onQueued: (position) =>
+          job.update(
+            position > 0
+              ? { state: 'queued', position }
+              : { state: 'running', stage: 'reading', position: 0 },
+          ),
       })
       .then((d) => {
         d.input.name = job.name;
@@ -142,7 +150,8 @@ export class Jobs {
   }
 
   cancel(job: Job): void {
-    if (job.status.state === 'done' || job.status.state === 'failed' || job.status.state === 'cancelled') return;
+    if (job.status.state === 'done' || job.status.state === 'failed' || job.status.state === 'cancelled')
+      return;
     job.abort.abort();
     job.update({ state: 'cancelled', stage: 'cancelled', position: 0 });
   }

@@ -1,10 +1,7 @@
-// The worker thread of `runScan`: runs one scan task and posts its result.
+// A thread of the scan pool: runs one scan task (a viewer slice, the error index) and returns its result.
 
-import { parentPort, workerData } from 'node:worker_threads';
-import { runScanHere, type ScanTask } from './scan.js';
+import { runScanHere, type ScanResult, type ScanTask } from './scan.js';
 
-try {
-  parentPort!.postMessage({ ok: true, result: runScanHere(workerData as ScanTask) });
-} catch (err) {
-  parentPort!.postMessage({ ok: false, error: (err as Error).message });
+export default function scanTask(task: ScanTask): ScanResult {
+  return runScanHere(task);
 }

@@ -6,7 +6,7 @@
 // MAX_GROUPS signatures are kept, each with a few occurrences.
 
 import { basename } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Piscina } from 'piscina';
 import { listInputs, type Input } from '../ingest/inputs.js';
 import type { Diagnostic } from '../model/types.js';
 
@@ -57,12 +57,17 @@ const MAX_AT = 20;
 const MAX_LINE_CHARS = 4000;
 
 /** The inputs of a stored path, named as the analysis named them (`rootName` replaces a kept file's name). */
-function inputsOf(path: string, rootName: string | undefined): { inputs: Input[]; names: string[]; close(): void } {
+function inputsOf(
+  path: string,
+  rootName: string | undefined,
+): { inputs: Input[]; names: string[]; close(): void } {
   const diagnostics: Diagnostic[] = [];
   const list = listInputs(path, diagnostics);
   const base = basename(path);
   const names = list.inputs.map((i) =>
-    rootName && (i.name === base || i.name.startsWith(`${base}/`)) ? rootName + i.name.slice(base.length) : i.name,
+    rootName && (i.name === base || i.name.startsWith(`${base}/`))
+      ? rootName + i.name.slice(base.length)
+      : i.name,
   );
   return { inputs: list.inputs, names, close: () => list.close() };
 }
@@ -89,7 +94,13 @@ function isBinary(input: Input): boolean {
 }
 
 /** The lines `line - context … line + context` of `file`. */
-export function readSlice(path: string, rootName: string | undefined, file: string, line: number, context: number): Slice | null {
+export function readSlice(
+  path: string,
+  rootName: string | undefined,
+  file: string,
+  line: number,
+  context: number,
+): Slice | null {
   const { inputs, names, close } = inputsOf(path, rootName);
   try {
     const i = names.indexOf(file);
@@ -122,12 +133,16 @@ const WARN_RE = /(?:,\s*Warning\s|\bWARNING\b|\bWarning\b|\bWARN\b|\(W\)|警告)
 export function lineSignature(text: string): string {
   return text
     .replace(/^\uFEFF/, '')
-    .replace(/\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ T,]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*[+-]\d{2,4})?,?/g, '')
+    .replace(
+      /\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ T,]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*[+-]\d{2,4})?,?/g,
+      '',
+    )
     .replace(/\d{1,2}\/\d{1,2}\/\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?/gi, '')
     .replace(/\b[0-9a-f]{8}@\d{4}\/\d{1,2}\/\d{1,2}:\d{2}:\d{2}:\d{2}(?:\.\d+)?/gi, '')
     .replace(/\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?/gi, '{guid}')
-    .replace(/\b(0x[0-9a-f]{8})\b|\b0x[0-9a-f]+\b|\b[0-9a-f]{8}\b|\b\d+\b/gi, (m, code: string | undefined) =>
-      code ? code.toLowerCase() : '#',
+    .replace(
+      /\b(0x[0-9a-f]{8})\b|\b0x[0-9a-f]+\b|\b[0-9a-f]{8}\b|\b\d+\b/gi,
+      (m, code: string | undefined) => (code ? code.toLowerCase() : '#'),
     )
     .replace(/\s+/g, ' ')
     .trim();
@@ -166,7 +181,16 @@ export function indexErrors(path: string, rootName: string | undefined): ErrorIn
               ungrouped++;
               return;
             }
-            g = { signature: sig.slice(level.length + 1), level, count: 0, sample: text, first: null, last: null, sources: [], at: [] };
+            g = {
+              signature: sig.slice(level.length + 1),
+              level,
+              count: 0,
+              sample: text,
+              first: null,
+              last: null,
+              sources: [],
+              at: [],
+            };
             groups.set(sig, g);
           }
           g.count++;
@@ -184,7 +208,9 @@ export function indexErrors(path: string, rootName: string | undefined): ErrorIn
   } finally {
     close();
   }
-  const sorted = [...groups.values()].sort((a, b) => b.count - a.count || a.signature.localeCompare(b.signature));
+  const sorted = [...groups.values()].sort(
+    (a, b) => b.count - a.count || a.signature.localeCompare(b.signature),
+  );
   return { groups: sorted, ungrouped, sources: [...sources], lines };
 }
 
@@ -203,34 +229,29 @@ export function runScanHere(task: ScanTask): ScanResult {
   }
 }
 
-/** Runs a task on a worker thread of its own, so the server's event loop stays free; `signal` stops it. */
-export function runScan(task: ScanTask, signal?: AbortSignal): Promise<ScanResult> {
-  return new Promise((resolve, reject) => {
-    const w = new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: task });
-    let settled = false;
-    const onAbort = (): void => {
-      if (settled) return;
-      settled = true;
-      void w.terminate();
-      reject(new DOMException('The scan was aborted', 'AbortError'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    w.once('message', (m: { ok: true; result: ScanResult } | { ok: false; error: string }) => {
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      if (m.ok) resolve(m.result);
-      else reject(new Error(m.error));
-      void w.terminate();
+/** Warm threads that read stored uploads (module start-up paid once per thread); `close` when done. */
+export class ScanPool {
+  private readonly piscina: Piscina;
+  constructor(threads = 2) {
+    this.piscina = new Piscina({
+      filename: new URL('./scan-worker.js', import.meta.url).href,
+      minThreads: 0,
+      maxThreads: threads,
+      idleTimeout: 60_000,
     });
-    w.once('error', (err) => {
-      if (settled) return;
-      settled = true;
-      reject(err);
-    });
-    w.once('exit', (code) => {
-      if (settled) return;
-      settled = true;
-      reject(new Error(`the scan thread stopped (${code})`));
-    });
-  });
+  }
+
+  /** Runs a task on a thread, so the server's event loop stays free; `signal` stops it. */
+  run(task: ScanTask, signal?: AbortSignal): Promise<ScanResult> {
+    return this.piscina.run(task, { signal }) as Promise<ScanResult>;
+  }
+
+  /** Tasks waiting for a thread. */
+  get queued(): number {
+    return this.piscina.queueSize;
+  }
+
+  async close(): Promise<void> {
+    await this.piscina.destroy();
+  }
 }

@@ -46,10 +46,17 @@ describe('web app', () => {
     for (const host of ['evil.com', 'evil.com:8080', '127.0.0.1.evil.com']) {
       const res = await t.app.inject({ method: 'GET', url: '/', headers: { host } });
       assert.equal(res.statusCode, 421, host);
-      const post = await t.app.inject({ method: 'POST', url: '/cases', headers: { host, origin: `http://${host}` } });
+      const post = await t.app.inject({
+        method: 'POST',
+        url: '/cases',
+        headers: { host, origin: `http://${host}` },
+      });
       assert.equal(post.statusCode, 421, host);
     }
-    assert.equal((await t.app.inject({ method: 'GET', url: '/', headers: { host: '[::1]:9' } })).statusCode, 200);
+    assert.equal(
+      (await t.app.inject({ method: 'GET', url: '/', headers: { host: '[::1]:9' } })).statusCode,
+      200,
+    );
   });
 
   it('refuses a state change without the CSRF token, from another Origin, or with no Origin', async () => {
@@ -66,11 +73,18 @@ describe('web app', () => {
     const noCookie = await t.app.inject({
       method: 'POST',
       url: '/cases',
-      headers: { host: 'localhost:8080', origin: 'http://localhost:8080', 'x-csrf-token': s.csrf, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        host: 'localhost:8080',
+        origin: 'http://localhost:8080',
+        'x-csrf-token': s.csrf,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       payload: 'number=CAS-CSRF-1',
     });
     assert.equal(noCookie.statusCode, 403);
-    const upload = await s.post('/upload', multipartBody([{ name: 'CBS.log', data: CBS }]), { 'x-csrf-token': '' });
+    const upload = await s.post('/upload', multipartBody([{ name: 'CBS.log', data: CBS }]), {
+      'x-csrf-token': '',
+    });
     assert.equal(upload.statusCode, 403);
     await assert.rejects(t.store.show('CAS-CSRF-1'));
     const good = await s.post('/cases', form);
@@ -98,7 +112,10 @@ describe('web app', () => {
     assert.equal(view.statusCode, 200);
     assert.match(view.body, new RegExp(`<tr class="hit" id="hit"><td class="ln"><a [^>]*>${line}</a>`));
     const want = CBS.toString('utf8').split('\n')[line - 1]!.replace(/\r$/, '').slice(0, 40);
-    assert.ok(view.body.includes(want.replace(/&/g, '&#38;').replace(/</g, '&#60;').replace(/>/g, '&#62;')), 'the line itself');
+    assert.ok(
+      view.body.includes(want.replace(/&/g, '&#38;').replace(/</g, '&#60;').replace(/>/g, '&#62;')),
+      'the line itself',
+    );
     assert.match(view.body, /id="next-ev"|id="prev-ev"/);
     for (const fmt of ['md', 'html', 'json']) {
       const r = await s.get(`${cbsUrl}/report.${fmt}?lang=en`);
@@ -109,7 +126,16 @@ describe('web app', () => {
   });
 
   it('keeps the viewer inside the upload: ../, absolute and foreign names are not found', async () => {
-    for (const file of ['../cases.db', '../../etc/passwd', '/etc/passwd', 'CBS.log/../../cases.db', '..\\cases.db', '%2e%2e/x', 'in/CBS.log', '']) {
+    for (const file of [
+      '../cases.db',
+      '../../etc/passwd',
+      '/etc/passwd',
+      'CBS.log/../../cases.db',
+      '..\\cases.db',
+      '%2e%2e/x',
+      'in/CBS.log',
+      '',
+    ]) {
       const r = await s.get(`${cbsUrl}/view?file=${encodeURIComponent(file)}&line=1`);
       assert.equal(r.statusCode, 404, file);
       assert.doesNotMatch(r.body, /SQLite format|root:x:0/);
@@ -123,7 +149,9 @@ describe('web app', () => {
     const url = await s.upload([{ name: 'PC-0042.zip', data: zip }]);
     const page = await s.get(url);
     assert.match(page.body, /class="verdict v-failed"/);
-    const hrefs = [...page.body.matchAll(/<a class="ev" href="([^"]+)">/g)].map((m) => m[1]!.replace(/&#38;/g, '&'));
+    const hrefs = [...page.body.matchAll(/<a class="ev" href="([^"]+)">/g)].map((m) =>
+      m[1]!.replace(/&#38;/g, '&'),
+    );
     const inZip = hrefs.find((h) => decodeURIComponent(h).includes('PC-0042.zip/Logs/dism/'));
     assert.ok(inZip, 'evidence from the zip entry');
     const v = await s.get(inZip);
@@ -139,8 +167,12 @@ describe('web app', () => {
   });
 
   it('groups every error line by signature, without process and thread ids', () => {
-    const a = lineSignature('2023/05/20 10:00:00.1234567 1234  5678  Agent  FATAL: 0x80070005 failed for 3 items');
-    const b = lineSignature('2023/05/21 11:22:33.7654321 9999  1111  Agent  FATAL: 0x80070005 failed for 7 items');
+    const a = lineSignature(
+      '2023/05/20 10:00:00.1234567 1234  5678  Agent  FATAL: 0x80070005 failed for 3 items',
+    );
+    const b = lineSignature(
+      '2023/05/21 11:22:33.7654321 9999  1111  Agent  FATAL: 0x80070005 failed for 7 items',
+    );
     assert.equal(a, b);
     assert.match(a, /0x80070005/);
   });
@@ -148,7 +180,11 @@ describe('web app', () => {
   it('shows hostile log text and file names as text', async () => {
     const log = `${CBS.toString('utf8')}\r\n${HOSTILE_LINE}\r\n`;
     const url = await s.upload([{ name: HOSTILE_NAME, data: log }]);
-    const pages = [await s.get(url), await s.get(`${url}/errors`), await s.get(`${url}/errors?q=${encodeURIComponent('<script>')}`)];
+    const pages = [
+      await s.get(url),
+      await s.get(`${url}/errors`),
+      await s.get(`${url}/errors?q=${encodeURIComponent('<script>')}`),
+    ];
     const row = /<a class="err-row" href="([^"]+)">(?:(?!<\/a>).)*&#60;script&#62;/s.exec(pages[2]!.body);
     assert.ok(row, 'the hostile line is in the error table, escaped');
     pages.push(await s.get(row[1]!.replace(/&#38;/g, '&')));
@@ -156,7 +192,10 @@ describe('web app', () => {
     for (const p of pages) {
       assert.equal(p.statusCode, 200);
       // A tag with an onerror attribute of its own (a quoted attribute value holding the text is fine).
-      assert.doesNotMatch(p.body, /<script>alert|<img[\s>]|<[a-z][a-z0-9]*(?:\s+[\w-]+(?:="[^"]*")?)*\s+onerror\s*=/i);
+      assert.doesNotMatch(
+        p.body,
+        /<script>alert|<img[\s>]|<[a-z][a-z0-9]*(?:\s+[\w-]+(?:="[^"]*")?)*\s+onerror\s*=/i,
+      );
     }
     assert.match(pages[3]!.body, /&#60;script&#62;alert\(1\)&#60;\/script&#62;/);
     assert.match(pages[4]!.body, /&#60;img src=x onerror=alert\(3\)&#62;|_img src=x onerror=alert\(3\)_/);
@@ -164,12 +203,29 @@ describe('web app', () => {
 
   it('creates a case from an upload, adds a second round and shows the diff, drafts and closure', async () => {
     const first = cbsUrl.split('/')[2]!;
-    const r1 = await s.post('/cases', { number: 'CAS-1001', customer: '许先生', org: 'ICBC', machine: 'PC-0042', upload: first, _csrf: s.csrf });
+    const r1 = await s.post('/cases', {
+      number: 'CAS-1001',
+      customer: '许先生',
+      org: 'ICBC',
+      machine: 'PC-0042',
+      upload: first,
+      _csrf: s.csrf,
+    });
     assert.equal(r1.statusCode, 303);
     assert.equal(r1.headers.location, '/cases/CAS-1001');
-    const healthy = readFileSync(corpusPath('cbs05-howard-healthy', readdirSync(corpusPath('cbs05-howard-healthy')).find((n) => n.endsWith('.log'))!));
+    const healthy = readFileSync(
+      corpusPath(
+        'cbs05-howard-healthy',
+        readdirSync(corpusPath('cbs05-howard-healthy')).find((n) => n.endsWith('.log'))!,
+      ),
+    );
     const second = (await s.upload([{ name: 'CBS-after.log', data: healthy }])).split('/')[2]!;
-    const r2 = await s.post('/cases/round', { number: 'CAS-1001', machine: 'PC-0042', upload: second, _csrf: s.csrf });
+    const r2 = await s.post('/cases/round', {
+      number: 'CAS-1001',
+      machine: 'PC-0042',
+      upload: second,
+      _csrf: s.csrf,
+    });
     assert.equal(r2.statusCode, 303);
     const page = await s.get('/cases/CAS-1001?draft=closure&dlang=en', { 'accept-language': 'en' });
     assert.equal(page.statusCode, 200);
@@ -186,11 +242,19 @@ describe('web app', () => {
     const kept = await s.get(ev[1]!.replace(/&#38;/g, '&'));
     assert.equal(kept.statusCode, 200, 'the viewer reads the kept input of a round');
     assert.match(kept.body, /class="hit"/);
-    const note = await s.post('/cases/CAS-1001/notes', { kind: 'call', text: '电话 <b>已接通</b>', _csrf: s.csrf });
+    const note = await s.post('/cases/CAS-1001/notes', {
+      kind: 'call',
+      text: '电话 <b>已接通</b>',
+      _csrf: s.csrf,
+    });
     assert.equal(note.statusCode, 303);
     const dash = await s.get('/cases');
     assert.match(dash.body, /CAS-1001/);
-    const closed = await s.post('/cases/CAS-1001/close', { cause: 'corrupt manifest', resolution: 'replaced it', _csrf: s.csrf });
+    const closed = await s.post('/cases/CAS-1001/close', {
+      cause: 'corrupt manifest',
+      resolution: 'replaced it',
+      _csrf: s.csrf,
+    });
     assert.equal(closed.statusCode, 303);
     const after = await s.get('/cases/CAS-1001');
     assert.match(after.body, /status-closed/);
@@ -200,7 +264,10 @@ describe('web app', () => {
   it('chooses the language from Accept-Language and the toggle, and the toggle only goes back on this site', async () => {
     const fresh = new Session(t.app);
     assert.match((await fresh.get('/', { 'accept-language': 'en-GB,en;q=0.8' })).body, /<html lang="en"/);
-    assert.match((await fresh.get('/', { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.5' })).body, /<html lang="zh-CN"/);
+    assert.match(
+      (await fresh.get('/', { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.5' })).body,
+      /<html lang="zh-CN"/,
+    );
     const toggle = await fresh.get('/lang?to=en&back=%2Fcases');
     assert.equal(toggle.headers.location, '/cases');
     assert.match((await fresh.get('/', { 'accept-language': 'zh-CN' })).body, /<html lang="en"/);
@@ -251,13 +318,26 @@ describe('web app limits and token', () => {
     try {
       const h = { host: '10.0.0.5:8080' };
       assert.equal((await t3.app.inject({ method: 'GET', url: '/', headers: h })).statusCode, 401);
-      assert.equal((await t3.app.inject({ method: 'GET', url: '/?token=wrong', headers: h })).statusCode, 401);
-      const login = await t3.app.inject({ method: 'GET', url: '/cases?token=s3cret-token-value', headers: h });
+      assert.equal(
+        (await t3.app.inject({ method: 'GET', url: '/?token=wrong', headers: h })).statusCode,
+        401,
+      );
+      const login = await t3.app.inject({
+        method: 'GET',
+        url: '/cases?token=s3cret-token-value',
+        headers: h,
+      });
       assert.equal(login.statusCode, 303);
       assert.equal(login.headers.location, '/cases');
       const cookie = String(login.headers['set-cookie']).split(';')[0]!;
-      assert.equal((await t3.app.inject({ method: 'GET', url: '/cases', headers: { ...h, cookie } })).statusCode, 200);
-      assert.equal((await t3.app.inject({ method: 'GET', url: '/', headers: { host: 'evil.com', cookie } })).statusCode, 421);
+      assert.equal(
+        (await t3.app.inject({ method: 'GET', url: '/cases', headers: { ...h, cookie } })).statusCode,
+        200,
+      );
+      assert.equal(
+        (await t3.app.inject({ method: 'GET', url: '/', headers: { host: 'evil.com', cookie } })).statusCode,
+        421,
+      );
     } finally {
       await t3.close();
     }

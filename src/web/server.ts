@@ -36,7 +36,7 @@ import { casePage, caseUrl, dashboardPage } from './pages/cases.js';
 import { homePage, progressPage, type UploadLimits } from './pages/home.js';
 import { layout, type PageContext } from './pages/layout.js';
 import { errorsPage, messagePage, viewerPage, type ErrorFilter } from './pages/viewer.js';
-import { runScan, type ErrorIndex, type Slice } from './scan.js';
+import { ScanPool, type ErrorIndex, type ScanTask, type Slice } from './scan.js';
 
 export type { SimilarCase, SimilarFn } from './pages/diagnosis.js';
 
@@ -120,14 +120,18 @@ export async function createApp(o: AppOptions): Promise<FastifyInstance> {
   const allowed = new Set([...LOOPBACK, ...(o.allowedHosts ?? []).map((h) => hostName(h))]);
   const jobs = new Jobs({ dir: o.uploadsDir, pool: o.pool, ttlMs: o.uploadTtlMs });
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  // The knowledge tables load on first use: load them now, not while a user waits.
+  explain('0x80073712');
   await app.register(multipart, {
     limits: { fileSize: limits.maxBytes, files: limits.maxFiles, fields: 20, parts: limits.maxFiles + 20 },
   });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
+  const scans = new ScanPool(2);
   app.addHook('onClose', async () => {
     await jobs.close();
+    await scans.close();
   });
 
   const ctxOf = (req: FastifyRequest): PageContext => ({ lang: req.lang, csrf: req.csrf, here: req.url });
@@ -149,18 +153,27 @@ export async function createApp(o: AppOptions): Promise<FastifyInstance> {
     // DNS rebinding: a page of evil.example whose name now points here still says Host: evil.example.
     const host = req.headers.host;
     if (!host || !allowed.has(hostName(host))) {
-      return reply.code(421).type('text/plain; charset=utf-8').send('Host not allowed: open patchdx by the address it printed at start.\n');
+      return reply
+        .code(421)
+        .type('text/plain; charset=utf-8')
+        .send('Host not allowed: open patchdx by the address it printed at start.\n');
     }
     if (o.token) {
       const q = (req.query as Record<string, unknown>)?.token;
       if (req.method === 'GET' && typeof q === 'string' && sameSecret(q, o.token)) {
         const url = new URL(req.url, 'http://x');
         url.searchParams.delete('token');
-        reply.header('Set-Cookie', `pdx_token=${encodeURIComponent(o.token)}; Path=/; HttpOnly; SameSite=Strict`);
+        reply.header(
+          'Set-Cookie',
+          `pdx_token=${encodeURIComponent(o.token)}; Path=/; HttpOnly; SameSite=Strict`,
+        );
         return reply.redirect(url.pathname + url.search, 303);
       }
       if (!c.pdx_token || !sameSecret(c.pdx_token, o.token))
-        return reply.code(401).type('text/plain; charset=utf-8').send('patchdx needs its token: open the address with ?token=… printed at start.\n');
+        return reply
+          .code(401)
+          .type('text/plain; charset=utf-8')
+          .send('patchdx needs its token: open the address with ?token=… printed at start.\n');
     }
     if (!req.csrf) {
       req.csrf = randomBytes(24).toString('base64url');
@@ -169,13 +182,17 @@ export async function createApp(o: AppOptions): Promise<FastifyInstance> {
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       const origin = req.headers.origin ?? req.headers.referer;
-      let ok = false;
+      let ok: boolean;
       try {
         ok = !!origin && new URL(origin).host === host.toLowerCase();
       } catch {
         ok = false;
       }
-      if (!ok) return reply.code(403).type('text/plain; charset=utf-8').send('Refused: the request does not come from a patchdx page (Origin).\n');
+      if (!ok)
+        return reply
+          .code(403)
+          .type('text/plain; charset=utf-8')
+          .send('Refused: the request does not come from a patchdx page (Origin).\n');
     }
   });
   // The CSRF token: a header (the client script) or the form field, equal to the cookie.
@@ -185,12 +202,16 @@ export async function createApp(o: AppOptions): Promise<FastifyInstance> {
     const field = (req.body as Record<string, unknown> | undefined)?._csrf;
     const given = typeof header === 'string' ? header : typeof field === 'string' ? field : '';
     if (req.csrfFresh || !given || !sameSecret(given, req.csrf))
-      return reply.code(403).type('text/plain; charset=utf-8').send('Refused: missing or wrong CSRF token; reload the page and try again.\n');
+      return reply
+        .code(403)
+        .type('text/plain; charset=utf-8')
+        .send('Refused: missing or wrong CSRF token; reload the page and try again.\n');
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     if (err instanceof CaseStoreError) {
-      const status = err.code === 'not-found' ? 404 : err.code === 'exists' || err.code === 'invalid' ? 400 : 500;
+      const status =
+        err.code === 'not-found' ? 404 : err.code === 'exists' || err.code === 'invalid' ? 400 : 500;
       return fail(req, reply, status, err.message);
     }
     if (err instanceof HttpError) return fail(req, reply, err.status, err.message);
@@ -221,9 +242,17 @@ export async function createApp(o: AppOptions): Promise<FastifyInstance> {
     const text = q.trim() ? renderExplanation(explain(q.trim()), req.lang) : '';
     return page(
       reply,
-      layout(ctxOf(req), t(req.lang, 'explain'), html`<h1>${t(req.lang, 'explain')}: ${q}</h1>
-<form method="get" action="/explain"><input type="search" name="q" value="${q}" class="wide-input"><button type="submit">${t(req.lang, 'search')}</button></form>
-<pre class="explained" id="explained">${text}</pre>`),
+      layout(
+        ctxOf(req),
+        t(req.lang, 'explain'),
+        html`<h1>${t(req.lang, 'explain')}: ${q}</h1>
+          <form method="get" action="/explain">
+            <input type="search" name="q" value="${q}" class="wide-input" /><button type="submit">
+              ${t(req.lang, 'search')}
+            </button>
+          </form>
+          <pre class="explained" id="explained">${text}</pre>`,
+      ),
     );
   });
 
@@ -257,7 +286,14 @@ export async function createApp(o: AppOptions): Promise<FastifyInstance> {
       job.update({ state: 'failed', error: (err as Error).message });
       const e = err as { code?: string; statusCode?: number };
       if (e.code === 'FST_FILES_LIMIT' || e.code === 'FST_PARTS_LIMIT')
-        throw new HttpError(413, lang(req.lang, `一次最多上传 ${limits.maxFiles} 个文件（上限）。`, `At most ${limits.maxFiles} files per upload (limit).`));
+        throw new HttpError(
+          413,
+          lang(
+            req.lang,
+            `一次最多上传 ${limits.maxFiles} 个文件（上限）。`,
+            `At most ${limits.maxFiles} files per upload (limit).`,
+          ),
+        );
       if (e.code === 'FST_REQ_FILE_TOO_LARGE') throw new HttpError(413, tooBig(req.lang, limits));
       throw err;
     }
@@ -268,7 +304,9 @@ export async function createApp(o: AppOptions): Promise<FastifyInstance> {
     job.bytes = total;
     const tops = new Set(job.names.map((n) => n.split('/')[0]));
     job.analysedPath =
-      job.names.length === 1 || tops.size === 1 ? join(job.inDir, job.names.length === 1 ? job.names[0]! : [...tops][0]!) : job.inDir;
+      job.names.length === 1 || tops.size === 1
+        ? join(job.inDir, job.names.length === 1 ? job.names[0]! : [...tops][0]!)
+        : job.inDir;
     jobs.start(job);
     const url = `/u/${job.id}`;
     if ((req.headers.accept ?? '').includes('application/json')) return reply.send({ id: job.id, url });
@@ -277,7 +315,8 @@ export async function createApp(o: AppOptions): Promise<FastifyInstance> {
 
   const jobOf = (id: string): Job => {
     const j = jobs.get(id);
-    if (!j) throw new HttpError(404, 'no such upload (uploads are kept for a day, or until the server restarts)');
+    if (!j)
+      throw new HttpError(404, 'no such upload (uploads are kept for a day, or until the server restarts)');
     return j;
   };
 
@@ -299,7 +338,7 @@ export async function createApp(o: AppOptions): Promise<FastifyInstance> {
       }
     };
     job.on('status', send);
-    req.raw.on('close', () => job.off('status', send));
+    res.on('close', () => job.off('status', send));
     send();
   });
 
@@ -349,68 +388,113 @@ export async function createApp(o: AppOptions): Promise<FastifyInstance> {
       title: `${n} · ${machine} · ${seq}`,
     };
   };
-  app.get<{ Params: { n: string; machine: string; seq: string } }>('/cases/:n/m/:machine/r/:seq', async (req, reply) => {
-    const s = await roundSubject(req.params.n, req.params.machine, Number(req.params.seq));
-    return page(reply, diagnosisPage(ctxOf(req), s, { similar: await similarSection(req.lang, s.diagnosis, o.similar) }));
-  });
+  app.get<{ Params: { n: string; machine: string; seq: string } }>(
+    '/cases/:n/m/:machine/r/:seq',
+    async (req, reply) => {
+      const s = await roundSubject(req.params.n, req.params.machine, Number(req.params.seq));
+      return page(
+        reply,
+        diagnosisPage(ctxOf(req), s, { similar: await similarSection(req.lang, s.diagnosis, o.similar) }),
+      );
+    },
+  );
 
   // The pages every subject has: viewer, error lines, reports, scripts.
   const errorCache = new Map<string, Promise<ErrorIndex>>();
-  let scans = 0;
-  const scan = async <T>(task: Parameters<typeof runScan>[0], req: FastifyRequest): Promise<T> => {
-    if (scans >= 4) throw new HttpError(503, lang(req.lang, '正在读取的日志太多，请稍后再试。', 'Too many logs being read; try again in a moment.'));
-    scans++;
+  const scan = async <T>(task: ScanTask, req: FastifyRequest): Promise<T> => {
+    if (scans.queued >= 8)
+      throw new HttpError(
+        503,
+        lang(
+          req.lang,
+          '正在读取的日志太多，请稍后再试。',
+          'Too many logs being read; try again in a moment.',
+        ),
+      );
+    // A browser that goes away before the answer stops the reading.
     const ac = new AbortController();
+    const res = req.raw.socket;
     const onClose = (): void => ac.abort();
-    req.raw.on('close', onClose);
+    res?.once('close', onClose);
     try {
-      return (await runScan(task, ac.signal)) as T;
+      return (await scans.run(task, ac.signal)) as T;
     } finally {
-      scans--;
-      req.raw.off('close', onClose);
+      res?.off('close', onClose);
     }
   };
   type Params = Record<string, string>;
   const subjectRoutes = (prefix: string, resolve: (p: Params) => Promise<Subject>): void => {
-    app.get<{ Params: Params; Querystring: { file?: string; line?: string } }>(`${prefix}/view`, async (req, reply) => {
-      const s = await resolve(req.params);
-      if (!s.path) return fail(req, reply, 410, t(req.lang, 'inputGone'));
-      const file = String(req.query.file ?? '');
-      const line = Math.max(1, Math.floor(Number(req.query.line) || 1));
-      // Only a source the analysis read or the error table listed; the thread then finds it by name again.
-      const known = s.diagnosis.sources.some((x) => x.file === file) || (await errorCache.get(s.path)?.catch(() => null))?.sources.includes(file);
-      if (!known) return fail(req, reply, 404, t(req.lang, 'notFoundFile'));
-      const slice = await scan<Slice | null>({ op: 'slice', path: s.path, rootName: s.rootName, file, line, context: 40 }, req);
-      if (!slice) return fail(req, reply, 404, t(req.lang, 'notFoundFile'));
-      return page(reply, viewerPage(ctxOf(req), s, slice, line));
-    });
-    app.get<{ Params: Params; Querystring: { q?: string; level?: string; source?: string } }>(`${prefix}/errors`, async (req, reply) => {
-      const s = await resolve(req.params);
-      if (!s.path) return fail(req, reply, 410, t(req.lang, 'inputGone'));
-      let idx = errorCache.get(s.path);
-      if (!idx) {
-        idx = scan<ErrorIndex>({ op: 'errors', path: s.path, rootName: s.rootName }, req);
-        errorCache.set(s.path, idx);
-        idx.catch(() => errorCache.delete(s.path!));
-        while (errorCache.size > 4) errorCache.delete(errorCache.keys().next().value!);
-      }
-      const f: ErrorFilter = {
-        q: String(req.query.q ?? '').slice(0, 200),
-        level: req.query.level === 'error' || req.query.level === 'warning' ? req.query.level : '',
-        source: String(req.query.source ?? ''),
-      };
-      return page(reply, errorsPage(ctxOf(req), s, await idx, f));
-    });
-    app.get<{ Params: Params; Querystring: { lang?: string } }>(`${prefix}/report.:fmt`, async (req, reply) => {
-      const s = await resolve(req.params);
-      const L: Lang = req.query.lang === 'en' ? 'en' : req.query.lang === 'zh' ? 'zh' : req.lang;
-      const fmt = req.params.fmt ?? '';
-      const base = fileBase(s.diagnosis);
-      if (fmt === 'md') return download(reply, `${base}.md`, 'text/markdown; charset=utf-8', render(s.diagnosis, 'md', { lang: L }));
-      if (fmt === 'html') return download(reply, `${base}.html`, 'text/html; charset=utf-8', render(s.diagnosis, 'html', { lang: L }));
-      if (fmt === 'json') return download(reply, `${base}.json`, 'application/json; charset=utf-8', render(s.diagnosis, 'json', { lang: L }));
-      return fail(req, reply, 404, t(req.lang, 'notFound'));
-    });
+    app.get<{ Params: Params; Querystring: { file?: string; line?: string } }>(
+      `${prefix}/view`,
+      async (req, reply) => {
+        const s = await resolve(req.params);
+        if (!s.path) return fail(req, reply, 410, t(req.lang, 'inputGone'));
+        const file = String(req.query.file ?? '');
+        const line = Math.max(1, Math.floor(Number(req.query.line) || 1));
+        // Only a source the analysis read or the error table listed; the thread then finds it by name again.
+        const known =
+          s.diagnosis.sources.some((x) => x.file === file) ||
+          (await errorCache.get(s.path)?.catch(() => null))?.sources.includes(file);
+        if (!known) return fail(req, reply, 404, t(req.lang, 'notFoundFile'));
+        const slice = await scan<Slice | null>(
+          { op: 'slice', path: s.path, rootName: s.rootName, file, line, context: 40 },
+          req,
+        );
+        if (!slice) return fail(req, reply, 404, t(req.lang, 'notFoundFile'));
+        return page(reply, viewerPage(ctxOf(req), s, slice, line));
+      },
+    );
+    app.get<{ Params: Params; Querystring: { q?: string; level?: string; source?: string } }>(
+      `${prefix}/errors`,
+      async (req, reply) => {
+        const s = await resolve(req.params);
+        if (!s.path) return fail(req, reply, 410, t(req.lang, 'inputGone'));
+        let idx = errorCache.get(s.path);
+        if (!idx) {
+          idx = scan<ErrorIndex>({ op: 'errors', path: s.path, rootName: s.rootName }, req);
+          errorCache.set(s.path, idx);
+          idx.catch(() => errorCache.delete(s.path!));
+          while (errorCache.size > 4) errorCache.delete(errorCache.keys().next().value!);
+        }
+        const f: ErrorFilter = {
+          q: String(req.query.q ?? '').slice(0, 200),
+          level: req.query.level === 'error' || req.query.level === 'warning' ? req.query.level : '',
+          source: String(req.query.source ?? ''),
+        };
+        return page(reply, errorsPage(ctxOf(req), s, await idx, f));
+      },
+    );
+    app.get<{ Params: Params; Querystring: { lang?: string } }>(
+      `${prefix}/report.:fmt`,
+      async (req, reply) => {
+        const s = await resolve(req.params);
+        const L: Lang = req.query.lang === 'en' ? 'en' : req.query.lang === 'zh' ? 'zh' : req.lang;
+        const fmt = req.params.fmt ?? '';
+        const base = fileBase(s.diagnosis);
+        if (fmt === 'md')
+          return download(
+            reply,
+            `${base}.md`,
+            'text/markdown; charset=utf-8',
+            render(s.diagnosis, 'md', { lang: L }),
+          );
+        if (fmt === 'html')
+          return download(
+            reply,
+            `${base}.html`,
+            'text/html; charset=utf-8',
+            render(s.diagnosis, 'html', { lang: L }),
+          );
+        if (fmt === 'json')
+          return download(
+            reply,
+            `${base}.json`,
+            'application/json; charset=utf-8',
+            render(s.diagnosis, 'json', { lang: L }),
+          );
+        return fail(req, reply, 404, t(req.lang, 'notFound'));
+      },
+    );
     app.get<{ Params: Params }>(`${prefix}/scripts/:name`, async (req, reply) => {
       const s = await resolve(req.params);
       const sc = (s.diagnosis.scripts ?? []).find((x) => x.name === req.params.name);
@@ -455,7 +539,14 @@ export async function createApp(o: AppOptions): Promise<FastifyInstance> {
     const b = req.body ?? {};
     const number = field(b, 'number') ?? '';
     if (!/^[A-Za-z0-9._-]{1,64}$/.test(number))
-      throw new HttpError(400, lang(req.lang, '案例号只能包含字母、数字、点、下划线和连字符。', 'A case number holds letters, digits, dots, underscores and hyphens only.'));
+      throw new HttpError(
+        400,
+        lang(
+          req.lang,
+          '案例号只能包含字母、数字、点、下划线和连字符。',
+          'A case number holds letters, digits, dots, underscores and hyphens only.',
+        ),
+      );
     await o.store.createCase({
       number,
       customer: field(b, 'customer'),
@@ -472,25 +563,35 @@ export async function createApp(o: AppOptions): Promise<FastifyInstance> {
     await addUpload(number, req.body ?? {});
     return reply.redirect(caseUrl(number), 303);
   });
-  app.get<{ Params: { n: string }; Querystring: { draft?: string; dlang?: string } }>('/cases/:n', async (req, reply) => {
-    const n = req.params.n;
-    const view = await o.store.show(n);
-    const kinds: DraftKind[] = ['initial', 'analysis', 'followup', 'closure'];
-    const draftKind = kinds.includes(req.query.draft as DraftKind) ? (req.query.draft as DraftKind) : view.record.status === 'closed' ? 'closure' : 'analysis';
-    const draftLang: Lang = req.query.dlang === 'en' ? 'en' : req.query.dlang === 'zh' ? 'zh' : req.lang;
-    let draft = null;
-    let draftError: string | null = null;
-    try {
-      draft = await caseDraft(o.store, n, draftKind, draftLang);
-    } catch (err) {
-      draftError = (err as Error).message;
-    }
-    const latest = view.machines.find((m) => m.latest)?.latest ?? null;
-    const similar = latest
-      ? await similarSection(req.lang, latest, o.similar)
-      : html`<section class="similar" id="similar"><h2>${t(req.lang, 'similar')}</h2><p class="muted">${o.similar ? '–' : t(req.lang, 'notAvailable')}</p></section>`;
-    return page(reply, casePage(ctxOf(req), { view, draftKind, draftLang, draft, draftError, similar }));
-  });
+  app.get<{ Params: { n: string }; Querystring: { draft?: string; dlang?: string } }>(
+    '/cases/:n',
+    async (req, reply) => {
+      const n = req.params.n;
+      const view = await o.store.show(n);
+      const kinds: DraftKind[] = ['initial', 'analysis', 'followup', 'closure'];
+      const draftKind = kinds.includes(req.query.draft as DraftKind)
+        ? (req.query.draft as DraftKind)
+        : view.record.status === 'closed'
+          ? 'closure'
+          : 'analysis';
+      const draftLang: Lang = req.query.dlang === 'en' ? 'en' : req.query.dlang === 'zh' ? 'zh' : req.lang;
+      let draft = null;
+      let draftError: string | null = null;
+      try {
+        draft = await caseDraft(o.store, n, draftKind, draftLang);
+      } catch (err) {
+        draftError = (err as Error).message;
+      }
+      const latest = view.machines.find((m) => m.latest)?.latest ?? null;
+      const similar = latest
+        ? await similarSection(req.lang, latest, o.similar)
+        : html`<section class="similar" id="similar">
+            <h2>${t(req.lang, 'similar')}</h2>
+            <p class="muted">${o.similar ? '–' : t(req.lang, 'notAvailable')}</p>
+          </section>`;
+      return page(reply, casePage(ctxOf(req), { view, draftKind, draftLang, draft, draftError, similar }));
+    },
+  );
   app.post<{ Params: { n: string }; Body: Form }>('/cases/:n/notes', async (req, reply) => {
     const b = req.body ?? {};
     const kinds = ['email', 'call', 'no-answer', 'handover', 'note'] as const;
@@ -504,7 +605,11 @@ export async function createApp(o: AppOptions): Promise<FastifyInstance> {
     const b = req.body ?? {};
     const cause = field(b, 'cause');
     const resolution = field(b, 'resolution');
-    if (!cause || !resolution) throw new HttpError(400, lang(req.lang, '结案需要原因和解决方法。', 'Closing needs a cause and a resolution.'));
+    if (!cause || !resolution)
+      throw new HttpError(
+        400,
+        lang(req.lang, '结案需要原因和解决方法。', 'Closing needs a cause and a resolution.'),
+      );
     await o.store.closeCase(req.params.n, cause, resolution);
     return reply.redirect(caseUrl(req.params.n), 303);
   });
@@ -518,7 +623,11 @@ function lang(l: Lang, zh: string, en: string): string {
 
 function tooBig(l: Lang, limits: UploadLimits): string {
   const mb = Math.round(limits.maxBytes / 1024 / 1024);
-  return lang(l, `上传超过 ${mb} MB（上限），已拒绝；请分开上传或压缩后再试。`, `The upload is larger than ${mb} MB (limit) and was refused; split or zip it and try again.`);
+  return lang(
+    l,
+    `上传超过 ${mb} MB（上限），已拒绝；请分开上传或压缩后再试。`,
+    `The upload is larger than ${mb} MB (limit) and was refused; split or zip it and try again.`,
+  );
 }
 
 function fileBase(d: Diagnosis): string {
@@ -530,6 +639,9 @@ function download(reply: FastifyReply, name: string, type: string, body: string)
   const ascii = name.replace(/[^\w.-]+/g, '_');
   return reply
     .type(type)
-    .header('Content-Disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`)
+    .header(
+      'Content-Disposition',
+      `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    )
     .send(body);
 }

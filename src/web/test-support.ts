@@ -82,7 +82,11 @@ export class Session {
   }
 
   async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    const res = await this.app.inject({ method: 'GET', url, headers: { host: this.host, cookie: this.cookie, ...headers } });
+    const res = await this.app.inject({
+      method: 'GET',
+      url,
+      headers: { host: this.host, cookie: this.cookie, ...headers },
+    });
     this.keep(res);
     const m = /<meta name="csrf-token" content="([^"]+)">/.exec(res.body);
     if (m) this.csrf = m[1]!;
@@ -105,10 +109,14 @@ export class Session {
         cookie: this.cookie,
         'x-csrf-token': this.csrf,
         accept: 'application/json',
-        'content-type': isForm ? 'application/x-www-form-urlencoded' : (body as { contentType: string }).contentType,
+        'content-type': isForm
+          ? 'application/x-www-form-urlencoded'
+          : (body as { contentType: string }).contentType,
         ...headers,
       },
-      payload: isForm ? new URLSearchParams(body as Record<string, string>).toString() : (body as { payload: Buffer }).payload,
+      payload: isForm
+        ? new URLSearchParams(body as Record<string, string>).toString()
+        : (body as { payload: Buffer }).payload,
     });
     this.keep(res);
     return res;

@@ -61,7 +61,13 @@ export function timelineSvg(d: Diagnosis, lang: Lang): SafeHtml {
     const to = (a.endUtc ? toMs(a.endUtc, 0) : toMs(a.end, off)) ?? from;
     if (from === null || to === null) continue;
     const what = a.kb ?? a.package ?? a.kind;
-    marks.push({ lane, from, to, cls: color(a.outcome), title: `${what}: ${a.outcome} ${a.result ?? ''} (${a.start ?? ''})` });
+    marks.push({
+      lane,
+      from,
+      to,
+      cls: color(a.outcome),
+      title: `${what}: ${a.outcome} ${a.result ?? ''} (${a.start ?? ''})`,
+    });
   }
   for (const u of d.updates ?? []) {
     const lane = lanes.length;
@@ -71,7 +77,13 @@ export function timelineSvg(d: Diagnosis, lang: Lang): SafeHtml {
       const to = toMs(o.end, 0) ?? from;
       if (from === null || to === null) continue;
       any = true;
-      marks.push({ lane, from, to, cls: color(o.outcome), title: `${u.update}: ${o.outcome} ${o.codes.join(' ')} (${o.start ?? ''})` });
+      marks.push({
+        lane,
+        from,
+        to,
+        cls: color(o.outcome),
+        title: `${u.update}: ${o.outcome} ${o.codes.join(' ')} (${o.start ?? ''})`,
+      });
     }
     if (any) lanes.push(`${t(lang, 'update')} ${u.update}`);
   }
@@ -94,24 +106,59 @@ export function timelineSvg(d: Diagnosis, lang: Lang): SafeHtml {
   const x = (ms: number): number => LABEL_W + ((ms - min) / (max - min)) * plotW;
   const height = lanes.length * LANE_H + 40;
   const label = (s: string): string => (s.length > 38 ? `…${s.slice(-37)}` : s);
-  return html`<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="${t(lang, 'timeline')}">
-${gaps.map(
-  (g) =>
-    html`<rect class="tl-gap" x="${x(g.from).toFixed(1)}" y="0" width="${Math.max(1, x(g.to) - x(g.from)).toFixed(1)}" height="${lanes.length * LANE_H}"><title>${t(lang, 'gap')}: ${fmt(g.from)} – ${fmt(g.to)} UTC</title></rect>`,
-)}
-${lanes.map(
-  (name, i) =>
-    html`<text class="tl-label" x="4" y="${i * LANE_H + 15}">${label(name)}<title>${name}</title></text><line class="tl-lane" x1="${LABEL_W}" x2="${WIDTH - 10}" y1="${i * LANE_H + 11}" y2="${i * LANE_H + 11}"/>`,
-)}
-${marks.map((m) => {
-  const x1 = x(m.from);
-  const w = Math.max(m.cls === 'tl-span' ? 2 : 4, x(m.to) - x1);
-  const y = m.lane * LANE_H + (m.cls === 'tl-span' ? 8 : 4);
-  const h = m.cls === 'tl-span' ? 6 : 14;
-  return html`<rect class="${m.cls}" x="${x1.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${h}"><title>${m.title}</title></rect>`;
-})}
-<text class="tl-axis" x="${LABEL_W}" y="${lanes.length * LANE_H + 20}">${fmt(min)} UTC</text>
-<text class="tl-axis" x="${WIDTH - 10}" y="${lanes.length * LANE_H + 20}" text-anchor="end">${fmt(max)} UTC</text>
-<g class="tl-legend" transform="translate(${LABEL_W},${lanes.length * LANE_H + 28})"><rect class="tl-fail" width="10" height="10"/><text x="14" y="9">${t(lang, 'failedOp')}</text><rect class="tl-ok" x="80" width="10" height="10"/><text x="94" y="9">${t(lang, 'okOp')}</text><rect class="tl-other" x="170" width="10" height="10"/><text x="184" y="9">${t(lang, 'otherOp')}</text><rect class="tl-gap" x="260" width="10" height="10"/><text x="274" y="9">${t(lang, 'gap')}</text></g>
-</svg>`;
+  return html`<svg
+    class="timeline"
+    xmlns="http://www.w3.org/2000/svg"
+    viewBox="0 0 ${WIDTH} ${height}"
+    width="${WIDTH}"
+    height="${height}"
+    role="img"
+    aria-label="${t(lang, 'timeline')}"
+  >
+    ${gaps.map(
+      (g) =>
+        html`<rect
+          class="tl-gap"
+          x="${x(g.from).toFixed(1)}"
+          y="0"
+          width="${Math.max(1, x(g.to) - x(g.from)).toFixed(1)}"
+          height="${lanes.length * LANE_H}"
+          ><title>${t(lang, 'gap')}: ${fmt(g.from)} – ${fmt(g.to)} UTC</title></rect
+        >`,
+    )}
+    ${lanes.map(
+      (name, i) =>
+        html`<text class="tl-label" x="4" y="${i * LANE_H + 15}">${label(name)}<title>${name}</title></text
+          ><line
+            class="tl-lane"
+            x1="${LABEL_W}"
+            x2="${WIDTH - 10}"
+            y1="${i * LANE_H + 11}"
+            y2="${i * LANE_H + 11}"
+          />`,
+    )}
+    ${marks.map((m) => {
+      const x1 = x(m.from);
+      const w = Math.max(m.cls === 'tl-span' ? 2 : 4, x(m.to) - x1);
+      const y = m.lane * LANE_H + (m.cls === 'tl-span' ? 8 : 4);
+      const h = m.cls === 'tl-span' ? 6 : 14;
+      return html`<rect class="${m.cls}" x="${x1.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${h}"
+        ><title>${m.title}</title></rect
+      >`;
+    })}
+    <text class="tl-axis" x="${LABEL_W}" y="${lanes.length * LANE_H + 20}">${fmt(min)} UTC</text>
+    <text class="tl-axis" x="${WIDTH - 10}" y="${lanes.length * LANE_H + 20}" text-anchor="end">
+      ${fmt(max)} UTC
+    </text>
+    <g class="tl-legend" transform="translate(${LABEL_W},${lanes.length * LANE_H + 28})">
+      <rect class="tl-fail" width="10" height="10" />
+      <text x="14" y="9">${t(lang, 'failedOp')}</text>
+      <rect class="tl-ok" x="80" width="10" height="10" />
+      <text x="94" y="9">${t(lang, 'okOp')}</text>
+      <rect class="tl-other" x="170" width="10" height="10" />
+      <text x="184" y="9">${t(lang, 'otherOp')}</text>
+      <rect class="tl-gap" x="260" width="10" height="10" />
+      <text x="274" y="9">${t(lang, 'gap')}</text>
+    </g>
+  </svg>`;
 }

@@ -4,13 +4,7 @@
 
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  createAnalysisPool,
-  dataDir,
-  defaultDbTarget,
-  openCaseStore,
-  type CaseStore,
-} from '../../index.js';
+import { createAnalysisPool, dataDir, defaultDbTarget, openCaseStore, type CaseStore } from '../../index.js';
 import { createApp } from '../../web/server.js';
 import { errLine, type Io } from '../io.js';
 import { safeLine } from '../../report/safe-text.js';
@@ -95,7 +89,10 @@ export async function serveCommand(args: string[], io: Io, ctx: ServeContext): P
   }
   const uploadsDir = join(store.inputs?.dir ?? join(dataDir(ctx.env), 'inputs'), 'uploads');
   const pool = createAnalysisPool({ threads });
-  const allowHosts = (v['allow-host'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const allowHosts = (v['allow-host'] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const app = await createApp({
     store,
     pool,
@@ -120,7 +117,9 @@ export async function serveCommand(args: string[], io: Io, ctx: ServeContext): P
   const bound = typeof addr === 'object' && addr ? addr.port : port;
   const shown = host.includes(':') ? `[${host}]` : host;
   io.err(`patchdx serve: http://${shown}:${bound}/${token ? `?token=${encodeURIComponent(token)}` : ''}\n`);
-  io.err(`patchdx serve: cases in ${safeLine(store.where)}; uploads in ${safeLine(uploadsDir)} (deleted unless added to a case)\n`);
+  io.err(
+    `patchdx serve: cases in ${safeLine(store.where)}; uploads in ${safeLine(uploadsDir)} (deleted unless added to a case)\n`,
+  );
   if (!LOOPBACK.has(host))
     io.err(
       `patchdx serve: listening beyond loopback on ${safeLine(host)}: every request needs the token; Host names accepted: ${safeLine([host, ...allowHosts].join(', '))}\n`,

@@ -1,5 +1,6 @@
 // patchdx web client: upload with progress (drag and drop, files or a folder), analysis progress over
 // Server-Sent Events with cancel, copy buttons. Plain script, no build step, nothing from the Internet.
+/* global document, navigator, location, fetch, setTimeout, getSelection, FormData, XMLHttpRequest, DOMParser, EventSource */
 'use strict';
 
 (function () {
@@ -156,7 +157,8 @@
       } else if (s.state === 'failed' || s.state === 'cancelled') {
         es.close();
         var err = $('job-error');
-        err.textContent = s.state === 'failed' ? job.dataset.wordFailed + ': ' + (s.error || '') : job.dataset.wordCancelled;
+        err.textContent =
+          s.state === 'failed' ? job.dataset.wordFailed + ': ' + (s.error || '') : job.dataset.wordCancelled;
         err.hidden = false;
         var b = $('job-cancel');
         if (b) b.hidden = true;
@@ -166,7 +168,10 @@
     if (cancel)
       cancel.addEventListener('click', function () {
         cancel.disabled = true;
-        fetch('/u/' + encodeURIComponent(id) + '/cancel', { method: 'POST', headers: { 'x-csrf-token': csrf } });
+        fetch('/u/' + encodeURIComponent(id) + '/cancel', {
+          method: 'POST',
+          headers: { 'x-csrf-token': csrf },
+        });
       });
   }
 
@@ -184,7 +189,8 @@
         b.textContent = was;
       }, 1500);
     };
-    if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(done, fallback);
+    if (navigator.clipboard && navigator.clipboard.writeText)
+      navigator.clipboard.writeText(text).then(done, fallback);
     else fallback();
     function fallback() {
       var r = document.createRange();
