@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { zipSync } from 'fflate';
 import { corpusPath, examplePath } from '../testing/paths.js';
 import { CSP } from './server.js';
-import { Session, multipartBody, testApp, type TestApp } from './test-support.js';
+import { Session, flat, multipartBody, testApp, type TestApp } from './test-support.js';
 import { lineSignature } from './scan.js';
 
 const CBS = readFileSync(examplePath('CBS.log'));
@@ -110,8 +110,8 @@ describe('web app', () => {
     const line = Number(new URL(href, 'http://x').searchParams.get('line'));
     const view = await s.get(href);
     assert.equal(view.statusCode, 200);
-    assert.match(view.body, new RegExp(`<tr class="hit" id="hit"><td class="ln"><a [^>]*>${line}</a>`));
-    const want = CBS.toString('utf8').split('\n')[line - 1]!.replace(/\r$/, '').slice(0, 40);
+    assert.match(view.body, new RegExp(`class="hit" id="hit"> <td class="ln"> <a [^>]*>${line}</a>`));
+    const want = flat(CBS.toString('utf8').split('\n')[line - 1]!.replace(/\r$/, '').slice(0, 40));
     assert.ok(
       view.body.includes(want.replace(/&/g, '&#38;').replace(/</g, '&#60;').replace(/>/g, '&#62;')),
       'the line itself',
@@ -285,6 +285,50 @@ describe('web app', () => {
     assert.equal((await s.get('/static/app.css')).statusCode, 200);
     for (const p of ['/static/..%2fserver.ts', '/static/%2e%2e%2f%2e%2e%2fpackage.json', '/static/scan.ts'])
       assert.equal((await s.get(p)).statusCode, 404, p);
+  });
+});
+
+describe('web app queue and similar cases', () => {
+  it('queues a second upload behind a running one, telling its place, and cancels the running one', async () => {
+    const t5 = await testApp();
+    try {
+      const s5 = new Session(t5.app);
+      const big = Buffer.concat(Array.from({ length: Math.ceil((40 << 20) / CBS.length) }, () => CBS));
+      const first = await s5.post('/upload', multipartBody([{ name: 'CBS-big.log', data: big }]));
+      assert.equal(first.statusCode, 200);
+      const second = await s5.post('/upload', multipartBody([{ name: 'CBS.log', data: CBS }]));
+      const url1 = (first.json() as { url: string }).url;
+      const url2 = (second.json() as { url: string }).url;
+      const waiting = await s5.get(url2);
+      assert.match(waiting.body, /id="job-cancel"/);
+      const events = s5.get(`${url2}/events`);
+      const cancel = await s5.post(`${url1}/cancel`, {});
+      assert.equal((cancel.json() as { state: string }).state, 'cancelled');
+      const body = (await events).body;
+      assert.match(body, /"state":"queued","stage":"queued","percent":null,"position":1/);
+      assert.match(body, /"state":"done"/);
+      assert.match((await s5.get(url1)).body, /id="job-error"/);
+    } finally {
+      await t5.close();
+    }
+  });
+
+  it('shows the similar past cases the optional search gives, escaped', async () => {
+    const t6 = await testApp({
+      similar: async (d) => [
+        { number: 'CAS-0007', score: 0.91, summary: `<b>${d.verdict}</b> same manifest` },
+      ],
+    });
+    try {
+      const s6 = new Session(t6.app);
+      const page = await s6.get(await s6.upload([{ name: 'CBS.log', data: CBS }]));
+      assert.match(
+        page.body,
+        /<section class="similar" id="similar">[\s\S]*href="\/cases\/CAS-0007">CAS-0007<\/a> <span class="muted">0\.91<\/span> &#60;b&#62;failed&#60;\/b&#62; same manifest/,
+      );
+    } finally {
+      await t6.close();
+    }
   });
 });
 
