@@ -72,7 +72,7 @@ export function dashboardPage(ctx: PageContext, due: CaseSummary[], open: CaseSu
         <h2>${t(L, 'newCase')}</h2>
         <form method="post" action="/cases" class="inline-form">
           ${csrfField(ctx)}
-          <label>${t(L, 'number')} <input name="number" required pattern="[A-Za-z0-9._-]{1,64}" /></label>
+          <label>${t(L, 'number')} <input name="number" required pattern="[A-Za-z0-9._\\-]{1,64}" /></label>
           <label>${t(L, 'customer')} <input name="customer" /></label>
           <label>${t(L, 'org')} <input name="org" /></label>
           <label>${t(L, 'engineer')} <input name="engineer" /></label>

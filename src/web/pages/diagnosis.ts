@@ -274,7 +274,7 @@ export function caseForms(
       ${csrfField(ctx)}<input type="hidden" name="upload" value="${jobId}" />
       <fieldset>
         <legend>${t(L, 'createCase')}</legend>
-        <label>${t(L, 'number')} <input name="number" required pattern="[A-Za-z0-9._-]{1,64}" /></label>
+        <label>${t(L, 'number')} <input name="number" required pattern="[A-Za-z0-9._\\-]{1,64}" /></label>
         <label>${t(L, 'customer')} <input name="customer" /></label>
         <label>${t(L, 'org')} <input name="org" /></label>
         <label>${t(L, 'engineer')} <input name="engineer" /></label>
