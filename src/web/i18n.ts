@@ -148,6 +148,7 @@ const WORDS = {
   diagnostics: { zh: '读取问题', en: 'Reading problems' },
   recent: { zh: '本次运行的上传', en: 'Uploads of this run' },
   line: { zh: '行', en: 'line' },
+  lines: { zh: '行', en: 'lines' },
   attempts: { zh: '操作', en: 'Operations' },
 } as const satisfies Record<string, { zh: string; en: string }>;
 

@@ -24,7 +24,7 @@ export function viewerPage(ctx: PageContext, s: Subject, slice: Slice, line: num
     html`<h1>${t(L, 'viewer')}</h1>
       <p class="viewer-file">
         <span class="loc" id="viewer-loc">${slice.file}:${line}</span
-        >${slice.total !== null ? html` <span class="muted">(${slice.total} ${t(L, 'line')})</span>` : ''}
+        >${slice.total !== null ? html` <span class="muted">(${slice.total} ${t(L, 'lines')})</span>` : ''}
       </p>
       <nav class="viewer-nav">
         ${prev ? html`<a id="prev-ev" href="${viewUrl(s.base, prev)}">← ${t(L, 'prevEvidence')}</a>` : ''}
