@@ -9,6 +9,7 @@ import { draftCommand } from './commands/draft.js';
 import { explainCommand } from './commands/explain.js';
 import { fleetCommand } from './commands/fleet.js';
 import { workerCommand } from './commands/worker.js';
+import { serveCommand } from './commands/serve.js';
 import type { Io } from './io.js';
 import { safeLine } from '../report/safe-text.js';
 import { VERSION } from '../version.js';
@@ -29,6 +30,8 @@ Usage:
                   [--queue redis://… --db postgres://…]   (one bundle per machine, clustered by root cause)
   patchdx worker --queue redis://… --db postgres://… [--concurrency N]   (takes \`fleet --queue\` jobs)
   patchdx collector > collect.ps1     (read-only PowerShell log collector for the affected machine)
+  patchdx serve [--port 8080] [--host 127.0.0.1] [--db …]   (the web app: upload, answer, log viewer, case desk;
+                  another address needs --token)
   patchdx --version | --help
 
 Exit codes: 0 no failure found, 1 failure diagnosed, 2 could not run.
@@ -92,6 +95,16 @@ async function main(): Promise<number> {
         process.off('SIGTERM', onSignal);
       }
     }
+    case 'serve':
+      return serveCommand(rest, io, {
+        env: process.env,
+        pid: process.pid,
+        isAlive,
+        stopped: new Promise((resolve) => {
+          process.once('SIGINT', () => resolve());
+          process.once('SIGTERM', () => resolve());
+        }),
+      });
     case '--version':
     case '-v':
       io.out(VERSION + '\n');
