@@ -1091,6 +1091,8 @@ export function inPlaceUpgradeStep(o: {
   osBuild: number | null;
   machineBuild: string | null;
   why?: I18nText;
+  /** Windows 7 / Server 2008 R2: setup there has no /auto switch; the upgrade is chosen in its window. */
+  legacy?: boolean;
 }): Step {
   const build = o.osBuild ? String(o.osBuild) : null;
   return step({
@@ -1110,8 +1112,14 @@ export function inPlaceUpgradeStep(o: {
         `Back up the data (and take a snapshot of a virtual machine) first. Mount an ISO of the same edition, language and architecture, ${build ? `build ${build}` : 'the same build'}${o.machineBuild ? ` (${o.machineBuild} or a newer update level)` : ''} or newer (LTSC needs LTSC media), run setup.exe and choose "Keep personal files and apps" — or run the command below (D: = the ISO). On servers (domain controllers, production roles) plan a maintenance window: the repair takes about an hour and several restarts. Afterwards install the servicing stack and the latest cumulative update again.`,
         `请先备份数据（虚拟机请先做快照）。装载版本（edition）、语言和体系结构均相同，内部版本为${build ? ` ${build}` : '相同'}${o.machineBuild ? `（${o.machineBuild} 或更高的更新级别）` : ''}或更高的 ISO（LTSC 需使用 LTSC 介质），运行 setup.exe 并选择“保留个人文件和应用”——或执行下面的命令（D: 为 ISO 盘符）。服务器（域控制器、生产业务）请安排维护窗口：修复安装约需一小时并会多次重启。完成后请重新安装服务堆栈更新和最新的累积更新。`,
       ),
+      o.legacy
+        ? t(
+            'On Windows 7 / Server 2008 R2 start setup.exe from the running Windows (not by booting the media) and choose "Upgrade"; the media must carry the same service pack (SP1).',
+            'Windows 7 / Server 2008 R2 上请在正在运行的系统中启动 setup.exe（不要从介质启动），并选择“升级”；介质需包含相同的 Service Pack（SP1）。',
+          )
+        : null,
     ]),
-    commands: [cmd('D:\\setup.exe /auto upgrade /dynamicupdate disable')],
+    commands: [cmd(o.legacy ? 'D:\\setup.exe' : 'D:\\setup.exe /auto upgrade /dynamicupdate disable')],
     verify: t(
       'Setup finishes at the desktop with apps and data in place; DISM /Online /Cleanup-Image /ScanHealth reports no corruption; the servicing stack and cumulative update install afterwards.',
       '安装完成后进入桌面，应用和数据均保留；DISM /Online /Cleanup-Image /ScanHealth 未发现损坏；之后可以正常安装服务堆栈更新和累积更新。',

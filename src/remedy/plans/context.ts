@@ -298,7 +298,7 @@ export function restoreFromSource(c: Ctx, version: string | null): Step {
 }
 
 export function inPlace(c: Ctx): Step {
-  return inPlaceUpgradeStep({ osBuild: c.osBuild, machineBuild: c.machineBuild });
+  return inPlaceUpgradeStep({ osBuild: c.osBuild, machineBuild: c.machineBuild, legacy: c.legacyOs });
 }
 
 /** The note on cumulative updates and the build gap, for install steps. */

@@ -15,7 +15,7 @@ function unexplained(c: Ctx): Draft {
     steps: [
       collectLogsStep({
         why: t(
-          'This failure was not recognised, so no repair is proposed yet: the logs below let the cause be found.',
+          'This failure was not recognised, so it proposes no repair yet: the logs below let the cause be found.',
           '此失败暂未能识别，因此暂不建议任何修复操作：以下日志用于查找原因。',
         ),
       }),
