@@ -778,7 +778,7 @@ export function repairSourcePolicyStep(o: { why: I18nText; feature: boolean }): 
     how: joinText([
       t(
         'Machines managed by WSUS (UseWUServer = 1) cannot get repair content or Features on Demand from WSUS. In gpedit.msc open Computer Configuration → Administrative Templates → System → "Specify settings for optional component installation and component repair", set it to Enabled and tick "Download repair content and optional features directly from Windows Update instead of Windows Server Update Services (WSUS)"; where the machine may not reach the Internet, put a source in "Alternate source file path" instead (e.g. WIM:\\\\server\\share\\install.wim:1 of the same build). A domain GPO overrides the local setting: ask the domain administrator to change it there. Then gpupdate /force and repeat the repair.',
-        '由 WSUS 管理的电脑（UseWUServer = 1）无法从 WSUS 获取修复内容或按需功能。运行 gpedit.msc，打开“计算机配置 → 管理模板 → 系统 → 指定可选组件安装和组件修复的设置”（Specify settings for optional component installation and component repair），设为“已启用”，并勾选“直接从 Windows 更新而不是 Windows Server Update Services (WSUS) 下载修复内容和可选功能”；如该电脑不能访问 Internet，请在“备用源文件路径”中填写修复源（例如同版本的 WIM:\\\\server\\share\\install.wim:1）。域组策略会覆盖本地设置：请由域管理员在域 GPO 中修改。之后执行 gpupdate /force，再重新执行修复。',
+        '由 WSUS 管理的电脑（UseWUServer = 1）无法从 WSUS 获取修复内容或按需功能。运行 gpedit.msc，打开“计算机配置 → 管理模板 → 系统 → 指定可选组件安装和组件修复的设置”（英文界面为“Specify settings for optional component installation and component repair”），设为“已启用”，并勾选“直接从 Windows 更新而不是 Windows Server Update Services (WSUS) 下载修复内容和可选功能”；如该电脑不能访问 Internet，请在“备用源文件路径”中填写修复源（例如同版本的 WIM:\\\\server\\share\\install.wim:1）。域组策略会覆盖本地设置：请由域管理员在域 GPO 中修改。之后执行 gpupdate /force，再重新执行修复。',
       ),
       o.feature
         ? t(

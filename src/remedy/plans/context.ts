@@ -188,7 +188,13 @@ export function contextOf(f: Finding, d: Diagnosis): Ctx {
   const ownKb = ['cbs-not-found', 'cbs-servicing-stack-required', 'x-update-gap', 'unexplained-failure'];
   const targetKb = attempt?.kb ?? (ownKb.includes(f.rule) ? (facts.kb ?? null) : null);
   const what = attempt
-    ? [attempt.kb, attempt.package && attempt.package !== attempt.kb ? attempt.package : null]
+    ? [
+        attempt.kb,
+        // A package identity says which package; an update's English title (event logs) says nothing more.
+        attempt.package && attempt.package !== attempt.kb && (attempt.package.includes('~') || !attempt.kb)
+          ? attempt.package
+          : null,
+      ]
         .filter(Boolean)
         .join(' — ')
     : targetKb;
