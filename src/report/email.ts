@@ -130,7 +130,8 @@ export function rootCauses(d: Diagnosis): Finding[] {
 
 function kbOf(f: Finding, d: Diagnosis): string | null {
   const a = d.attempts.find((x) => f.attempts.includes(x.id) && x.kb);
-  return f.facts.kb?.split(/[\s,;]/)[0] ?? a?.kb ?? null;
+  // The update that was being installed (seed 000: the .NET rollup KB5020685), else the KB the finding names.
+  return a?.kb ?? f.facts.kb?.split(/[\s,;]/)[0] ?? null;
 }
 
 /** The root causes grouped by signature (the same problem seen again is one cause), in the findings' order. */
