@@ -136,11 +136,7 @@ test('seed 000: replace (never delete) the corrupt .NET manifest; the .mum of KB
   ]);
   assert.deepEqual(lines(stepOf(u, 'chkdsk-fix')), ['chkdsk C: /f']);
   const reinstall = stepOf(u, 'reinstall-kb');
-  assert.ok(
-    lines(reinstall).includes(
-      'expand -F:* C:\\updates\\KB5017315.msu C:\\updates\\KB5017315',
-    ),
-  );
+  assert.ok(lines(reinstall).includes('expand -F:* C:\\updates\\KB5017315.msu C:\\updates\\KB5017315'));
   assert.ok(
     lines(reinstall).includes(
       'dism /online /add-package /packagepath:C:\\updates\\KB5017315\\Windows10.0-KB5017315-x64.cab /norestart',

@@ -55,8 +55,7 @@ export function withoutLiterals(line: string): string {
 /** Latin-letter sentences in a Chinese prose line (after the literal spans are removed). */
 export function latinSentences(line: string): string[] {
   const rest = withoutLiterals(line);
-  const runs =
-    rest.match(/[A-Za-z][A-Za-z'’-]*(?:[\s,.:;!?()'’-]+[A-Za-z0-9][A-Za-z0-9'’-]*)*/g) ?? [];
+  const runs = rest.match(/[A-Za-z][A-Za-z'’-]*(?:[\s,.:;!?()'’-]+[A-Za-z0-9][A-Za-z0-9'’-]*)*/g) ?? [];
   return runs.filter((r) => {
     const words = r.match(/\b[A-Za-z][A-Za-z'’-]*/g) ?? [];
     return words.length >= 4 && words.some((w) => FUNCTION_WORDS.has(w.toLowerCase()));
@@ -96,7 +95,8 @@ export function draftProblems(draft: { subject: string; body: string }, lang: 'z
       const next = lines.slice(i + 1).find((x) => x.trim() !== '' && !/^=+$/.test(x));
       const direct = lines[i + 1]?.trim() ?? '';
       const body = /^=+$/.test(direct) ? (lines[i + 2]?.trim() ?? '') : direct;
-      if (!next || body === '' || (HEADING.test(body) && !/^(?:报错|Error )\d/.test(body))) out.push(`empty section ${l}`);
+      if (!next || body === '' || (HEADING.test(body) && !/^(?:报错|Error )\d/.test(body)))
+        out.push(`empty section ${l}`);
     }
   });
   for (const l of proseLines(draft.body)) {
