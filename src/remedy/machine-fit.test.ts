@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import type { RemediationPlan } from '../../model/types.js';
-import { casePlans } from './plan-tester.js';
+import type { RemediationPlan } from '../model/types.js';
+import { casePlans } from './plans/plan-tester.js';
 
 const commands = (p: RemediationPlan): string[] => p.steps.flatMap((s) => s.commands.map((c) => c.line));
 
