@@ -23,6 +23,7 @@ Usage:
   patchdx explain <code | KB | build | component | package identity> [--lang zh|en] [--json]
   patchdx draft <initial|analysis|followup|closure> [logs] [--case X] [--customer 许先生] [--org ORG]
                [--priority P2] [--engineer NAME] [--contact TEL] [--problem TEXT] [--resolution TEXT] [--lang zh|en]
+               [--cause TEXT] [--code 0x…] [--variant checkin|no-answer|handover] [--previous NAME]
   patchdx case new|add|show|list|due|note|draft|close|export|import|secret|import-thread|similar …
                   (the case desk: rounds of logs per machine, what changed, follow-ups on working days;
                   --db FILE | postgres://… or PATCHDX_DB; \`patchdx case help\` for each subcommand)

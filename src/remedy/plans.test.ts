@@ -111,7 +111,7 @@ test('seed 000: replace (never delete) the corrupt .NET manifest; the .mum of KB
   // The engineer said "replace or delete": deleting a manifest makes it missing, so no line deletes it.
   assert.ok(!lines(replace).some((l) => /Remove-Item|\bdel\b|\brd\b/i.test(l)));
   assert.ok(
-    at(replace, 'Copy-Item -LiteralPath $t -Destination C:\\patchdx-backup') <
+    at(replace, 'Copy-Item -LiteralPath $t -Destination C:\\servicing-backup') <
       at(replace, 'Copy-Item -LiteralPath $h'),
   );
   // The .NET component has no OS build: the healthy machine is one with the owning package's KB.
@@ -136,14 +136,10 @@ test('seed 000: replace (never delete) the corrupt .NET manifest; the .mum of KB
   ]);
   assert.deepEqual(lines(stepOf(u, 'chkdsk-fix')), ['chkdsk C: /f']);
   const reinstall = stepOf(u, 'reinstall-kb');
+  assert.ok(lines(reinstall).includes('expand -F:* C:\\updates\\KB5017315.msu C:\\updates\\KB5017315'));
   assert.ok(
     lines(reinstall).includes(
-      'expand -F:* C:\\patchdx\\updates\\KB5017315.msu C:\\patchdx\\updates\\KB5017315',
-    ),
-  );
-  assert.ok(
-    lines(reinstall).includes(
-      'dism /online /add-package /packagepath:C:\\patchdx\\updates\\KB5017315\\Windows10.0-KB5017315-x64.cab /norestart',
+      'dism /online /add-package /packagepath:C:\\updates\\KB5017315\\Windows10.0-KB5017315-x64.cab /norestart',
     ),
   );
   const mum = stepOf(u, 'replace-mum');
@@ -190,7 +186,7 @@ test('seed 001: STATUS_FILE_CORRUPT_ERROR gets disk checks and chkdsk first, no 
   const reset = stepOf(p, 'reset-or-reinstall');
   assert.equal(reset.lastResort, true);
   assert.equal(reset.invasiveness, 5);
-  assert.match(lines(reset)[0]!, /^robocopy C:\\Users E:\\patchdx-backup\\Users /);
+  assert.match(lines(reset)[0]!, /^robocopy C:\\Users E:\\user-backup\\Users /);
   assert.match(reset.how.zh, /先备份到|备份到外部磁盘/);
   assert.match(p.collectAgain.en, /Program Files\\Windows Defender opens/);
 });
@@ -232,7 +228,7 @@ test('seed 003: replace the 17763.1697 manifest from KB4598230 or later, hash-ch
   const take = at(s, 'takeown /f $t /a');
   const grant = at(s, "icacls $t /grant '*S-1-5-32-544:F'");
   const copy = at(s, 'Copy-Item -LiteralPath $h -Destination $t');
-  const restore = at(s, '/restore C:\\patchdx-backup\\acl.txt');
+  const restore = at(s, '/restore C:\\servicing-backup\\acl.txt');
   const owner = at(s, "icacls $t /setowner 'NT SERVICE\\TrustedInstaller'");
   assert.ok(
     at(s, 'icacls $t /save') < take && take < grant && grant < copy && copy < restore && restore < owner,
@@ -280,7 +276,7 @@ test('seed 004: clear SoftwareDistribution, SSU KB5005112 first, KB5032196 offli
   assert.ok(at(install, 'KB5005112.msu') < at(install, 'KB5032196.msu'));
   assert.ok(
     lines(install).includes(
-      'dism /online /add-package /packagepath:C:\\patchdx\\updates\\KB5005112\\Windows10.0-KB5005112-x64.cab /norestart',
+      'dism /online /add-package /packagepath:C:\\updates\\KB5005112\\Windows10.0-KB5005112-x64.cab /norestart',
     ),
   );
   assert.match(install.how.en, /The machine is at 17763\.774/);
@@ -315,7 +311,7 @@ test('seed 004: the 0x800F0986 forward delta replaces the 17763.2803 base folder
   );
   assert.match(s.why.en, /That version came with KB5012647 \(17763\.2803\)/);
   assert.match(s.how.en, /at build 17763\.2803 or later \(KB5012647/);
-  assert.ok(lines(s).includes('Move-Item -LiteralPath $t -Destination C:\\patchdx-backup\\'));
+  assert.ok(lines(s).includes('Move-Item -LiteralPath $t -Destination C:\\servicing-backup\\'));
   assert.ok(lines(s).includes("icacls $t /setowner 'NT SERVICE\\TrustedInstaller' /t"));
   assert.match(s.how.en, /run sfc \/scannow afterwards/);
   assert.ok(!plansFor(d).some((x) => x.rule === 'x-update-gap'));

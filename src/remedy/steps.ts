@@ -72,8 +72,8 @@ const STORE_SCRIPTS = [
 const ADMINS = '*S-1-5-32-544';
 const TRUSTED_INSTALLER = 'NT SERVICE\\TrustedInstaller';
 const TRUSTED_INSTALLER_SID = '*S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464';
-const BACKUP = 'C:\\patchdx-backup';
-const UPDATES = 'C:\\patchdx\\updates';
+const BACKUP = 'C:\\servicing-backup';
+const UPDATES = 'C:\\updates';
 const CBS = 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing';
 /** The registry key a stale driver operation lives under (MS Learn: error 0x80070490). */
 export const DRIVER_OPERATIONS_KEY = `${CBS}\\DriverOperations`;
@@ -104,7 +104,7 @@ export function healthySourceText(s: HealthySource): I18nText {
     s.confidence && s.confidence !== 'high'
       ? t(
           ` (the build of ${s.kb ?? 'this update'} is ${s.confidence}-confidence knowledge: check it in the KB article)`,
-          `（${s.kb ?? '该更新'}对应版本号在 patchdx 知识库中的可信度为 ${s.confidence}，请以 KB 文章为准）`,
+          `（${s.kb ?? '该更新'}对应版本号在补丁知识库中的可信度为 ${s.confidence}，请以 KB 文章为准）`,
         )
       : null;
   if (s.build && s.kb && s.ships)
@@ -184,38 +184,48 @@ export function checkPendingStep(o: { why: I18nText }): Step {
   });
 }
 
-/** Renames SoftwareDistribution\Download and \DataStore with the update services stopped, then restarts them. */
-export function clearWuCacheStep(o: { why: I18nText }): Step {
+/**
+ * Renames SoftwareDistribution\Download and \DataStore with the update services stopped, then restarts them;
+ * with `catroot` also System32\catroot2 (the full cache reset for download and signature failures). `legacy`:
+ * Windows 7 / Server 2008 R2 have no Update Orchestrator service.
+ */
+export function clearWuCacheStep(o: { why: I18nText; catroot?: boolean; legacy?: boolean }): Step {
   const sd = 'C:\\Windows\\SoftwareDistribution';
+  const cr = 'C:\\Windows\\System32\\catroot2';
+  const uso = o.legacy ? [] : ['usosvc'];
+  const stop = [...uso, 'wuauserv', 'bits', 'cryptsvc'];
   return step({
     id: 'clear-wu-cache',
     scripts: [SCRIPT_NAMES.resetCache, SCRIPT_NAMES.resetCacheCmd],
-    title: t(
-      'Clear the Windows Update cache (SoftwareDistribution\\Download and DataStore)',
-      '清除 Windows 更新缓存（SoftwareDistribution\\Download 和 DataStore）',
-    ),
+    title: o.catroot
+      ? t(
+          'Reset the Windows Update cache (SoftwareDistribution\\Download, DataStore and catroot2)',
+          '重置 Windows 更新缓存（SoftwareDistribution\\Download、DataStore 和 catroot2）',
+        )
+      : t(
+          'Clear the Windows Update cache (SoftwareDistribution\\Download and DataStore)',
+          '清除 Windows 更新缓存（SoftwareDistribution\\Download 和 DataStore）',
+        ),
     why: o.why,
-    how: t(
-      'In an administrator command prompt, stop the Update Orchestrator, Windows Update, BITS and Cryptographic services, rename the two cache folders (renaming keeps them as a backup until the update works; delete the .old folders afterwards), start the services again, then search for updates or download the package again. If a rename fails with "access denied", a service has started again: repeat the net stop lines.',
-      '以管理员身份打开命令提示符，先停止更新 Orchestrator 服务、Windows Update、BITS 和加密服务，再重命名这两个缓存文件夹（重命名相当于备份，确认更新成功后再删除 .old 文件夹），然后重新启动服务，重新检查更新或重新下载补丁包。如重命名提示“拒绝访问”，说明有服务又被启动了，请重新执行 net stop 命令。',
-    ),
+    how: joinText([
+      t(
+        `In an administrator command prompt, stop the ${o.legacy ? '' : 'Update Orchestrator, '}Windows Update, BITS and Cryptographic services, rename the ${o.catroot ? 'cache folders (Download and DataStore, and catroot2, where the signature catalogs of downloads are kept)' : 'two cache folders'} (renaming keeps them as a backup until the update works; delete the .old folders afterwards), start the services again, then search for updates or download the package again. If a rename fails with "access denied", a service has started again: repeat the net stop lines.`,
+        `以管理员身份打开命令提示符，先停止${o.legacy ? '' : '更新 Orchestrator 服务、'}Windows Update、BITS 和加密服务，再重命名${o.catroot ? '缓存文件夹（Download、DataStore，以及保存下载内容签名目录的 catroot2）' : '这两个缓存文件夹'}（重命名相当于备份，确认更新成功后再删除 .old 文件夹），然后重新启动服务，重新检查更新或重新下载补丁包。如重命名提示“拒绝访问”，说明有服务又被启动了，请重新执行 net stop 命令。`,
+      ),
+    ]),
     commands: [
-      cmd('net stop usosvc'),
-      cmd('net stop wuauserv'),
-      cmd('net stop bits'),
-      cmd('net stop cryptsvc'),
+      ...stop.map((n) => cmd(`net stop ${n}`)),
       cmd(`if exist ${sd}\\Download.old rd /s /q ${sd}\\Download.old`),
       cmd(`if exist ${sd}\\DataStore.old rd /s /q ${sd}\\DataStore.old`),
+      ...(o.catroot ? [cmd(`if exist ${cr}.old rd /s /q ${cr}.old`)] : []),
       cmd(`ren ${sd}\\Download Download.old`),
       cmd(`ren ${sd}\\DataStore DataStore.old`),
-      cmd('net start cryptsvc'),
-      cmd('net start bits'),
-      cmd('net start wuauserv'),
-      cmd('net start usosvc'),
+      ...(o.catroot ? [cmd(`ren ${cr} catroot2.old`)] : []),
+      ...[...stop].reverse().map((n) => cmd(`net start ${n}`)),
     ],
     verify: t(
-      `${sd} holds new, small Download and DataStore folders after the next search; the update downloads again from the start. The update history in Settings is empty now (it lived in DataStore): that is expected.`,
-      `下一次检查更新后，${sd} 下会重新生成新的 Download 和 DataStore 文件夹，补丁会从头重新下载。“更新历史记录”此时显示为空（记录保存在 DataStore 中），属于正常现象。`,
+      `${sd} holds new, small Download and DataStore folders after the next search${o.catroot ? ' and catroot2 is created again' : ''}; the update downloads again from the start. The update history in Settings is empty now (it lived in DataStore): that is expected.`,
+      `下一次检查更新后，${sd} 下会重新生成新的 Download 和 DataStore 文件夹${o.catroot ? '，catroot2 也会重新生成' : ''}，补丁会从头重新下载。“更新历史记录”此时显示为空（记录保存在 DataStore 中），属于正常现象。`,
     ),
     invasiveness: 1,
   });
@@ -330,8 +340,8 @@ export function scanHealthStep(o: { why: I18nText }): Step {
       cmd('DISM /Online /Cleanup-Image /ScanHealth'),
     ],
     verify: t(
-      'DISM prints "No component store corruption detected." (未检测到组件存储损坏。) or "The component store is repairable." (组件存储可以修复。); the report in CBS.log lists what is corrupt — give the new CBS.log to patchdx.',
-      'DISM 输出“未检测到组件存储损坏。”或“组件存储可以修复。”；CBS.log 中的报告会列出具体损坏项——请将新的 CBS.log 交给 patchdx 分析。',
+      'DISM prints "No component store corruption detected." (未检测到组件存储损坏。) or "The component store is repairable." (组件存储可以修复。); the report in CBS.log lists what is corrupt — send the new CBS.log for analysis.',
+      'DISM 输出“未检测到组件存储损坏。”或“组件存储可以修复。”；CBS.log 中的报告会列出具体损坏项——请将新的 CBS.log 发回分析。',
     ),
     invasiveness: 1,
   });
@@ -351,7 +361,7 @@ export function readCbsLinesStep(o: { why: I18nText; patterns: string[]; lines: 
           'Copy CBS.log first (TrustedInstaller keeps it open), then list the failure lines with their neighbours and read them from the first (F) or Error line on; the last lines only repeat the code.',
           '先复制一份 CBS.log（TrustedInstaller 会一直占用该文件），再列出失败行及其前后几行，从第一条 (F) 或 Error 行开始阅读；最后几行只是重复错误码。',
         ),
-        shown ? t(`The lines patchdx found:\n${shown}`, `patchdx 找到的关键行：\n${shown}`) : null,
+        shown ? t(`The decisive lines in these logs:\n${shown}`, `本次日志中的关键行：\n${shown}`) : null,
       ],
       '\n',
     ),
@@ -362,8 +372,8 @@ export function readCbsLinesStep(o: { why: I18nText; patterns: string[]; lines: 
       ),
     ],
     verify: t(
-      'You can name the first failing line, the component or file it names, and its code; look that code up with patchdx explain.',
-      '能够指出第一条失败日志行、其中提到的组件或文件及错误码；可用 patchdx explain 查询该错误码。',
+      'You can name the first failing line, the component or file it names, and its code.',
+      '能够指出第一条失败日志行、其中提到的组件或文件及错误码。',
     ),
     invasiveness: 1,
   });
@@ -371,7 +381,7 @@ export function readCbsLinesStep(o: { why: I18nText; patterns: string[]; lines: 
 
 /** Collects the logs patchdx and a support engineer need. */
 export function collectLogsStep(o: { why: I18nText }): Step {
-  const dir = 'C:\\patchdx-logs';
+  const dir = 'C:\\update-logs';
   return step({
     id: 'collect-logs',
     title: t('Collect the servicing logs', '收集服务日志'),
@@ -391,8 +401,8 @@ export function collectLogsStep(o: { why: I18nText }): Step {
       cmd(`powershell -NoProfile -Command "Get-WindowsUpdateLog -LogPath ${dir}\\WindowsUpdate.log"`),
     ],
     verify: t(
-      `${dir} holds CBS.log, dism.log, Setup.evtx, System.evtx, systeminfo.txt and WindowsUpdate.log; patchdx analyze ${dir} reads them.`,
-      `${dir} 中包含 CBS.log、dism.log、Setup.evtx、System.evtx、systeminfo.txt 和 WindowsUpdate.log；可用 patchdx analyze ${dir} 分析。`,
+      `${dir} holds CBS.log, dism.log, Setup.evtx, System.evtx, systeminfo.txt and WindowsUpdate.log.`,
+      `${dir} 中包含 CBS.log、dism.log、Setup.evtx、System.evtx、systeminfo.txt 和 WindowsUpdate.log。`,
     ),
     invasiveness: 1,
   });
@@ -505,8 +515,8 @@ export function restoreHealthFromSourceStep(o: {
       ),
       o.version || o.machineBuild
         ? t(
-            `Plain media only carries the release versions of the files; the versions this machine needs${o.version ? ` (here ${o.version})` : ''}${o.machineBuild ? ` at build ${o.machineBuild}` : ''} are in an image serviced with the same cumulative update (dism /Image:… /Add-Package), or on a healthy machine of that build: /Source:\\\\HEALTHY-PC\\C$\\Windows is widely used for that, although patchdx has no Microsoft statement that a running machine's Windows folder is a supported source.`,
-            `普通安装介质中只有初始发布版本的文件；本机需要的版本${o.version ? `（此处为 ${o.version}）` : ''}${o.machineBuild ? `（内部版本 ${o.machineBuild}）` : ''}只存在于集成了相同累积更新的映像（dism /Image:… /Add-Package）中，或相同版本的正常电脑上：实践中常用 /Source:\\\\HEALTHY-PC\\C$\\Windows，但 patchdx 未找到微软关于“以正在运行的电脑的 Windows 目录作为修复源”受支持的说明。`,
+            `Plain media only carries the release versions of the files; the versions this machine needs${o.version ? ` (here ${o.version})` : ''}${o.machineBuild ? ` at build ${o.machineBuild}` : ''} are in an image serviced with the same cumulative update (dism /Image:… /Add-Package), or on a healthy machine of that build: /Source:\\\\HEALTHY-PC\\C$\\Windows is widely used for that, although no Microsoft statement was found that a running machine's Windows folder is a supported source.`,
+            `普通安装介质中只有初始发布版本的文件；本机需要的版本${o.version ? `（此处为 ${o.version}）` : ''}${o.machineBuild ? `（内部版本 ${o.machineBuild}）` : ''}只存在于集成了相同累积更新的映像（dism /Image:… /Add-Package）中，或相同版本的正常电脑上：实践中常用 /Source:\\\\HEALTHY-PC\\C$\\Windows，但未找到微软关于“以正在运行的电脑的 Windows 目录作为修复源”受支持的说明。`,
           )
         : null,
       t('Then', '完成后'),
@@ -523,6 +533,76 @@ export function restoreHealthFromSourceStep(o: {
       'DISM 最后显示“还原操作已成功完成。”，CBS.log 摘要中 Total Repaired Corruption 等于 Total Detected Corruption。如提示“找不到源文件”（0x800f081f），说明介质中没有所需版本：请改用集成了更新的映像或正常电脑作为源。',
     ),
     invasiveness: 2,
+  });
+}
+
+/** Where the System Update Readiness Tool writes its report (Windows 7 / Server 2008 R2). */
+const CHECKSUR = 'C:\\Windows\\Logs\\CBS\\CheckSUR.log';
+
+/**
+ * Windows 7 / Server 2008 R2: DISM there has no /ScanHealth or /RestoreHealth; the System Update Readiness
+ * Tool (KB947821) checks and repairs the store and writes CheckSUR.log (docs/domain.md §2.3).
+ */
+export function readinessToolStep(o: { why: I18nText; retry: I18nText }): Step {
+  return step({
+    id: 'system-update-readiness',
+    title: t(
+      'Run the System Update Readiness Tool (KB947821) and read CheckSUR.log',
+      '运行系统更新准备工具（KB947821），查看 CheckSUR.log',
+    ),
+    why: o.why,
+    how: joinText([
+      t(
+        `Windows 7 and Server 2008 R2 have no DISM /RestoreHealth: the System Update Readiness Tool (KB947821) does that job there. Download the package of KB947821 for this system and architecture from the Microsoft Update Catalog (${CATALOG}KB947821), save it as ${UPDATES}\\KB947821.msu and install it in an administrator command prompt; it runs its check during the install (15 minutes or more, the progress bar may stand still). Then read ${CHECKSUR}: lines starting with (f) are problems found, (fix) problems it repaired, and the Summary counts both. Restart, then`,
+        `Windows 7 和 Server 2008 R2 没有 DISM /RestoreHealth，需要使用系统更新准备工具（KB947821）代替。请从 Microsoft Update Catalog（${CATALOG}KB947821）下载与本机系统和体系结构对应的 KB947821 安装包，保存为 ${UPDATES}\\KB947821.msu，以管理员身份打开命令提示符安装；安装过程中会执行检查（需要 15 分钟或更长，进度条可能长时间不动）。完成后查看 ${CHECKSUR}：以 (f) 开头的行是发现的问题，以 (fix) 开头的行是已修复的问题，Summary 中有两者的数量。重启后`,
+      ),
+      o.retry,
+      t('.', '。'),
+    ]),
+    commands: [
+      cmd(`wusa ${UPDATES}\\KB947821.msu /quiet /norestart`),
+      cmd(`findstr /b /c:"(f)" /c:"(fix)" /c:"Summary" /c:" Found" /c:" Fixed" ${CHECKSUR}`),
+    ],
+    verify: t(
+      `In ${CHECKSUR} the Summary says " Found N errors" and " Fixed N errors" with the same N (or "No errors detected"), and no file is listed under "Unavailable repair files"; the retried update installs.`,
+      `${CHECKSUR} 的 Summary 中“ Found N errors”与“ Fixed N errors”的数量相同（或显示“No errors detected”），且“Unavailable repair files”下没有列出文件；重新安装补丁成功。`,
+    ),
+    invasiveness: 2,
+  });
+}
+
+/**
+ * Windows 7 / Server 2008 R2: the files CheckSUR lists under "Unavailable repair files" put where it looks for
+ * them (%windir%\Temp\CheckSUR), then the tool run again.
+ */
+export function readinessToolSourceStep(o: { why: I18nText; retry: I18nText }): Step {
+  const dir = 'C:\\Windows\\Temp\\CheckSUR';
+  return step({
+    id: 'system-update-readiness-source',
+    title: t(
+      'Give the System Update Readiness Tool the files it could not repair',
+      '为系统更新准备工具提供其无法修复的文件',
+    ),
+    why: o.why,
+    how: joinText([
+      t(
+        `The files listed under "Unavailable repair files" in ${CHECKSUR} are the ones the tool had no good copy of. Take each one from the update package named in it (expand -F:* the .msu, then the cab inside) or from a healthy machine with the same updates installed, and put it under ${dir} in the same relative path (servicing\\packages\\… for .mum and .cat files, winsxs\\manifests\\… for manifests). Then run the tool again: the check runs while its package installs, so if wusa answers that KB947821 is already installed, remove it first (wusa /uninstall /kb:947821 /quiet /norestart) and install it again (that it re-runs this way is expert knowledge, not a cited Microsoft statement). Then`,
+        `${CHECKSUR} 中“Unavailable repair files”下列出的文件是该工具找不到正常副本的文件。请从文件名中对应的更新包（expand -F:* 解压 .msu，再解压其中的 cab）或已安装相同更新的正常电脑上取得这些文件，按相同的相对路径放到 ${dir} 下（.mum 和 .cat 文件放在 servicing\\packages\\…，清单放在 winsxs\\manifests\\…）。然后再次运行该工具：检查是在安装该更新包时执行的，如 wusa 提示 KB947821 已安装，请先卸载（wusa /uninstall /kb:947821 /quiet /norestart）再重新安装（以这种方式重新运行属于经验做法，并非微软明确说明）。完成后`,
+      ),
+      o.retry,
+      t('.', '。'),
+    ]),
+    commands: [
+      cmd(`md ${dir}\\servicing\\packages`),
+      cmd(`md ${dir}\\winsxs\\manifests`),
+      cmd(`wusa ${UPDATES}\\KB947821.msu /quiet /norestart`),
+      cmd(`findstr /c:"Unavailable repair files" /c:" Found" /c:" Fixed" ${CHECKSUR}`),
+    ],
+    verify: t(
+      `The new ${CHECKSUR} lists no "Unavailable repair files" and the counts of found and fixed errors are equal.`,
+      `新的 ${CHECKSUR} 中不再有“Unavailable repair files”，发现与修复的错误数量相同。`,
+    ),
+    invasiveness: 3,
   });
 }
 
@@ -657,8 +737,8 @@ export function installUpdatesStep(o: {
       ),
       low.length > 0
         ? t(
-            `${low.map((u) => u.kb).join(', ')}: patchdx's table knows ${low.length > 1 ? 'these' : 'this'} with ${low[0]!.confidence} confidence only — check the KB article before relying on it.`,
-            `${low.map((u) => u.kb).join('、')}：patchdx 知识库中该条目的可信度仅为 ${low[0]!.confidence}，请先核对 KB 文章。`,
+            `${low.map((u) => u.kb).join(', ')}: the update table knows ${low.length > 1 ? 'these' : 'this'} with ${low[0]!.confidence} confidence only — check the KB article before relying on it.`,
+            `${low.map((u) => u.kb).join('、')}：补丁知识库中该条目的可信度仅为 ${low[0]!.confidence}，请先核对 KB 文章。`,
           )
         : null,
       o.note ?? null,
@@ -698,7 +778,7 @@ export function repairSourcePolicyStep(o: { why: I18nText; feature: boolean }): 
     how: joinText([
       t(
         'Machines managed by WSUS (UseWUServer = 1) cannot get repair content or Features on Demand from WSUS. In gpedit.msc open Computer Configuration → Administrative Templates → System → "Specify settings for optional component installation and component repair", set it to Enabled and tick "Download repair content and optional features directly from Windows Update instead of Windows Server Update Services (WSUS)"; where the machine may not reach the Internet, put a source in "Alternate source file path" instead (e.g. WIM:\\\\server\\share\\install.wim:1 of the same build). A domain GPO overrides the local setting: ask the domain administrator to change it there. Then gpupdate /force and repeat the repair.',
-        '由 WSUS 管理的电脑（UseWUServer = 1）无法从 WSUS 获取修复内容或按需功能。运行 gpedit.msc，打开“计算机配置 → 管理模板 → 系统 → 指定可选组件安装和组件修复的设置”（Specify settings for optional component installation and component repair），设为“已启用”，并勾选“直接从 Windows 更新而不是 Windows Server Update Services (WSUS) 下载修复内容和可选功能”；如该电脑不能访问 Internet，请在“备用源文件路径”中填写修复源（例如同版本的 WIM:\\\\server\\share\\install.wim:1）。域组策略会覆盖本地设置：请由域管理员在域 GPO 中修改。之后执行 gpupdate /force，再重新执行修复。',
+        '由 WSUS 管理的电脑（UseWUServer = 1）无法从 WSUS 获取修复内容或按需功能。运行 gpedit.msc，打开“计算机配置 → 管理模板 → 系统 → 指定可选组件安装和组件修复的设置”（英文界面为“Specify settings for optional component installation and component repair”），设为“已启用”，并勾选“直接从 Windows 更新而不是 Windows Server Update Services (WSUS) 下载修复内容和可选功能”；如该电脑不能访问 Internet，请在“备用源文件路径”中填写修复源（例如同版本的 WIM:\\\\server\\share\\install.wim:1）。域组策略会覆盖本地设置：请由域管理员在域 GPO 中修改。之后执行 gpupdate /force，再重新执行修复。',
       ),
       o.feature
         ? t(
@@ -713,7 +793,7 @@ export function repairSourcePolicyStep(o: { why: I18nText; feature: boolean }): 
       cmd('gpupdate /force'),
     ],
     verify: t(
-      'After gpupdate, the repair or feature command no longer fails with 0x800f081f / 0x800f0906 / 0x800f0907 / 0x800f0954. (patchdx reads the policy from the Servicing key shown by the second command; that this is where the policy is stored is expert knowledge, not a documented contract.)',
+      'After gpupdate, the repair or feature command no longer fails with 0x800f081f / 0x800f0906 / 0x800f0907 / 0x800f0954. (The policy is read from the Servicing key shown by the second command; that this is where the policy is stored is expert knowledge, not a documented contract.)',
       '执行 gpupdate 后，修复或功能命令不再报 0x800f081f / 0x800f0906 / 0x800f0907 / 0x800f0954。（第二条命令查询的 Servicing 注册表项是该策略的常见存储位置，这属于经验知识，并非微软文档明确约定。）',
     ),
     invasiveness: 2,
@@ -1011,6 +1091,8 @@ export function inPlaceUpgradeStep(o: {
   osBuild: number | null;
   machineBuild: string | null;
   why?: I18nText;
+  /** Windows 7 / Server 2008 R2: setup there has no /auto switch; the upgrade is chosen in its window. */
+  legacy?: boolean;
 }): Step {
   const build = o.osBuild ? String(o.osBuild) : null;
   return step({
@@ -1030,8 +1112,14 @@ export function inPlaceUpgradeStep(o: {
         `Back up the data (and take a snapshot of a virtual machine) first. Mount an ISO of the same edition, language and architecture, ${build ? `build ${build}` : 'the same build'}${o.machineBuild ? ` (${o.machineBuild} or a newer update level)` : ''} or newer (LTSC needs LTSC media), run setup.exe and choose "Keep personal files and apps" — or run the command below (D: = the ISO). On servers (domain controllers, production roles) plan a maintenance window: the repair takes about an hour and several restarts. Afterwards install the servicing stack and the latest cumulative update again.`,
         `请先备份数据（虚拟机请先做快照）。装载版本（edition）、语言和体系结构均相同，内部版本为${build ? ` ${build}` : '相同'}${o.machineBuild ? `（${o.machineBuild} 或更高的更新级别）` : ''}或更高的 ISO（LTSC 需使用 LTSC 介质），运行 setup.exe 并选择“保留个人文件和应用”——或执行下面的命令（D: 为 ISO 盘符）。服务器（域控制器、生产业务）请安排维护窗口：修复安装约需一小时并会多次重启。完成后请重新安装服务堆栈更新和最新的累积更新。`,
       ),
+      o.legacy
+        ? t(
+            'On Windows 7 / Server 2008 R2 start setup.exe from the running Windows (not by booting the media) and choose "Upgrade"; the media must carry the same service pack (SP1).',
+            'Windows 7 / Server 2008 R2 上请在正在运行的系统中启动 setup.exe（不要从介质启动），并选择“升级”；介质需包含相同的 Service Pack（SP1）。',
+          )
+        : null,
     ]),
-    commands: [cmd('D:\\setup.exe /auto upgrade /dynamicupdate disable')],
+    commands: [cmd(o.legacy ? 'D:\\setup.exe' : 'D:\\setup.exe /auto upgrade /dynamicupdate disable')],
     verify: t(
       'Setup finishes at the desktop with apps and data in place; DISM /Online /Cleanup-Image /ScanHealth reports no corruption; the servicing stack and cumulative update install afterwards.',
       '安装完成后进入桌面，应用和数据均保留；DISM /Online /Cleanup-Image /ScanHealth 未发现损坏；之后可以正常安装服务堆栈更新和累积更新。',
@@ -1074,7 +1162,7 @@ export function resetOrReinstallStep(o: {
     ]),
     commands: [
       cmd(
-        'robocopy C:\\Users E:\\patchdx-backup\\Users /E /COPY:DAT /R:1 /W:1 /XJ /LOG:E:\\patchdx-backup\\robocopy.log',
+        'robocopy C:\\Users E:\\user-backup\\Users /E /COPY:DAT /R:1 /W:1 /XJ /LOG:E:\\user-backup\\robocopy.log',
       ),
     ],
     verify: t(
@@ -1102,6 +1190,6 @@ export function collectAgainText(
     ),
     LOGS_TO_COLLECT,
     extra ? joinText([t('; also ', '；另外请提供'), extra]) : null,
-    t('. patchdx then shows whether the same line still fails.', '。patchdx 会据此判断是否仍在同一处失败。'),
+    t('. The new logs show whether the same line still fails.', '。新的日志可以判断是否仍在同一处失败。'),
   ]);
 }

@@ -50,16 +50,15 @@ test('analysis: the decisive log lines and the diagnosis facts (seed 000)', asyn
   assert.match(d.subject, /KB5020685/);
 });
 
-test('analysis without a plan (only an event log): asks for the logs that name the component', async () => {
+test('analysis of an event log only: the answer collects the CBS logs that name the component first', async () => {
+  // Before event-log failures had a plan this draft fell back to a generic request; the plan now asks for the
+  // same logs as its first step.
   const d = await analyzePath(fixturePath('events'));
   const zh = renderDraft('analysis', d, {}, 'zh').body;
-  assert.match(zh, /日志包中缺少失败时段的 CBS 记录/);
-  assert.match(zh, /CbsPersist_\*\.log\/\.cab/);
-  assert.doesNotMatch(zh, /附件中的步骤/, 'no attached steps are promised when there is no plan');
-  assert.match(
-    renderDraft('analysis', d, {}, 'en').body,
-    /reproduce the failure \(install the update once more\)/,
-  );
+  assert.match(zh, /报错1：在 CBS\.log 中找到失败位置/);
+  assert.match(zh, /copy C:\\Windows\\Logs\\CBS\\\*\.cab/);
+  assert.doesNotMatch(zh, /附件中的步骤/, 'no attached steps are promised');
+  assert.match(renderDraft('analysis', d, {}, 'en').body, /Collect the servicing logs/);
 });
 
 test('closure: 问题描述 / 问题分析 / 问题总结', async () => {

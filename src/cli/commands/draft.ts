@@ -2,6 +2,7 @@
 
 import { parseArgs } from 'node:util';
 import { analyze, draft as renderDraft, withAdvice, type DraftKind } from '../../index.js';
+import { FOLLOWUP_VARIANTS, type FollowupVariant } from '../../report/email.js';
 import { errLine, langOption, type Io } from '../io.js';
 import { safeLine } from '../../report/safe-text.js';
 
@@ -23,6 +24,10 @@ export async function draftCommand(args: string[], io: Io): Promise<number> {
         contact: { type: 'string' },
         problem: { type: 'string' },
         resolution: { type: 'string' },
+        cause: { type: 'string' },
+        code: { type: 'string' },
+        variant: { type: 'string' },
+        previous: { type: 'string' },
       },
     });
   } catch (err) {
@@ -38,8 +43,18 @@ export async function draftCommand(args: string[], io: Io): Promise<number> {
   const lang = langOption(values.lang, io);
   if (!lang) return 2;
   const input = positionals[1];
-  if ((kind === 'analysis' || kind === 'closure') && !input) {
-    io.err(`patchdx draft ${kind}: give the logs to analyse (a CBS.log or a folder)\n`);
+  const variant = values.variant as FollowupVariant | undefined;
+  if (variant && !FOLLOWUP_VARIANTS.includes(variant)) {
+    io.err(`patchdx draft: --variant is one of ${FOLLOWUP_VARIANTS.join(', ')}\n`);
+    return 2;
+  }
+  const fromParams = !!(values.problem || values.cause || values.resolution);
+  if ((kind === 'analysis' || (kind === 'closure' && !fromParams)) && !input) {
+    io.err(
+      kind === 'closure'
+        ? 'patchdx draft closure: give the logs, or the case in words (--problem, --cause, --resolution)\n'
+        : 'patchdx draft analysis: give the logs to analyse (a CBS.log or a folder)\n',
+    );
     return 2;
   }
   const d = input ? withAdvice(await analyze(input)) : null;
@@ -60,6 +75,10 @@ export async function draftCommand(args: string[], io: Io): Promise<number> {
       contact: values.contact,
       problem: values.problem,
       resolution: values.resolution,
+      cause: values.cause,
+      code: values.code,
+      variant,
+      previousEngineer: values.previous,
     },
     lang,
   );

@@ -8,7 +8,6 @@ import {
   rebootStep,
   replaceFromHealthyStep,
   replaceMumStep,
-  scanHealthStep,
   t,
 } from '../steps.js';
 import {
@@ -19,6 +18,7 @@ import {
   restoreHealth,
   sourceFor,
   type Ctx,
+  scanHealth,
 } from './context.js';
 import { RESTORE_HEALTH_NO_SOURCE } from './case-logs.js';
 import { definePlan, type Draft } from './define-plan.js';
@@ -54,12 +54,13 @@ function readinessReport(c: Ctx): Draft | null {
       title: t(`DISM could not finish its check (${f.code ?? '?'})`, `DISM 未能完成检查（${f.code ?? '?'}）`),
       steps: [
         ...hardwareFirst(c),
-        scanHealthStep({
-          why: t(
+        scanHealth(
+          c,
+          t(
             'Run the check again to see whether it fails the same way.',
             '重新运行检查，确认是否以同样方式失败。',
           ),
-        }),
+        ),
         restoreHealth(
           c,
           t(

@@ -33,8 +33,8 @@ function servicingStackRequired(c: Ctx): Draft {
           ssus.length > 0
             ? null
             : t(
-                `patchdx's table does not name the servicing stack update ${kb} requires: take it from the "Prerequisite" section of ${kb}'s KB article and install it first the same way.`,
-                `patchdx 知识库中没有 ${kb} 所需服务堆栈更新的记录：请查看 ${kb} KB 文章中的“先决条件”部分，并按同样方法先安装该服务堆栈更新。`,
+                `The update table does not name the servicing stack update ${kb} requires: take it from the "Prerequisite" section of ${kb}'s KB article and install it first the same way.`,
+                `补丁知识库中没有 ${kb} 所需服务堆栈更新的记录：请查看 ${kb} KB 文章中的“先决条件”部分，并按同样方法先安装该服务堆栈更新。`,
               ),
       }),
     );

@@ -1,8 +1,8 @@
 // The plan for cbs-store-mum-missing findings: store corruption from a missing package manifest: scan,
 // RestoreHealth, then the last resorts.
 
-import { type Step, replaceMumStep, scanHealthStep, t } from '../steps.js';
-import { inPlace, installKb, restoreHealth, type Ctx } from './context.js';
+import { type Step, replaceMumStep, t } from '../steps.js';
+import { inPlace, installKb, restoreHealth, type Ctx, scanHealth } from './context.js';
 import { definePlan, type Draft } from './define-plan.js';
 
 function storeMumMissing(c: Ctx): Draft {
@@ -11,12 +11,13 @@ function storeMumMissing(c: Ctx): Draft {
     return {
       title: t('Find and restore the missing package manifest', '查找并恢复缺失的补丁包清单'),
       steps: [
-        scanHealthStep({
-          why: t(
+        scanHealth(
+          c,
+          t(
             'CBS reports store corruption (0x800f0831) without naming the package; the DISM report lists it as "CBS MUM Missing".',
             'CBS 报告存储损坏（0x800f0831）但未指明补丁包；DISM 报告会以“CBS MUM Missing”列出该项。',
           ),
-        }),
+        ),
         restoreHealth(
           c,
           t(

@@ -13,6 +13,9 @@ import {
   inPlaceUpgradeStep,
   installUpdatesStep,
   joinText,
+  readinessToolSourceStep,
+  readinessToolStep,
+  scanHealthStep,
   replaceFromHealthyStep,
   restoreHealthFromSourceStep,
   restoreHealthStep,
@@ -44,6 +47,11 @@ export interface Ctx {
   moving: boolean;
   /** The build-gap finding of the same failed operation. */
   gap: Finding | null;
+  /**
+   * Windows 7 / Server 2008 R2 (or older): no DISM /ScanHealth or /RestoreHealth there; the System Update
+   * Readiness Tool (KB947821) takes their place.
+   */
+  legacyOs: boolean;
 }
 
 export const ARCH: Record<string, string> = { amd64: 'x64', x86: 'x86', arm64: 'arm64', wow64: 'x64' };
@@ -157,6 +165,20 @@ export function corruptionMoves(d: Diagnosis): boolean {
   return reports.size >= 2 || sfc.size >= 2;
 }
 
+/** Windows 7 / Server 2008 R2 or older: 6.0/6.1 versions or builds 6000-7601 anywhere the logs name them. */
+export function isLegacyOs(d: Diagnosis): boolean {
+  const texts: string[] = [d.machine.osBuild ?? '', d.machine.servicingStack ?? ''];
+  for (const a of d.attempts) texts.push(a.package ?? '');
+  for (const f of d.findings)
+    for (const k of ['version', 'osVersion', 'package', 'component'] as const) texts.push(f.facts[k] ?? '');
+  return texts.some(
+    (s) =>
+      /^6\.[01]\.\d/.test(s) ||
+      /~6\.[01]\.\d|_6\.[01]\.\d{4}\.|\b760[01]\.\d/.test(s) ||
+      /^760[01]\b/.test(s),
+  );
+}
+
 export function contextOf(f: Finding, d: Diagnosis): Ctx {
   const facts = f.facts;
   const attempt =
@@ -166,7 +188,13 @@ export function contextOf(f: Finding, d: Diagnosis): Ctx {
   const ownKb = ['cbs-not-found', 'cbs-servicing-stack-required', 'x-update-gap', 'unexplained-failure'];
   const targetKb = attempt?.kb ?? (ownKb.includes(f.rule) ? (facts.kb ?? null) : null);
   const what = attempt
-    ? [attempt.kb, attempt.package && attempt.package !== attempt.kb ? attempt.package : null]
+    ? [
+        attempt.kb,
+        // A package identity says which package; an update's English title (event logs) says nothing more.
+        attempt.package && attempt.package !== attempt.kb && (attempt.package.includes('~') || !attempt.kb)
+          ? attempt.package
+          : null,
+      ]
         .filter(Boolean)
         .join(' — ')
     : targetKb;
@@ -202,6 +230,7 @@ export function contextOf(f: Finding, d: Diagnosis): Ctx {
     cabPrefix: legacyPrefix([attempt?.package, facts.package]),
     moving: corruptionMoves(d),
     gap,
+    legacyOs: isLegacyOs(d) || legacyPrefix([attempt?.package, facts.package]) === 'Windows6.1',
   };
 }
 
@@ -219,8 +248,16 @@ export function hardwareFirst(c: Ctx): Step[] {
   ];
 }
 
+/** RestoreHealth then SFC; on Windows 7 / Server 2008 R2 the System Update Readiness Tool instead. */
 export function restoreHealth(c: Ctx, why: I18nText): Step {
+  if (c.legacyOs) return readinessToolStep({ why, retry: c.retry });
   return restoreHealthStep({ why, retry: c.retry });
+}
+
+/** The read-only store check: DISM ScanHealth, or on Windows 7 / Server 2008 R2 the readiness tool. */
+export function scanHealth(c: Ctx, why: I18nText): Step {
+  if (c.legacyOs) return readinessToolStep({ why, retry: c.retry });
+  return scanHealthStep({ why });
 }
 
 /** One update (and the servicing stacks it needs, if any) downloaded and added offline on this machine. */
@@ -246,6 +283,14 @@ export function installKb(
 }
 
 export function restoreFromSource(c: Ctx, version: string | null): Step {
+  if (c.legacyOs)
+    return readinessToolSourceStep({
+      why: t(
+        'When the readiness tool has no good copy of an item, it lists it under "Unavailable repair files" and needs it supplied.',
+        '当系统更新准备工具找不到某个文件的正常副本时，会在“Unavailable repair files”中列出，需要手动提供该文件。',
+      ),
+      retry: c.retry,
+    });
   return restoreHealthFromSourceStep({
     why: t(
       'When DISM cannot get the content from Windows Update or WSUS (0x800f081f, 0x800f0906, 0x800f0954), it needs a source of the same build.',
@@ -259,7 +304,7 @@ export function restoreFromSource(c: Ctx, version: string | null): Step {
 }
 
 export function inPlace(c: Ctx): Step {
-  return inPlaceUpgradeStep({ osBuild: c.osBuild, machineBuild: c.machineBuild });
+  return inPlaceUpgradeStep({ osBuild: c.osBuild, machineBuild: c.machineBuild, legacy: c.legacyOs });
 }
 
 /** The note on cumulative updates and the build gap, for install steps. */
@@ -277,8 +322,8 @@ export function cumulativeNote(c: Ctx, target: UpdateToInstall | null): I18nText
     if (newest && newest.kb !== target.kb && newest.build)
       parts.push(
         t(
-          `A later cumulative update works the same way (the newest in patchdx's table: ${newest.kb}, ${newest.build}) if your patch policy allows it.`,
-          `如补丁策略允许，也可直接安装更新的累积更新（patchdx 知识库中最新的是 ${newest.kb}，${newest.build}），效果相同。`,
+          `A later cumulative update works the same way (the newest in the update table: ${newest.kb}, ${newest.build}) if your patch policy allows it.`,
+          `如补丁策略允许，也可直接安装更新的累积更新（补丁知识库中最新的是 ${newest.kb}，${newest.build}），效果相同。`,
         ),
       );
   }

@@ -20,12 +20,20 @@ import dismAppxPackageMissing from './dism-appx-package-missing.js';
 import dismAppxVersionConflict from './dism-appx-version-conflict.js';
 import dismOfflineHiveLocked from './dism-offline-hive-locked.js';
 import dismOutputFailed from './dism-output-failed.js';
+import dismOutputHealth from './dism-output-health.js';
 import dismSourceInvalid from './dism-source-invalid.js';
 import dismUsageError from './dism-usage-error.js';
 import dismWorkerStopped from './dism-worker-stopped.js';
+import evtSystemInstability from './evt-system-instability.js';
+import evtUpdateFailed from './evt-update-failed.js';
 import setupSysprepAppxBlocked from './setup-sysprep-appx-blocked.js';
+import setupUpgradeFailed from './setup-upgrade-failed.js';
 import sfcOutput from './sfc-output.js';
 import unexplainedFailure from './unexplained-failure.js';
+import wuDetectionFailed from './wu-detection-failed.js';
+import wuDownloadFailed from './wu-download-failed.js';
+import wuInstallFailed from './wu-install-failed.js';
+import xCorruptionMoving from './x-corruption-moving.js';
 import xDownloadThenInstallFailed from './x-download-then-install-failed.js';
 import xUpdateGap from './x-update-gap.js';
 import xWsusDownloadFailed from './x-wsus-download-failed.js';
@@ -51,12 +59,20 @@ export const plans: readonly PlanDef[] = [
   dismAppxVersionConflict,
   dismOfflineHiveLocked,
   dismOutputFailed,
+  dismOutputHealth,
   dismSourceInvalid,
   dismUsageError,
   dismWorkerStopped,
+  evtSystemInstability,
+  evtUpdateFailed,
   setupSysprepAppxBlocked,
+  setupUpgradeFailed,
   sfcOutput,
   unexplainedFailure,
+  wuDetectionFailed,
+  wuDownloadFailed,
+  wuInstallFailed,
+  xCorruptionMoving,
   xDownloadThenInstallFailed,
   xUpdateGap,
   xWsusDownloadFailed,

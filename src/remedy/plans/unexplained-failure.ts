@@ -1,8 +1,8 @@
 // The plan for unexplained-failure findings: a failure no rule explains: collect the logs, check the store,
 // read the decisive lines; no repair is proposed.
 
-import { collectLogsStep, readCbsLinesStep, scanHealthStep, t } from '../steps.js';
-import { type Ctx } from './context.js';
+import { collectLogsStep, readCbsLinesStep, t } from '../steps.js';
+import { type Ctx, scanHealth } from './context.js';
 import { definePlan, type Draft } from './define-plan.js';
 
 function unexplained(c: Ctx): Draft {
@@ -15,16 +15,17 @@ function unexplained(c: Ctx): Draft {
     steps: [
       collectLogsStep({
         why: t(
-          'patchdx did not recognise this failure, so it proposes no repair: the logs below let the cause be found.',
-          'patchdx 未能识别此失败，因此不建议任何修复操作：以下日志用于查找原因。',
+          'This failure was not recognised, so it proposes no repair yet: the logs below let the cause be found.',
+          '此失败暂未能识别，因此暂不建议任何修复操作：以下日志用于查找原因。',
         ),
       }),
-      scanHealthStep({
-        why: t(
+      scanHealth(
+        c,
+        t(
           'A read-only check of the component store tells whether store corruption is involved.',
           '对组件存储做只读检查，可以判断是否与组件存储损坏有关。',
         ),
-      }),
+      ),
       readCbsLinesStep({
         why: t(
           `The decisive lines are the first (F) or Error records before the final ${f.code ?? 'failure'}; they name the component, file or package involved.`,
@@ -34,7 +35,7 @@ function unexplained(c: Ctx): Draft {
         lines: f.evidence.map((e) => e.text),
       }),
     ],
-    collect: t('the folder C:\\patchdx-logs', 'C:\\patchdx-logs 文件夹'),
+    collect: t('the folder C:\\update-logs', 'C:\\update-logs 文件夹'),
     confidence: 'low',
   };
 }
