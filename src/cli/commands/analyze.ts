@@ -20,6 +20,7 @@ export async function analyzeCommand(args: string[], io: Io): Promise<number> {
         'no-color': { type: 'boolean' },
         schema: { type: 'string' },
         color: { type: 'boolean' },
+        verbose: { type: 'boolean', short: 'v' },
       },
     });
   } catch (err) {
@@ -69,6 +70,7 @@ export async function analyzeCommand(args: string[], io: Io): Promise<number> {
       lang,
       color,
       schema,
+      verbose: values.verbose ?? false,
     }),
   );
   if (d.verdict === 'unreadable') {
