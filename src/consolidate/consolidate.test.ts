@@ -25,7 +25,7 @@ function measure(name: string, d: Diagnosis): { lines: number; html: number } {
   const zh = render(a, 'text', { lang: 'zh' });
   const html = Buffer.byteLength(render(a, 'html', { lang: 'en' }));
   const lines = Math.max(text.split('\n').length - 1, zh.split('\n').length - 1);
-  console.log(`${name}\ttext ${lines} lines\thtml ${(html / 1024).toFixed(0)} KB\tfindings ${d.findings.length}`);
+  console.log(`${name}: text ${lines} lines, html ${(html / 1024).toFixed(0)} KB, findings ${d.findings.length}`);
   return { lines, html };
 }
 
@@ -52,7 +52,7 @@ test('every corpus case: the text report fits in 150 lines; the JSON keeps every
   }
 });
 
-test('every seed excerpt: the text report fits in 150 lines', () => {
+test('every seed excerpt and seed fixture: the text report fits in 150 lines', () => {
   const dir = mkdtempSync(join(tmpdir(), 'patchdx-consolidate-seed-'));
   try {
     for (const seed of ['000', '001', '002', '003', '004']) {
@@ -62,6 +62,12 @@ test('every seed excerpt: the text report fits in 150 lines', () => {
       writeFileSync(file, blocks.join(''));
       const { lines } = measure(`seed ${seed}`, analyzePath(file));
       assert.ok(lines <= TEXT_LINES, `seed ${seed}: ${lines} lines`);
+    }
+    // The seeds' constructed fixtures (003, 004).
+    const fixtures = join(packageRoot(), 'fixtures', 'seeds');
+    for (const f of readdirSync(fixtures).filter((n) => n.endsWith('.log'))) {
+      const { lines } = measure(f, analyzePath(join(fixtures, f)));
+      assert.ok(lines <= TEXT_LINES, `${f}: ${lines} lines`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -132,10 +138,11 @@ test('a Windows 11 22621 log and a Windows 10 19041 log in one folder: two machi
     assert.match(plan, /22621/);
     assert.doesNotMatch(plan, /19041/);
     const text = render(d, 'text', { lang: 'en' });
-    assert.match(text, /Machine m1: .*22621/);
-    assert.match(text, /Machine m2: .*19041/);
+    assert.match(text, new RegExp(`Machine ${w11.id}: .*22621\\) — CBS-w11\\.log`));
+    assert.match(text, new RegExp(`Machine ${w10.id}: .*19041\\) — CBS-w10\\.log`));
+    assert.match(text, /error: .*2 different machines or builds/);
     const html = render(d, 'html', { lang: 'en' });
-    assert.match(html, /Machine m2: Windows 10 2004–22H2 \(19041\)/);
+    assert.ok(html.includes(`Machine ${w10.id}: Windows 10 2004–22H2 (19041)`));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

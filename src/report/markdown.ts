@@ -101,7 +101,7 @@ function consolidated(d: Diagnosis, lang: Lang, level: string): string[] {
       if (g.items.length > 1) out.push(`   ${cl('items', lang)} (${g.items.length}): ${code(itemsText(g.items, 8, lang))}  `);
       const e = g.evidence[0];
       const span = spanText(g);
-      if (e) out.push(`   ${code(`${e.file}:${e.line}`)}${span ? ` · ${text(span)}` : ''}: ${code(e.text.slice(0, 240))}`);
+      if (e) out.push(`   ${code(`${e.file}:${e.line}`)}${span ? ` · ${text(span)}` : ''}: ${code(e.text)}`);
     });
     out.push('');
   }

@@ -66,7 +66,10 @@ export function renderText(d: Diagnosis, opts: TextOptions): string {
   out.push(st.dim(`patchdx ${d.tool.version} — ${clip(srcs.join(', '), 400) || '-'}`));
   if (d.machines && d.machines.length > 1) {
     out.push(...consolidatedText(d, opts, st, true));
-    out.push(st.bold(cl('mixed', lang)), '');
+    out.push(st.bold(cl('mixed', lang)));
+    for (const x of d.diagnostics.filter((x) => x.level === 'error'))
+      out.push(`  ${x.level}: ${safeText(x.file)} — ${safeText(clip(x.message, 600))}`);
+    out.push('');
     for (const m of d.machines) {
       const label = [m.computer, m.build ? familyName(m.build) : null].filter((x) => x).join(', ') || '?';
       out.push(
@@ -131,13 +134,15 @@ function consolidatedText(d: Diagnosis, opts: TextOptions, st: Styles, headOnly:
       const role = roleOf(g);
       const roleText = role === 'root' ? t('rootCause') : role === 'consequence' ? t('consequence') : t('info');
       const count = g.findings.length > 1 ? ` × ${g.findings.length}` : '';
-      out.push(`${i + 1}. ${st.bold(safeText(g.title[lang]))}${code}${count} ${st.dim(`[${roleText}; ${g.rule}]`)}`);
+      const span = spanText(g);
+      out.push(
+        `${i + 1}. ${st.bold(safeText(g.title[lang]))}${code}${count} ${st.dim(`[${roleText}; ${g.rule}${span ? `; ${span}` : ''}]`)}`,
+      );
       out.push(`   ${safeText(clip((g.findings.length > 1 ? firstMessage(d, g.findings[0]!) : null)?.[lang] ?? g.message[lang], 300))}`);
       if (g.items.length > 1)
         out.push(`   ${st.dim(`${cl('items', lang)} (${g.items.length}):`)} ${safeText(clip(itemsText(g.items, MAX_ITEMS, lang), 300))}`);
-      const span = spanText(g);
       const e = g.evidence[0];
-      if (e) out.push(`   ${st.dim(`${safeText(e.file)}:${e.line}${span ? ` · ${span}` : ''}`)}  ${safeText(clip(e.text, 160))}`);
+      if (e) out.push(`   ${st.dim(`${safeText(e.file)}:${e.line}`)}  ${safeText(clip(e.text, 200))}`);
     });
     if (groups.length > MAX_GROUPS)
       out.push(st.dim(`… ${groups.length - MAX_GROUPS} ${lang === 'zh' ? '组未显示' : 'more groups'}`));
