@@ -51,7 +51,11 @@ export function advise(d: Diagnosis): Advice {
 export function withAdvice(d: Diagnosis, advice: Advice = advise(d)): Diagnosis {
   const out: Diagnosis = { ...d, plans: advice.plans, scripts: advice.scripts };
   const merged =
-    advice.machinePlan !== undefined ? advice.machinePlan : d.machines ? null : machinePlanOf(d, advice.plans);
+    advice.machinePlan !== undefined
+      ? advice.machinePlan
+      : d.machines
+        ? null
+        : machinePlanOf(d, advice.plans);
   if (merged) out.machinePlan = merged;
   else delete out.machinePlan;
   // Each machine of a mixed input with its own advice.

@@ -155,12 +155,23 @@ function analyzeInputs(
   // Error-level lines by file, component and code: the ones no finding cites are counted as noise.
   const errorLines = new Map<string, ErrorLineCount>();
   const countError = (e: LogEntry): void => {
-    const code = e.codes[0] ?? null;
-    const key = `${e.file}|${e.component}|${code ?? ''}`;
+    // Lines with no component column (dism.log's `EnumeratePathEx: …`) are told by their function name, and
+    // by GetLastError when they carry no other code.
+    const component = e.component || (/^([A-Za-z_][\w.]*):/.exec(e.message)?.[1] ?? '');
+    const code =
+      e.codes[0] ?? e.csi?.gle ?? /\bgle\s*=\s*(0x[0-9a-f]+)/i.exec(e.message)?.[1]?.toLowerCase() ?? null;
+    const key = `${e.file}|${component}|${code ?? ''}`;
     let c = errorLines.get(key);
     if (!c) {
       if (errorLines.size >= MAX_ERROR_MECHANISMS) return;
-      c = { file: e.file, component: e.component, code, count: 0, lines: [], example: { file: e.file, line: e.line, text: (e.lines[0] ?? '').trim() } };
+      c = {
+        file: e.file,
+        component,
+        code,
+        count: 0,
+        lines: [],
+        example: { file: e.file, line: e.line, text: (e.lines[0] ?? '').trim() },
+      };
       errorLines.set(key, c);
     }
     c.count++;

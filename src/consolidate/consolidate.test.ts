@@ -25,7 +25,9 @@ function measure(name: string, d: Diagnosis): { lines: number; html: number } {
   const zh = render(a, 'text', { lang: 'zh' });
   const html = Buffer.byteLength(render(a, 'html', { lang: 'en' }));
   const lines = Math.max(text.split('\n').length - 1, zh.split('\n').length - 1);
-  console.log(`${name}: text ${lines} lines, html ${(html / 1024).toFixed(0)} KB, findings ${d.findings.length}`);
+  console.log(
+    `${name}: text ${lines} lines, html ${(html / 1024).toFixed(0)} KB, findings ${d.findings.length}`,
+  );
   return { lines, html };
 }
 
@@ -38,7 +40,9 @@ function folderOf(files: string[]): string {
 
 test('every corpus case: the text report fits in 150 lines; the JSON keeps every finding', () => {
   assert.ok(existsSync(corpus), `corpus folder ${corpus} is missing`);
-  const cases = readdirSync(corpus).filter((n) => n !== 'fixtures' && statSync(join(corpus, n)).isDirectory());
+  const cases = readdirSync(corpus).filter(
+    (n) => n !== 'fixtures' && statSync(join(corpus, n)).isDirectory(),
+  );
   assert.ok(cases.length >= 30, `only ${cases.length} corpus cases`);
   for (const id of cases) {
     const d = analyzePath(join(corpus, id));
@@ -85,7 +89,10 @@ test('five logs of one machine (appostarsi, Windows 10 19045): one machine, one 
   try {
     const d = analyzePath(dir);
     assert.equal(d.machines, undefined, 'one machine');
-    assert.ok(d.sources.some((s) => s.build === '19041'), JSON.stringify(d.sources.map((s) => s.build)));
+    assert.ok(
+      d.sources.some((s) => s.build === '19041'),
+      JSON.stringify(d.sources.map((s) => s.build)),
+    );
     const { lines, html } = measure('five logs of appostarsi', d);
     assert.ok(lines <= TEXT_LINES, `${lines} lines`);
     assert.ok(html < HTML_BYTES, `${html} bytes`);
@@ -122,7 +129,9 @@ test('a Windows 11 22621 log and a Windows 10 19041 log in one folder: two machi
     const builds = Object.fromEntries(d.sources.map((s) => [s.file, s.build]));
     assert.deepEqual(builds, { 'CBS-w11.log': '22621', 'CBS-w10.log': '19041' });
     assert.equal(d.machines?.length, 2);
-    const err = d.diagnostics.find((x) => x.level === 'error' && /2 different machines or builds/.test(x.message));
+    const err = d.diagnostics.find(
+      (x) => x.level === 'error' && /2 different machines or builds/.test(x.message),
+    );
     assert.ok(err, JSON.stringify(d.diagnostics));
     assert.match(d.summary[0]!.en, /mixes logs of 2 machines or builds/);
     assert.equal(d.machinePlan, undefined, 'no plan made of the mix');

@@ -35,7 +35,10 @@ export function groupFindings(findings: readonly Finding[]): FindingGroup[] {
     const f = list[0]!;
     const items = [...new Set(list.map(mainItem).filter((x): x is string => !!x))];
     const codes = [...new Set(list.map((x) => x.code).filter((c): c is string => !!c))];
-    const times = list.map((x) => x.time).filter((t): t is string => !!t).sort();
+    const times = list
+      .map((x) => x.time)
+      .filter((t): t is string => !!t)
+      .sort();
     // Evidence from different findings first: one line of each, then more of the first.
     const evidence = list
       .map((x) => x.evidence[0])

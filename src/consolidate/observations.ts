@@ -22,8 +22,8 @@ const SHOWN_MECHANISMS = 4;
 
 const ex = (e: Evidence | undefined): Evidence[] => (e ? [e] : []);
 
-/** Commands that clean the component store up (dism.log command lines, CBS operations). */
-const CLEANUP = /StartComponentCleanup|ResetBase|AnalyzeComponentStore|Component ?Cleanup|SPSuperseded/i;
+/** Commands that clean the component store up (dism.log command lines); /AnalyzeComponentStore only reads. */
+const CLEANUP = /StartComponentCleanup|ResetBase|SPSuperseded/i;
 
 function plural(n: number, en: string): string {
   return `${n} ${en}${n === 1 ? '' : 's'}`;
@@ -44,7 +44,10 @@ function findingObservation(list: Finding[]): Observation {
   const text: I18nText =
     list.length === 1
       ? f.message
-      : { en: `${list.length} × ${f.title.en}; first: ${f.message.en}`, zh: `${list.length} 处${f.title.zh}；首个：${f.message.zh}` };
+      : {
+          en: `${list.length} × ${f.title.en}; first: ${f.message.en}`,
+          zh: `${list.length} 处${f.title.zh}；首个：${f.message.zh}`,
+        };
   return {
     kind,
     text,

@@ -134,10 +134,25 @@ export function advise(d: Diagnosis): {
   scripts: GeneratedScript[];
   machinePlan: MachinePlan | null;
 } {
-  // Logs of several machines or builds: each machine's plans come from its own diagnosis, and no plan,
-  // script or merged plan is made of the mix.
-  if (d.machines && d.machines.length > 1)
-    return { plans: d.machines.flatMap((m) => plansFor(m.diagnosis)), scripts: [], machinePlan: null };
+  // Logs of several machines or builds: each machine's plans and scripts come from its own diagnosis, and no
+  // plan, script or merged plan is made of the mix.
+  if (d.machines && d.machines.length > 1) {
+    // Each machine's scripts under a name of its own (`m1-Repair-FromSourcePack.ps1`), its plans naming them.
+    const plans: RemediationPlan[] = [];
+    const scripts: GeneratedScript[] = [];
+    for (const m of d.machines) {
+      const own = advise(m.diagnosis);
+      const rename = (n: string): string => `${m.id}-${n}`;
+      plans.push(
+        ...own.plans.map((p) => ({
+          ...p,
+          steps: p.steps.map((s) => ({ ...s, scripts: s.scripts.map(rename) })),
+        })),
+      );
+      scripts.push(...own.scripts.map((s) => ({ ...s, name: rename(s.name) })));
+    }
+    return { plans, scripts, machinePlan: null };
+  }
   const book = scriptBook(d);
   const plans = plansOf(d, book);
   const named = new Set(plans.flatMap((p) => p.steps.flatMap((s) => s.scripts)));

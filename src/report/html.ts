@@ -94,7 +94,7 @@ const DETAIL_CHAIN = 4;
 const EMBEDDED_SCRIPTS = 48 * 1024;
 
 /** The consolidated view of one diagnosis: verdict, grouped findings, observations, the machine's one plan. */
-function consolidated(d: Diagnosis, lang: Lang, h: 'h2' | 'h3', idPrefix: string): string {
+function consolidated(d: Diagnosis, lang: Lang, h: 'h2' | 'h3', idPrefix: string, top = false): string {
   const lines = verdictLines(d, lang)
     .map((s) => `<li>${e(s)}</li>`)
     .join('');
@@ -125,7 +125,9 @@ ${items}${ev ? `<pre>${ev}</pre>` : ''}
     .join('\n');
   const obs = (d.observations ?? [])
     .map((o) => {
-      const ev = o.evidence[0] ? ` <span class="meta">${e(o.evidence[0].file)}:${o.evidence[0].line}</span>` : '';
+      const ev = o.evidence[0]
+        ? ` <span class="meta">${e(o.evidence[0].file)}:${o.evidence[0].line}</span>`
+        : '';
       return `<li>${e(o.text[lang])}${ev}</li>`;
     })
     .join('');
@@ -139,7 +141,8 @@ ${items}${ev ? `<pre>${ev}</pre>` : ''}
                 .map((n) => `<a href="#${e(idPrefix + groups[n - 1]!.id)}">${n}</a>`)
                 .join(', ')}</span>`
             : '';
-          const cmds = s.commands.length > 0 ? `<pre>${e(s.commands.map((c) => c.line).join('\n'))}</pre>` : '';
+          const cmds =
+            s.commands.length > 0 ? `<pre>${e(s.commands.map((c) => c.line).join('\n'))}</pre>` : '';
           const last = s.lastResort ? ` <span class="last">(${e(label('lastResort', lang))})</span>` : '';
           return `<li><strong>${e(s.title[lang])}</strong>${last}${serves}<p>${e(s.how[lang])}</p>${cmds}<p class="meta">${e(label('verify', lang))}: ${e(s.verify[lang])}</p></li>`;
         })
@@ -149,8 +152,8 @@ ${items}${ev ? `<pre>${ev}</pre>` : ''}
   const build = m.osBuild
     ? `<p>${e(label('osBuild', lang))}: <code>${e(m.osBuild)}</code>${m.lastUpdate ? ` (${e(m.lastUpdate.kb)}, ${e(m.lastUpdate.date ?? '?')})` : ''}</p>`
     : '';
-  return `<p>${e(label('verdict', lang))}: <span class="verdict v-${e(d.verdict)}">${e(label(d.verdict, lang))}</span></p>
-${lines ? `<ul class="summary">${lines}</ul>` : ''}
+  return `<p>${e(label('verdict', lang))}: <span class="verdict v-${e(d.verdict)}"${top ? ' id="verdict"' : ''}>${e(label(d.verdict, lang))}</span></p>
+${lines ? `<ul class="summary"${top ? ' id="summary"' : ''}>${lines}</ul>` : ''}
 ${build}
 ${gs ? `<${h}>${e(label('findings', lang))}</${h}>${gs}` : ''}
 ${obs ? `<${h}>${e(cl('observations', lang))}</${h}><ul class="observations">${obs}</ul>` : ''}
@@ -172,7 +175,7 @@ ${d
     return `<h2>${e(cl('machineOf', lang))} ${e(m.id)}: ${e(name)}</h2><p class="meta">${e(m.files.join(', '))}</p>${consolidated(m.diagnosis, lang, 'h3', m.id + '-')}`;
   })
   .join('\n')}`
-    : consolidated(d, lang, 'h2', '').replace('<span class="verdict', '<span id="verdict" class="verdict').replace('<ul class="summary">', '<ul id="summary" class="summary">');
+    : consolidated(d, lang, 'h2', '', true);
   const summary = d.summary.map((s) => `<li>${e(s[lang])}</li>`).join('');
   const m = d.machine;
   const machine = [

@@ -98,7 +98,8 @@ function consolidated(d: Diagnosis, lang: Lang, level: string): string[] {
       const role = label(roleOf(g), lang);
       out.push(`${i + 1}. **${text(g.title[lang])}**${codes}${count} *(${role} · ${g.rule})*  `);
       out.push(`   ${text(g.message[lang])}  `);
-      if (g.items.length > 1) out.push(`   ${cl('items', lang)} (${g.items.length}): ${code(itemsText(g.items, 8, lang))}  `);
+      if (g.items.length > 1)
+        out.push(`   ${cl('items', lang)} (${g.items.length}): ${code(itemsText(g.items, 8, lang))}  `);
       const e = g.evidence[0];
       const span = spanText(g);
       if (e) out.push(`   ${code(`${e.file}:${e.line}`)}${span ? ` · ${text(span)}` : ''}: ${code(e.text)}`);
@@ -155,7 +156,12 @@ export function renderMarkdown(d: Diagnosis, opts: { lang: Lang; verbose?: boole
     out.push('', `**${cl('mixed', lang)}**`, '');
     for (const m of d.machines) {
       const name = [m.computer, m.build ? familyName(m.build) : null].filter((x) => x).join(', ') || '?';
-      out.push(`## ${cl('machineOf', lang)} ${m.id}: ${text(name)}`, '', `${m.files.map(code).join(', ')}`, '');
+      out.push(
+        `## ${cl('machineOf', lang)} ${m.id}: ${text(name)}`,
+        '',
+        `${m.files.map(code).join(', ')}`,
+        '',
+      );
       out.push(...consolidated(m.diagnosis, lang, '###'));
     }
   } else out.push(...consolidated(d, lang, '##'));

@@ -73,7 +73,9 @@ export function renderText(d: Diagnosis, opts: TextOptions): string {
     for (const m of d.machines) {
       const label = [m.computer, m.build ? familyName(m.build) : null].filter((x) => x).join(', ') || '?';
       out.push(
-        st.bold(`══ ${cl('machineOf', lang)} ${m.id}: ${safeText(label)} — ${safeText(clip(m.files.join(', '), 200))}`),
+        st.bold(
+          `══ ${cl('machineOf', lang)} ${m.id}: ${safeText(label)} — ${safeText(clip(m.files.join(', '), 200))}`,
+        ),
       );
       out.push(...consolidatedText(m.diagnosis, opts, st, false));
     }
@@ -128,19 +130,26 @@ function consolidatedText(d: Diagnosis, opts: TextOptions, st: Styles, headOnly:
   if (groups.length === 0 && d.verdict !== 'unreadable') out.push(t('noFindings'), '');
   if (groups.length > 0) {
     const n = groups.reduce((s, g) => s + g.findings.length, 0);
-    out.push(st.bold(`${t('findings')} (${groups.length} ${cl('groupsOf', lang)} ${n} ${cl('findingsWord', lang)})`));
+    out.push(
+      st.bold(`${t('findings')} (${groups.length} ${cl('groupsOf', lang)} ${n} ${cl('findingsWord', lang)})`),
+    );
     groups.slice(0, MAX_GROUPS).forEach((g, i) => {
       const code = g.codes.length > 0 ? ` ${g.codes.slice(0, 3).join(', ')}` : '';
       const role = roleOf(g);
-      const roleText = role === 'root' ? t('rootCause') : role === 'consequence' ? t('consequence') : t('info');
+      const roleText =
+        role === 'root' ? t('rootCause') : role === 'consequence' ? t('consequence') : t('info');
       const count = g.findings.length > 1 ? ` × ${g.findings.length}` : '';
       const span = spanText(g);
       out.push(
         `${i + 1}. ${st.bold(safeText(g.title[lang]))}${code}${count} ${st.dim(`[${roleText}; ${g.rule}${span ? `; ${span}` : ''}]`)}`,
       );
-      out.push(`   ${safeText(clip((g.findings.length > 1 ? firstMessage(d, g.findings[0]!) : null)?.[lang] ?? g.message[lang], 300))}`);
+      out.push(
+        `   ${safeText(clip((g.findings.length > 1 ? firstMessage(d, g.findings[0]!) : null)?.[lang] ?? g.message[lang], 300))}`,
+      );
       if (g.items.length > 1)
-        out.push(`   ${st.dim(`${cl('items', lang)} (${g.items.length}):`)} ${safeText(clip(itemsText(g.items, MAX_ITEMS, lang), 300))}`);
+        out.push(
+          `   ${st.dim(`${cl('items', lang)} (${g.items.length}):`)} ${safeText(clip(itemsText(g.items, MAX_ITEMS, lang), 300))}`,
+        );
       const e = g.evidence[0];
       if (e) out.push(`   ${st.dim(`${safeText(e.file)}:${e.line}`)}  ${safeText(clip(e.text, 200))}`);
     });
@@ -153,7 +162,9 @@ function consolidatedText(d: Diagnosis, opts: TextOptions, st: Styles, headOnly:
     out.push(st.bold(`${cl('observations', lang)} (${obs.length})`));
     for (const o of obs) {
       const e = o.evidence[0];
-      out.push(`  • ${safeText(clip(o.text[lang], 300))}${e ? ' ' + st.dim(`${safeText(e.file)}:${e.line}`) : ''}`);
+      out.push(
+        `  • ${safeText(clip(o.text[lang], 300))}${e ? ' ' + st.dim(`${safeText(e.file)}:${e.line}`) : ''}`,
+      );
     }
     out.push('');
   }
@@ -166,7 +177,8 @@ function consolidatedText(d: Diagnosis, opts: TextOptions, st: Styles, headOnly:
       const serves = nums.length > 0 ? st.dim(` → ${cl('serves', lang)} ${nums.join(', ')}`) : '';
       out.push(`  ${i + 1}. ${safeText(s.title[lang])}${last}${serves}`);
       out.push(`     ${st.dim(safeText(clip(s.how[lang], 260)))}`);
-      for (const c of s.commands.slice(0, MAX_STEP_COMMANDS)) out.push(`       ${safeText(clip(c.line, 200))}`);
+      for (const c of s.commands.slice(0, MAX_STEP_COMMANDS))
+        out.push(`       ${safeText(clip(c.line, 200))}`);
       if (s.commands.length > MAX_STEP_COMMANDS)
         out.push(st.dim(`       … ${s.commands.length - MAX_STEP_COMMANDS} ${cl('moreCommands', lang)}`));
     });
@@ -176,7 +188,9 @@ function consolidatedText(d: Diagnosis, opts: TextOptions, st: Styles, headOnly:
   if (hs.length > 0) {
     out.push(st.bold(`${label('updates', lang)} (${hs.length})`));
     for (const h of hs.slice(0, MAX_HISTORIES))
-      out.push(`  ${h.lastOutcome === 'failed' ? st.red('✗') : '•'} ${safeText(clip(historyText(h, lang), 300))}`);
+      out.push(
+        `  ${h.lastOutcome === 'failed' ? st.red('✗') : '•'} ${safeText(clip(historyText(h, lang), 300))}`,
+      );
     if (hs.length > MAX_HISTORIES) out.push(st.dim(`  … ${hs.length - MAX_HISTORIES}`));
     out.push('');
   }
@@ -199,7 +213,9 @@ function consolidatedText(d: Diagnosis, opts: TextOptions, st: Styles, headOnly:
   if (problems.length > 0) {
     out.push(st.bold(t('diagnostics')));
     for (const x of problems.slice(0, MAX_PROBLEMS))
-      out.push(`  ${x.level}: ${safeText(x.file)}${x.line ? `:${x.line}` : ''} — ${safeText(clip(x.message, 400))}`);
+      out.push(
+        `  ${x.level}: ${safeText(x.file)}${x.line ? `:${x.line}` : ''} — ${safeText(clip(x.message, 400))}`,
+      );
     if (problems.length > MAX_PROBLEMS) out.push(st.dim(`  … ${problems.length - MAX_PROBLEMS}`));
   }
   out.push('');
