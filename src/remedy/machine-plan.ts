@@ -39,6 +39,41 @@ function mergedHow(hows: I18nText[]): I18nText {
   };
 }
 
+/** Hardware checks first, last resorts last, then the least invasive, then the first seen. */
+function rank(a: Merged, b: Merged): number {
+  return (
+    Number(!HARDWARE_STEPS.has(a.step.id)) - Number(!HARDWARE_STEPS.has(b.step.id)) ||
+    Number(a.step.lastResort) - Number(b.step.lastResort) ||
+    a.step.invasiveness - b.step.invasiveness ||
+    a.first - b.first
+  );
+}
+
+/**
+ * The merged steps in an order every plan agrees with where it can: a step one plan puts before another
+ * stays before it (RestoreHealth online before RestoreHealth from media), and among the steps free to go
+ * next the best ranked goes first. When plans disagree, the best ranked step left breaks the tie.
+ */
+function inPlanOrder(steps: Merged[], plans: readonly RemediationPlan[]): Merged[] {
+  const before = new Map<string, Set<string>>(steps.map((m) => [m.step.id, new Set<string>()]));
+  for (const p of plans)
+    p.steps.forEach((s, i) => {
+      for (const earlier of p.steps.slice(0, i)) if (earlier.id !== s.id) before.get(s.id)?.add(earlier.id);
+    });
+  const left = [...steps].sort(rank);
+  const out: Merged[] = [];
+  while (left.length > 0) {
+    const placed = new Set(out.map((m) => m.step.id));
+    const free = left.findIndex((m) =>
+      [...before.get(m.step.id)!].every(
+        (id) => placed.has(id) || HARDWARE_STEPS.has(m.step.id) || !left.some((x) => x.step.id === id),
+      ),
+    );
+    out.push(...left.splice(free === -1 ? 0 : free, 1));
+  }
+  return out;
+}
+
 /**
  * The machine's one plan from its per-root plans (null when there is none). `groupOf` maps a finding id to
  * its group (`g1`…) for the links the reports show.
@@ -84,15 +119,7 @@ export function machinePlanOf(d: Diagnosis, plans: readonly RemediationPlan[]): 
     }
     m.step.groups.sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
   }
-  const steps = [...merged.values()]
-    .sort(
-      (a, b) =>
-        Number(!HARDWARE_STEPS.has(a.step.id)) - Number(!HARDWARE_STEPS.has(b.step.id)) ||
-        Number(a.step.lastResort) - Number(b.step.lastResort) ||
-        a.step.invasiveness - b.step.invasiveness ||
-        a.first - b.first,
-    )
-    .map((m) => ({ ...m.step, how: mergedHow(m.hows) }));
+  const steps = inPlanOrder([...merged.values()], plans).map((m) => ({ ...m.step, how: mergedHow(m.hows) }));
   const stopAfter = [...steps].reverse().find((s) => !s.lastResort);
   const confidence = plans.some((p) => p.confidence === 'high')
     ? 'high'

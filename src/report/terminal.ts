@@ -176,7 +176,7 @@ function consolidatedText(d: Diagnosis, opts: TextOptions, st: Styles, headOnly:
       const nums = groupNumbers(groups, s.groups);
       const serves = nums.length > 0 ? st.dim(` → ${cl('serves', lang)} ${nums.join(', ')}`) : '';
       out.push(`  ${i + 1}. ${safeText(s.title[lang])}${last}${serves}`);
-      out.push(`     ${st.dim(safeText(clip(s.how[lang], 260)))}`);
+      out.push(`     ${st.dim(safeText(clip(s.how[lang].replace(/\s*\n\s*/g, ' '), 260)))}`);
       for (const c of s.commands.slice(0, MAX_STEP_COMMANDS))
         out.push(`       ${safeText(clip(c.line, 200))}`);
       if (s.commands.length > MAX_STEP_COMMANDS)
