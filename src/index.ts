@@ -3,9 +3,10 @@
 
 import { runAnalysis, type AnalyzeOptions, type AnalyzeSource } from './analyze/run.js';
 import { explain as explainQuery, type Explained } from './knowledge/explain.js';
-import type { Diagnosis, GeneratedScript, Lang, RemediationPlan } from './model/types.js';
+import type { Diagnosis, GeneratedScript, Lang, MachinePlan, RemediationPlan } from './model/types.js';
 import { collectorScript as collector } from './remedy/collector.js';
 import { advise as adviseDiagnosis } from './remedy/advise.js';
+import { machinePlanOf } from './remedy/machine-plan.js';
 import { renderDraft, type Draft, type DraftKind, type DraftParams } from './report/email.js';
 import { renderExplained } from './report/explain.js';
 import { renderHtml } from './report/html.js';
@@ -43,6 +44,8 @@ export function analyze(source: AnalyzeSource, options: AnalyzeOptions = {}): Pr
 export interface Advice {
   plans: RemediationPlan[];
   scripts: GeneratedScript[];
+  /** The machine's one plan merging `plans` (null when there is none, or the input mixes machines). */
+  machinePlan?: MachinePlan | null;
 }
 
 /** Works out the remediation plans and scripts of a diagnosis (pure: the diagnosis is not changed). */
@@ -52,7 +55,18 @@ export function advise(d: Diagnosis): Advice {
 
 /** The diagnosis with its advice attached, as the reports and drafts show it. */
 export function withAdvice(d: Diagnosis, advice: Advice = advise(d)): Diagnosis {
-  return { ...d, plans: advice.plans, scripts: advice.scripts };
+  const out: Diagnosis = { ...d, plans: advice.plans, scripts: advice.scripts };
+  const merged =
+    advice.machinePlan !== undefined
+      ? advice.machinePlan
+      : d.machines
+        ? null
+        : machinePlanOf(d, advice.plans);
+  if (merged) out.machinePlan = merged;
+  else delete out.machinePlan;
+  // Each machine of a mixed input with its own advice.
+  if (d.machines) out.machines = d.machines.map((m) => ({ ...m, diagnosis: withAdvice(m.diagnosis) }));
+  return out;
 }
 
 export type ReportFormat = 'text' | 'json' | 'md' | 'html';
@@ -65,6 +79,8 @@ export interface RenderOptions {
   schema?: JsonSchema;
   /** Text, Markdown and HTML: add a "similar past cases" section with these results (`similarCases`). */
   similar?: SimilarReport;
+  /** Text and Markdown: every finding, operation and per-cause plan after the consolidated view. */
+  verbose?: boolean;
 }
 
 /** A report of a diagnosis. Every piece of log text is escaped for the format. */
@@ -84,11 +100,11 @@ function renderReport(d: Diagnosis, format: ReportFormat, options: RenderOptions
     case 'json':
       return renderJson(d, { schema: options.schema });
     case 'md':
-      return renderMarkdown(d, { lang: options.lang });
+      return renderMarkdown(d, { lang: options.lang, verbose: options.verbose });
     case 'html':
       return renderHtml(d, { lang: options.lang });
     case 'text':
-      return renderText(d, { lang: options.lang, color: options.color ?? false });
+      return renderText(d, { lang: options.lang, color: options.color ?? false, verbose: options.verbose });
   }
 }
 

@@ -3,7 +3,7 @@
 // out of here: it becomes a diagnostic and the rest is analysed.
 
 import { layoutProblems, type ReadAs } from '../collector/layout.js';
-import type { Diagnosis, Diagnostic } from '../model/types.js';
+import type { Diagnosis, Diagnostic, LogEntry } from '../model/types.js';
 import { sniffEncoding } from '../ingest/encoding.js';
 import { listBufferInputs, listInputs, type Input, type InputList } from '../ingest/inputs.js';
 import { OverlapFilter } from '../ingest/overlap.js';
@@ -16,6 +16,8 @@ import { Engine } from '../rules/engine.js';
 import { pushTo } from '../timeline/group.js';
 import { setupStory } from '../timeline/setup-story.js';
 import { DISTINCT_EVENTS, eventKey, updateStory } from '../timeline/update-events.js';
+import type { ErrorLineCount } from '../consolidate/observations.js';
+import { groupLabel, machineGroups } from '../consolidate/machines.js';
 import { assemble } from './assemble.js';
 
 export interface AnalyzeOptions {
@@ -28,18 +30,61 @@ export interface AnalyzeOptions {
 export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis {
   const t0 = performance.now();
   const diagnostics: Diagnostic[] = [];
-  return analyzeInputs(listInputs(input, diagnostics), input, diagnostics, t0, opts);
+  return analyzeListed(listInputs(input, diagnostics), input, diagnostics, t0, opts);
 }
 
 /** Analyse an input held in memory (a zip, a cabinet or one log) named `name`. Never throws for bad input. */
 export function analyzeBuffer(name: string, data: Buffer, opts: AnalyzeOptions = {}): Diagnosis {
   const t0 = performance.now();
   const diagnostics: Diagnostic[] = [];
-  return analyzeInputs(listBufferInputs(name, data, diagnostics), name, diagnostics, t0, opts);
+  return analyzeListed(listBufferInputs(name, data, diagnostics), name, diagnostics, t0, opts);
+}
+
+/**
+ * The analysis of every input together, and when the sources name more than one machine or build, each
+ * machine's files analysed again on their own (`machines[]`): no verdict, history or plan mixes them.
+ */
+function analyzeListed(
+  listed: InputList,
+  input: string,
+  diagnostics: Diagnostic[],
+  t0: number,
+  opts: AnalyzeOptions,
+): Diagnosis {
+  try {
+    const d = analyzeInputs(listed.inputs, input, diagnostics, t0, opts);
+    const groups = machineGroups(d.sources);
+    if (groups.length < 2) return d;
+    d.machines = groups.map((g, i) => {
+      const files = new Set(g.files);
+      const own = analyzeInputs(
+        listed.inputs.filter((c) => files.has(c.name)),
+        input,
+        [],
+        performance.now(),
+        { maxLineBytes: opts.maxLineBytes },
+      );
+      own.input = { ...d.input };
+      return { id: `m${i + 1}`, build: g.build, computer: g.computer, files: g.files, diagnosis: own };
+    });
+    const names = groups.map((g) => `${groupLabel(g)}: ${g.files.join(', ')}`).join('; ');
+    d.diagnostics.unshift({
+      level: 'error',
+      file: input,
+      message: `the input holds logs of ${groups.length} different machines or builds (${names}); each is diagnosed on its own below — collect one machine's logs per input`,
+    });
+    d.summary.unshift({
+      en: `The input mixes logs of ${groups.length} machines or builds (${groups.map(groupLabel).join(' / ')}): each is diagnosed apart; no plan mixes them.`,
+      zh: `输入中混有 ${groups.length} 台机器或不同版本的日志（${groups.map(groupLabel).join(' / ')}）：已分别诊断，处理方案不会混用。`,
+    });
+    return d;
+  } finally {
+    listed.close();
+  }
 }
 
 function analyzeInputs(
-  listed: InputList,
+  candidates: Input[],
   input: string,
   diagnostics: Diagnostic[],
   t0: number,
@@ -48,7 +93,6 @@ function analyzeInputs(
   const ctx = newContext({ maxLineBytes: opts.maxLineBytes });
   ctx.diagnostics = diagnostics;
   const { sources, logs, hints, marks } = ctx;
-  const candidates = listed.inputs;
   const total = candidates.reduce((s, c) => s + c.bytes, 0);
   let done = 0;
   // Which format read each input: a collector bundle is checked against its declared layout.
@@ -115,6 +159,32 @@ function analyzeInputs(
     extraFindings.push(...s.findings);
   }
 
+  // Error-level lines by file, component and code: the ones no finding cites are counted as noise.
+  const errorLines = new Map<string, ErrorLineCount>();
+  const countError = (e: LogEntry): void => {
+    // Lines with no component column (dism.log's `EnumeratePathEx: …`) are told by their function name, and
+    // by GetLastError when they carry no other code.
+    const component = e.component || (/^([A-Za-z_][\w.]*):/.exec(e.message)?.[1] ?? '');
+    const code =
+      e.codes[0] ?? e.csi?.gle ?? /\bgle\s*=\s*(0x[0-9a-f]+)/i.exec(e.message)?.[1]?.toLowerCase() ?? null;
+    const key = `${e.file}|${component}|${code ?? ''}`;
+    let c = errorLines.get(key);
+    if (!c) {
+      if (errorLines.size >= MAX_ERROR_MECHANISMS) return;
+      c = {
+        file: e.file,
+        component,
+        code,
+        count: 0,
+        lines: [],
+        example: { file: e.file, line: e.line, text: (e.lines[0] ?? '').trim() },
+      };
+      errorLines.set(key, c);
+    }
+    c.count++;
+    if (c.lines.length < MAX_ERROR_LINES_KEPT) c.lines.push(e.line);
+  };
+
   // Oldest first: CbsPersist archives before the live CBS.log.
   const engine = new Engine();
   let lines = 0;
@@ -139,6 +209,7 @@ function analyzeInputs(
       const sniff = sniffEncoding(c.head().subarray(0, 4096));
       const parser = new CbsLineParser(c.name, sniff.encoding === '8bit' ? '8bit' : 'utf8-bom', (e) => {
         if (e.time && TI_MARK.test(e.message)) marks.push({ file: c.name, key: 'ti', time: e.time });
+        if (e.level === 'Error') countError(e);
         engine.push(e);
       });
       const onLine = repeats
@@ -212,7 +283,6 @@ function analyzeInputs(
       message: `the ${kind} logs overlap by more than 2,000,000 lines: later overlaps were not looked for and may be read twice`,
     });
   }
-  listed.close();
   engine.finish();
   for (const r of engine.overflowRuns) {
     diagnostics.push({
@@ -242,6 +312,7 @@ function analyzeInputs(
       fileHashes: ctx.fileHashes,
       reportedBuilds: ctx.reportedBuilds,
       identity: ctx.identity,
+      errorLines: [...errorLines.values()],
     },
     {
       bytes: total,
@@ -251,6 +322,10 @@ function analyzeInputs(
     },
   );
 }
+
+/** Distinct (file, component, code) error-line mechanisms counted, and line numbers kept per mechanism. */
+const MAX_ERROR_MECHANISMS = 500;
+const MAX_ERROR_LINES_KEPT = 5000;
 
 /** CBS lines written when TrustedInstaller starts or stops, which change its service's start type. */
 const TI_MARK = /^(?:TrustedInstaller service starts successfully|Ending TrustedInstaller finalization)/;

@@ -23,6 +23,9 @@ import { updateHistories } from '../timeline/histories.js';
 import { resolveLaterInstalls } from '../timeline/supersede.js';
 import type { ReportedBuild } from '../timeline/outputs-story.js';
 import { VERSION } from '../version.js';
+import { groupFindings } from '../consolidate/groups.js';
+import { buildFamily } from '../consolidate/machines.js';
+import { type ErrorLineCount, observationsOf } from '../consolidate/observations.js';
 import { enrichWithKnowledge } from './enrich.js';
 import { assignStableIds } from './signature.js';
 import { failureStands, isOpenRootError, verdictOf } from './verdict.js';
@@ -117,6 +120,8 @@ export function assemble(
     reportedBuilds: ReportedBuild[];
     /** What the collector's manifest.json says of the machine. */
     identity?: Partial<InputIdentity>;
+    /** Error-level lines counted by file, component and code (observations: noise by mechanism). */
+    errorLines?: ErrorLineCount[];
   },
   stats: Diagnosis['stats'],
 ): Diagnosis {
@@ -163,6 +168,7 @@ export function assemble(
       time: r.by.endUtc ?? r.by.end ?? r.by.startUtc ?? r.by.start,
     };
   }
+  markSourceMachines(sources, engine, systemInfos, extra.reportedBuilds);
   const histories = updateHistories(attempts);
   let crossSeq = 0;
   const cross = crossChecks({
@@ -286,5 +292,42 @@ export function assemble(
     d.summary.unshift(f.message);
   }
   assignStableIds(d);
+  d.groups = groupFindings(d.findings);
+  d.observations = observationsOf(d.findings, d.attempts, extra.errorLines ?? []);
   return d;
+}
+
+/**
+ * Marks each source with the build (servicing family) and computer it names: CBS servicing stack and dism.log
+ * host versions, cumulative updates CBS records as installed, captured version outputs, systeminfo.
+ */
+function markSourceMachines(
+  sources: SourceInfo[],
+  engine: Engine,
+  systemInfos: SystemInfo[],
+  reportedBuilds: ReportedBuild[],
+): void {
+  const builds = new Map<string, string>();
+  const note = (file: string, version: string | null | undefined): void => {
+    const f = buildFamily(version);
+    if (f && !builds.has(file)) builds.set(file, f);
+  };
+  for (const [file, v] of engine.tracker.versionByFile) note(file, v);
+  for (const [build, at] of engine.tracker.installedRollups) note(at.file, build);
+  for (const r of reportedBuilds) {
+    const m = /\((.+):\d+\)$/.exec(r.source);
+    if (m) note(m[1]!, r.build);
+  }
+  // systeminfo captures are read in source order, one SystemInfo each.
+  const infos = sources.filter((s) => s.kind === 'systeminfo');
+  infos.forEach((s, i) => {
+    const info = systemInfos[i];
+    if (!info) return;
+    note(s.file, info.osVersion ?? (info.osBuild ? String(info.osBuild) : null));
+    if (info.hostName) s.computer = info.hostName;
+  });
+  for (const s of sources) {
+    const b = builds.get(s.file);
+    if (b) s.build = b;
+  }
 }

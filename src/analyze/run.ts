@@ -157,6 +157,7 @@ export async function runAnalysis(source: AnalyzeSource, opts: RunOptions = {}):
       await pipeline(source.stream, createWriteStream(path, { mode: 0o600 }), { signal: opts.signal });
       const d = await runAnalysis(path, opts);
       d.input.name = source.name;
+      for (const m of d.machines ?? []) m.diagnosis.input.name = source.name;
       return d;
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -199,6 +200,7 @@ export async function runAnalysis(source: AnalyzeSource, opts: RunOptions = {}):
   }
   opts.signal?.throwIfAborted();
   d.input = { ...d.input, name, sha256, bytes };
+  for (const m of d.machines ?? []) m.diagnosis.input = { ...m.diagnosis.input, name, sha256, bytes };
   opts.onProgress?.({ stage: 'done', bytesRead: d.stats.bytes, totalBytes: d.stats.bytes });
   return d;
 }

@@ -116,8 +116,14 @@ test('appostarsi: ten logs of one machine read as one bundle tell one story', ()
       ],
     );
     assert.ok(d.findings.some((f) => f.rule === 'x-update-failed-repeatedly' && f.facts.failures === '4'));
-    // The reports show the histories and each source's clock.
-    const zh = renderText(d, { lang: 'zh', color: false });
+    // The PC was upgraded from Windows 10 19045 to Windows 11 22621 in these days: its logs of the two builds
+    // are diagnosed apart (cbs01 and dism02 were written on 22621), so no plan mixes them.
+    assert.deepEqual(d.machines?.map((m) => m.build).sort(), ['19041', '22621']);
+    const w11 = d.machines!.find((m) => m.build === '22621')!;
+    assert.ok(w11.files.includes('cbs01-CBS.log') && w11.files.includes('dism02-dism.log'));
+    assert.ok(!w11.files.includes('cbs02-CBS_5_23.log'));
+    // The full reports (--verbose) show the histories and each source's clock.
+    const zh = renderText(d, { lang: 'zh', color: false, verbose: true });
     assert.match(zh, /各日志中的更新历史 \(\d+\)/);
     assert.match(
       zh,
@@ -127,7 +133,7 @@ test('appostarsi: ten logs of one machine read as one bundle tell one story', ()
       zh,
       /evt01-system-events\.txt — events; 时钟: UTC−6：与 cbs02-CBS_5_23\.log 中 2 个相同时刻对齐/,
     );
-    const md = renderMarkdown(d, { lang: 'en' });
+    const md = renderMarkdown(d, { lang: 'en', verbose: true });
     assert.match(md, /## Update history across logs/);
     assert.match(
       md,

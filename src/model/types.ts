@@ -186,6 +186,14 @@ export interface SourceInfo {
   utcOffsetMinutes: number | null;
   /** How that offset was worked out, and how sure it is. */
   clock?: SourceClock;
+  /**
+   * The OS build the file was written on, as its servicing family (`19041` for 19041–19045, `22621` for
+   * 22621/22631), when the file says: a CBS servicing stack version, an installed cumulative update, dism.log's
+   * host version, a captured version output. Used to tell logs of different machines or builds apart.
+   */
+  build?: string | null;
+  /** The computer name the file names (systeminfo), when it does. */
+  computer?: string | null;
 }
 
 /** How a source's written times map to UTC. */
@@ -297,6 +305,89 @@ export interface GeneratedScript {
   content: string;
 }
 
+/** Findings of one mechanism taken together (many hash mismatches of one scan, the tries of one update). */
+export interface FindingGroup {
+  /** `g1`, `g2`… in the findings' order. */
+  id: string;
+  rule: string;
+  title: I18nText;
+  /** The only finding's message, or the count and the first finding's message. */
+  message: I18nText;
+  severity: Severity;
+  root: boolean;
+  /** Codes of the group's findings, in order, each once. */
+  codes: string[];
+  /** Ids of the findings in the group, in the findings' order. */
+  findings: string[];
+  /** The main fact of each finding (component, file, package, KB), each once. */
+  items: string[];
+  /** Local times of the first and last finding. */
+  first: string | null;
+  last: string | null;
+  /** The first evidence lines of the group (the full evidence stays on each finding). */
+  evidence: Evidence[];
+}
+
+/** Harmless context the engineer should still see, kept apart from the findings. */
+export interface Observation {
+  /**
+   * `reboot-pending` (an operation waits for a restart), `component-cleanup` (store cleanup ran),
+   * `shadow-copies` (volume shadow copies were made or removed), `benign-errors` (error lines no failure
+   * signature explains, by mechanism, with counts), `resolved` (a failure settled by a later try or update),
+   * `cancelled` (stopped by the user), `store-apps` (Microsoft Store app updates, never the verdict),
+   * `info` (an informational finding).
+   */
+  kind:
+    | 'reboot-pending'
+    | 'component-cleanup'
+    | 'shadow-copies'
+    | 'benign-errors'
+    | 'resolved'
+    | 'cancelled'
+    | 'store-apps'
+    | 'info';
+  text: I18nText;
+  /** How many lines, operations or findings it sums up. */
+  count: number;
+  /** Finding ids it sums up (informational findings), if any. */
+  findings: string[];
+  /** Up to three example lines. */
+  evidence: Evidence[];
+}
+
+/** A step of the machine's one plan: the step and the findings it serves. */
+export interface MachinePlanStep extends PlanStep {
+  /** Ids of the root-cause findings whose plans hold this step. */
+  serves: string[];
+  /** Ids of the finding groups those findings are in (`g1`…), when groups are known. */
+  groups: string[];
+}
+
+/** One plan per machine: the steps of every root cause's plan merged, shared steps once, least invasive first. */
+export interface MachinePlan {
+  title: I18nText;
+  /** The build the plan is for (servicing family), when known. */
+  build: string | null;
+  steps: MachinePlanStep[];
+  /** Finding ids of the per-root plans merged (`plans[].findingId`). */
+  plans: string[];
+  collectAgain: I18nText;
+  confidence: Confidence;
+}
+
+/** The diagnosis of one machine (or one build) when an input holds logs of several. */
+export interface MachineSplit {
+  /** `m1`, `m2`… */
+  id: string;
+  /** Servicing family of the logs (`22621`), when known. */
+  build: string | null;
+  computer: string | null;
+  /** The input's files analysed as this machine. */
+  files: string[];
+  /** That machine's own diagnosis (its own verdict, findings, groups, and when advised, plans). */
+  diagnosis: Diagnosis;
+}
+
 /** Which input a diagnosis is of: what was given, its content hash, and the machine it came from. */
 export interface InputIdentity {
   /** The path or name as given (a zip, a folder, one log, an upload's file name). */
@@ -336,4 +427,15 @@ export interface Diagnosis {
   plans?: RemediationPlan[];
   /** Scripts the plans refer to: present only when advice was asked for. */
   scripts?: GeneratedScript[];
+  /** Findings grouped by mechanism, in the findings' order (every finding in exactly one group). */
+  groups?: FindingGroup[];
+  /** Harmless context apart from the findings. */
+  observations?: Observation[];
+  /** The one plan for the machine, merging `plans[]`: present only when advice was asked for. */
+  machinePlan?: MachinePlan;
+  /**
+   * Present when the input holds logs of more than one machine or build: each analysed apart. The top-level
+   * fields still hold every source and finding together; plans come from each machine's own diagnosis.
+   */
+  machines?: MachineSplit[];
 }

@@ -151,6 +151,7 @@ const PREFIXES = [
   // dism.log shares the grammar: the command line tells which source a repair was given.
   'DISM.EXE: Executing command line',
   'DISM.EXE: Image session has been closed',
+  'DISM.EXE: Host machine information',
 ];
 const PREFIX_BUFS = PREFIXES.map((p) => Buffer.from(p, 'latin1'));
 const PREFIX_BY_FIRST = new Map<number, Buffer[]>();

@@ -3,7 +3,15 @@
 // declares the scripts that carry it out when its plan is built, a script is linked only when the facts give
 // it work, and the scripts generated are exactly the ones the chosen steps link.
 
-import type { Diagnosis, Finding, GeneratedScript, PlanStep, RemediationPlan } from '../model/types.js';
+import type {
+  Diagnosis,
+  Finding,
+  GeneratedScript,
+  MachinePlan,
+  PlanStep,
+  RemediationPlan,
+} from '../model/types.js';
+import { machinePlanOf } from './machine-plan.js';
 import { contextOf } from './plans/context.js';
 import { planByRule } from './plans/index.js';
 import { renderScripts, scriptBook, type ScriptBook } from './scripts.js';
@@ -121,9 +129,32 @@ export function plansFor(d: Diagnosis): RemediationPlan[] {
  * The advice for a diagnosis: its remediation plans and the reviewable scripts their steps name, least
  * invasive first. Pure: the diagnosis is not changed.
  */
-export function advise(d: Diagnosis): { plans: RemediationPlan[]; scripts: GeneratedScript[] } {
+export function advise(d: Diagnosis): {
+  plans: RemediationPlan[];
+  scripts: GeneratedScript[];
+  machinePlan: MachinePlan | null;
+} {
+  // Logs of several machines or builds: each machine's plans and scripts come from its own diagnosis, and no
+  // plan, script or merged plan is made of the mix.
+  if (d.machines && d.machines.length > 1) {
+    // Each machine's scripts under a name of its own (`m1-Repair-FromSourcePack.ps1`), its plans naming them.
+    const plans: RemediationPlan[] = [];
+    const scripts: GeneratedScript[] = [];
+    for (const m of d.machines) {
+      const own = advise(m.diagnosis);
+      const rename = (n: string): string => `${m.id}-${n}`;
+      plans.push(
+        ...own.plans.map((p) => ({
+          ...p,
+          steps: p.steps.map((s) => ({ ...s, scripts: s.scripts.map(rename) })),
+        })),
+      );
+      scripts.push(...own.scripts.map((s) => ({ ...s, name: rename(s.name) })));
+    }
+    return { plans, scripts, machinePlan: null };
+  }
   const book = scriptBook(d);
   const plans = plansOf(d, book);
   const named = new Set(plans.flatMap((p) => p.steps.flatMap((s) => s.scripts)));
-  return { plans, scripts: renderScripts(d, book, named) };
+  return { plans, scripts: renderScripts(d, book, named), machinePlan: machinePlanOf(d, plans) };
 }

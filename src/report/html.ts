@@ -5,6 +5,8 @@
 
 import type { Diagnosis, Finding, Lang, RemediationPlan } from '../model/types.js';
 import { attemptText, clockText, factKeys, historiesToShow, historyText, label } from './labels.js';
+import { familyName } from '../consolidate/machines.js';
+import { cl, groupNumbers, itemsText, roleOf, shownGroups, spanText, verdictLines } from './consolidated.js';
 import { safeText } from './safe-text.js';
 
 /** Escapes text for HTML element content and attribute values; control characters become visible escapes. */
@@ -32,20 +34,25 @@ function finding(f: Finding, n: number, lang: Lang): string {
       ? label('consequence', lang)
       : label('info', lang);
   const codeText = f.code ? ` <code>${e(f.code)}${f.codeName ? ' ' + e(f.codeName) : ''}</code>` : '';
-  const facts = factKeys(f.facts)
+  // Root causes in full; informational findings (listed as observations) with their message and one line.
+  const full = f.root || f.severity !== 'info';
+  const facts = (full ? factKeys(f.facts) : [])
     .map((k) => `<tr><th>${e(k)}</th><td><code>${e(f.facts[k]!)}</code></td></tr>`)
     .join('');
   const chain = f.chain
+    .slice(0, full ? DETAIL_CHAIN : 0)
     .map((l) => {
       const at = l.evidence[0]
         ? ` <span class="meta">${e(l.evidence[0].file)}:${l.evidence[0].line}</span>`
         : '';
-      return `<li><code>${e(l.text[lang])}</code>${at}</li>`;
+      const text = l.text[lang].length > 240 ? l.text[lang].slice(0, 239) + '…' : l.text[lang];
+      return `<li><code>${e(text)}</code>${at}</li>`;
     })
-    .join('');
+    .join('')
+    .concat(f.chain.length > DETAIL_CHAIN ? `<li class="meta">… ${f.chain.length - DETAIL_CHAIN}</li>` : '');
   const evidence = f.evidence
-    .slice(0, 40)
-    .map((x) => `<span class="ln">${e(x.file)}:${x.line}</span>  ${e(x.text)}`)
+    .slice(0, full ? DETAIL_EVIDENCE : 1)
+    .map((x) => `<span class="ln">${e(x.file)}:${x.line}</span>  ${e(clipLine(x.text))}`)
     .join('\n');
   return `<section class="finding${f.root ? ' root' : ''}" id="${e(f.id)}">
 <h3>${n}. ${e(f.title[lang])}${codeText}</h3>
@@ -57,20 +64,118 @@ ${evidence ? `<h4>${e(label('evidence', lang))}</h4><pre>${evidence}</pre>` : ''
 </section>`;
 }
 
+/**
+ * A per-cause plan in the details: its title and its steps' titles (their text and commands are in the
+ * machine's one plan above; the JSON keeps every plan whole).
+ */
 function plan(p: RemediationPlan, lang: Lang): string {
   const steps = p.steps
     .map((s) => {
-      const cmds = s.commands.length > 0 ? `<pre>${e(s.commands.map((c) => c.line).join('\n'))}</pre>` : '';
       const last = s.lastResort ? ` <span class="last">(${e(label('lastResort', lang))})</span>` : '';
-      return `<li><strong>${e(s.title[lang])}</strong>${last}<p>${e(s.how[lang])}</p><p class="meta">${e(label('why', lang))}: ${e(s.why[lang])}</p>${cmds}<p class="meta">${e(label('verify', lang))}: ${e(s.verify[lang])}</p></li>`;
+      return `<li>${e(s.title[lang])}${last}</li>`;
     })
     .join('');
-  return `<h3>${e(p.title[lang])}</h3><ol>${steps}</ol><p>${e(label('collectAgain', lang))}: ${e(p.collectAgain[lang])}</p>`;
+  return `<h3>${e(p.title[lang])} <a class="meta" href="#${e(p.findingId)}">${e(p.findingId)}</a></h3><ol>${steps}</ol>`;
 }
 
-/** The whole HTML document. */
+/** A log line cut for the page (the JSON keeps it whole). */
+function clipLine(s: string): string {
+  return s.length > 320 ? s.slice(0, 319) + '…' : s;
+}
+
+/** Evidence lines per finding in the details section (the JSON keeps all). */
+const DETAIL_EVIDENCE = 3;
+/** Chain links per finding in the details. */
+const DETAIL_CHAIN = 4;
+/**
+ * Script text embedded up to this many characters in all: past it the scripts are listed by name and purpose
+ * and their text is left to the Markdown report and the JSON (`scripts[]`), so the page stays readable.
+ */
+const EMBEDDED_SCRIPTS = 48 * 1024;
+
+/** The consolidated view of one diagnosis: verdict, grouped findings, observations, the machine's one plan. */
+function consolidated(d: Diagnosis, lang: Lang, h: 'h2' | 'h3', idPrefix: string, top = false): string {
+  const lines = verdictLines(d, lang)
+    .map((s) => `<li>${e(s)}</li>`)
+    .join('');
+  const groups = shownGroups(d);
+  const gs = groups
+    .map((g, i) => {
+      const codes = g.codes.length > 0 ? ` <code>${e(g.codes.join(', '))}</code>` : '';
+      const count = g.findings.length > 1 ? ` × ${g.findings.length}` : '';
+      const items =
+        g.items.length > 1
+          ? `<p class="meta">${e(cl('items', lang))} (${g.items.length}): <code>${e(itemsText(g.items, 8, lang))}</code></p>`
+          : '';
+      const ev = g.evidence
+        .slice(0, 2)
+        .map((x) => `<span class="ln">${e(x.file)}:${x.line}</span>  ${e(clipLine(x.text))}`)
+        .join('\n');
+      const links = g.findings
+        .slice(0, 30)
+        .map((id) => `<a href="#${e(id)}">${e(id)}</a>`)
+        .join(' ');
+      return `<section class="finding${g.root ? ' root' : ''}" id="${e(idPrefix + g.id)}">
+<h4>${i + 1}. ${e(g.title[lang])}${codes}${count}</h4>
+<p>${e(g.message[lang])}</p>
+<p class="meta">${e(label(roleOf(g), lang))} · ${e(g.rule)}${spanText(g) ? ` · ${e(spanText(g))}` : ''} · ${links}${g.findings.length > 30 ? ' …' : ''}</p>
+${items}${ev ? `<pre>${ev}</pre>` : ''}
+</section>`;
+    })
+    .join('\n');
+  const obs = (d.observations ?? [])
+    .map((o) => {
+      const ev = o.evidence[0]
+        ? ` <span class="meta">${e(o.evidence[0].file)}:${o.evidence[0].line}</span>`
+        : '';
+      return `<li>${e(o.text[lang])}${ev}</li>`;
+    })
+    .join('');
+  const p = d.machinePlan;
+  const plan = p
+    ? `<${h}>${e(cl('machinePlan', lang))}: ${e(p.title[lang])}</${h}><ol>${p.steps
+        .map((s) => {
+          const nums = groupNumbers(groups, s.groups);
+          const serves = nums.length
+            ? ` <span class="meta">${e(cl('serves', lang))} ${nums
+                .map((n) => `<a href="#${e(idPrefix + groups[n - 1]!.id)}">${n}</a>`)
+                .join(', ')}</span>`
+            : '';
+          const cmds =
+            s.commands.length > 0 ? `<pre>${e(s.commands.map((c) => c.line).join('\n'))}</pre>` : '';
+          const last = s.lastResort ? ` <span class="last">(${e(label('lastResort', lang))})</span>` : '';
+          return `<li><strong>${e(s.title[lang])}</strong>${last}${serves}<p>${e(s.how[lang])}</p>${cmds}<p class="meta">${e(label('verify', lang))}: ${e(s.verify[lang])}</p></li>`;
+        })
+        .join('')}</ol><p>${e(label('collectAgain', lang))}: ${e(p.collectAgain[lang])}</p>`
+    : '';
+  const m = d.machine;
+  const build = m.osBuild
+    ? `<p>${e(label('osBuild', lang))}: <code>${e(m.osBuild)}</code>${m.lastUpdate ? ` (${e(m.lastUpdate.kb)}, ${e(m.lastUpdate.date ?? '?')})` : ''}</p>`
+    : '';
+  return `<p>${e(label('verdict', lang))}: <span class="verdict v-${e(d.verdict)}"${top ? ' id="verdict"' : ''}>${e(label(d.verdict, lang))}</span></p>
+${lines ? `<ul class="summary"${top ? ' id="summary"' : ''}>${lines}</ul>` : ''}
+${build}
+${gs ? `<${h}>${e(label('findings', lang))}</${h}>${gs}` : ''}
+${obs ? `<${h}>${e(cl('observations', lang))}</${h}><ul class="observations">${obs}</ul>` : ''}
+${plan}`;
+}
+
+/** The whole HTML document: the consolidated view, every detail in a collapsed section. */
 export function renderHtml(d: Diagnosis, opts: { lang: Lang }): string {
   const { lang } = opts;
+  const mixed = d.machines && d.machines.length > 1;
+  const top = mixed
+    ? `<p>${e(label('verdict', lang))}: <span class="verdict v-${e(d.verdict)}" id="verdict">${e(label(d.verdict, lang))}</span></p>
+<ul id="summary">${verdictLines(d, lang)
+        .map((s) => `<li>${e(s)}</li>`)
+        .join('')}</ul><p><strong>${e(cl('mixed', lang))}</strong></p>
+${d
+  .machines!.map((m) => {
+    const name = [m.computer, m.build ? familyName(m.build) : null].filter((x) => x).join(', ') || '?';
+    return `<h2>${e(cl('machineOf', lang))} ${e(m.id)}: ${e(name)}</h2><p class="meta">${e(m.files.join(', '))}</p>${consolidated(m.diagnosis, lang, 'h3', m.id + '-')}`;
+  })
+  .join('\n')}`
+    : consolidated(d, lang, 'h2', '', true);
   const summary = d.summary.map((s) => `<li>${e(s[lang])}</li>`).join('');
   const m = d.machine;
   const machine = [
@@ -89,12 +194,20 @@ export function renderHtml(d: Diagnosis, opts: { lang: Lang }): string {
     .join('');
   const findings = d.findings.map((f, i) => finding(f, i + 1, lang)).join('\n');
   const plans = (d.plans ?? []).map((p) => plan(p, lang)).join('\n');
+  const embed = (d.scripts ?? []).reduce((n, s) => n + s.content.length, 0) <= EMBEDDED_SCRIPTS;
   const scripts = (d.scripts ?? [])
-    .map(
-      (s) =>
-        `<details><summary><code>${e(s.name)}</code> — ${e(s.purpose[lang])} (${e(label(s.runsOn === 'broken' ? 'runsOnBroken' : 'runsOnHealthy', lang))})</summary><pre>${e(s.content)}</pre></details>`,
-    )
+    .map((s) => {
+      const head = `<code>${e(s.name)}</code> — ${e(s.purpose[lang])} (${e(label(s.runsOn === 'broken' ? 'runsOnBroken' : 'runsOnHealthy', lang))})`;
+      return embed
+        ? `<details><summary>${head}</summary><pre>${e(s.content)}</pre></details>`
+        : `<p>${head}, ${Math.ceil(s.content.length / 1024)} KB</p>`;
+    })
     .join('\n');
+  const scriptsNote = embed
+    ? label('review', lang)
+    : lang === 'zh'
+      ? '脚本较大，未嵌入本页：完整内容见 Markdown 报告（--format md）或 JSON（scripts[]）。运行前请审阅。'
+      : 'The scripts are too large to embed here: their text is in the Markdown report (--format md) and the JSON (scripts[]). Review before running.';
   const sources = d.sources
     .map((s) => {
       const clock = clockText(s, lang);
@@ -120,16 +233,18 @@ export function renderHtml(d: Diagnosis, opts: { lang: Lang }): string {
 </head>
 <body>
 <h1>${e(label('title', lang))}</h1>
-<p>${e(label('verdict', lang))}: <span class="verdict v-${e(d.verdict)}" id="verdict">${e(label(d.verdict, lang))}</span></p>
-${summary ? `<ul id="summary">${summary}</ul>` : ''}
+${top}
+<details id="details"><summary>${e(cl('details', lang))}</summary>
+${summary ? `<ul>${summary}</ul>` : ''}
 ${machine ? `<h2>${e(label('machine', lang))}</h2><table>${machine}</table>` : ''}
 ${ops ? `<h2>${e(label('operations', lang))}</h2><table><tr><th>${e(label('time', lang))}</th><th>${e(label('what', lang))}</th><th>${e(label('client', lang))}</th></tr>${ops}</table>` : ''}
 ${findings ? `<h2>${e(label('findings', lang))}</h2>${findings}` : ''}
 ${plans ? `<h2>${e(label('plan', lang))}</h2>${plans}` : ''}
-${scripts ? `<h2>${e(label('scripts', lang))}</h2><p>${e(label('review', lang))}</p>${scripts}` : ''}
+${scripts ? `<h2>${e(label('scripts', lang))}</h2><p>${e(scriptsNote)}</p>${scripts}` : ''}
 ${histories ? `<h2>${e(label('updates', lang))}</h2><ul>${histories}</ul>` : ''}
 <h2>${e(label('sources', lang))}</h2><ul>${sources}</ul>
 ${diags ? `<h2>${e(label('diagnostics', lang))}</h2><ul>${diags}</ul>` : ''}
+</details>
 <p class="meta">${e(label('generated', lang))} ${e(d.tool.version)}</p>
 </body>
 </html>

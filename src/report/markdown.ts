@@ -5,6 +5,8 @@
 
 import type { Diagnosis, Finding, Lang } from '../model/types.js';
 import { attemptText, clockText, factKeys, historiesToShow, historyText, label } from './labels.js';
+import { familyName } from '../consolidate/machines.js';
+import { cl, groupNumbers, itemsText, roleOf, shownGroups, spanText, verdictLines } from './consolidated.js';
 import { safeText } from './safe-text.js';
 
 /** Wraps text in a code span that its own backticks cannot close. */
@@ -74,11 +76,107 @@ function finding(f: Finding, n: number, lang: Lang): string[] {
   return out;
 }
 
-/** The whole Markdown report. */
-export function renderMarkdown(d: Diagnosis, opts: { lang: Lang }): string {
+/** The consolidated view of one diagnosis: verdict, grouped findings, observations, the machine's one plan. */
+function consolidated(d: Diagnosis, lang: Lang, level: string): string[] {
+  const out: string[] = [];
+  out.push(`**${label('verdict', lang)}: ${label(d.verdict, lang)}**`, '');
+  const lines = verdictLines(d, lang);
+  for (const s of lines) out.push(`- ${text(s)}`);
+  if (lines.length > 0) out.push('');
+  const m = d.machine;
+  if (m.osBuild)
+    out.push(
+      `${label('osBuild', lang)}: ${code(m.osBuild)}${m.lastUpdate ? ` (${m.lastUpdate.kb}, ${m.lastUpdate.date ?? '?'})` : ''}`,
+      '',
+    );
+  const groups = shownGroups(d);
+  if (groups.length > 0) {
+    out.push(`${level} ${label('findings', lang)}`, '');
+    groups.forEach((g, i) => {
+      const codes = g.codes.length > 0 ? ` — ${code(g.codes.join(', '))}` : '';
+      const count = g.findings.length > 1 ? ` × ${g.findings.length}` : '';
+      const role = label(roleOf(g), lang);
+      out.push(`${i + 1}. **${text(g.title[lang])}**${codes}${count} *(${role} · ${g.rule})*  `);
+      out.push(`   ${text(g.message[lang])}  `);
+      if (g.items.length > 1)
+        out.push(`   ${cl('items', lang)} (${g.items.length}): ${code(itemsText(g.items, 8, lang))}  `);
+      const e = g.evidence[0];
+      const span = spanText(g);
+      if (e) out.push(`   ${code(`${e.file}:${e.line}`)}${span ? ` · ${text(span)}` : ''}: ${code(e.text)}`);
+    });
+    out.push('');
+  }
+  const obs = d.observations ?? [];
+  if (obs.length > 0) {
+    out.push(`${level} ${cl('observations', lang)}`, '');
+    for (const o of obs) {
+      const e = o.evidence[0];
+      out.push(`- ${text(o.text[lang])}${e ? ` (${code(`${e.file}:${e.line}`)})` : ''}`);
+    }
+    out.push('');
+  }
+  const p = d.machinePlan;
+  if (p) {
+    out.push(`${level} ${cl('machinePlan', lang)}: ${text(p.title[lang])}`, '');
+    p.steps.forEach((s, i) => {
+      const nums = groupNumbers(groups, s.groups);
+      const serves = nums.length > 0 ? ` *(${cl('serves', lang)} ${nums.join(', ')})*` : '';
+      out.push(
+        `${i + 1}. **${text(s.title[lang])}**${s.lastResort ? ` (${label('lastResort', lang)})` : ''}${serves} — ${text(s.how[lang])}`,
+      );
+      if (s.commands.length > 0)
+        out.push(
+          '',
+          fenced(
+            s.commands.map((c) => c.line),
+            s.commands[0]!.shell === 'powershell' ? 'powershell' : 'bat',
+          ).replace(/^/gm, '   '),
+          '',
+        );
+      out.push(`   - ${label('verify', lang)}: ${text(s.verify[lang])}`);
+    });
+    out.push('', `${label('collectAgain', lang)}: ${text(p.collectAgain[lang])}`, '');
+  }
+  const hs = historiesToShow(d.updates);
+  if (hs.length > 0) {
+    out.push(`${level} ${label('updates', lang)}`, '');
+    for (const h of hs) out.push(`- ${text(historyText(h, lang))}`);
+    out.push('');
+  }
+  return out;
+}
+
+/** The whole Markdown report: the consolidated view; with `verbose`, every detail after it. */
+export function renderMarkdown(d: Diagnosis, opts: { lang: Lang; verbose?: boolean }): string {
   const { lang } = opts;
   const out: string[] = [`# ${label('title', lang)}`, ''];
-  out.push(`**${label('verdict', lang)}: ${label(d.verdict, lang)}**`, '');
+  if (d.machines && d.machines.length > 1) {
+    out.push(`**${label('verdict', lang)}: ${label(d.verdict, lang)}**`, '');
+    for (const s of verdictLines(d, lang)) out.push(`- ${text(s)}`);
+    out.push('', `**${cl('mixed', lang)}**`, '');
+    for (const m of d.machines) {
+      const name = [m.computer, m.build ? familyName(m.build) : null].filter((x) => x).join(', ') || '?';
+      out.push(
+        `## ${cl('machineOf', lang)} ${m.id}: ${text(name)}`,
+        '',
+        `${m.files.map(code).join(', ')}`,
+        '',
+      );
+      out.push(...consolidated(m.diagnosis, lang, '###'));
+    }
+  } else out.push(...consolidated(d, lang, '##'));
+  const problems = d.diagnostics.filter((x) => x.level === 'error');
+  if (problems.length > 0) {
+    out.push(`## ${label('diagnostics', lang)}`, '');
+    for (const x of problems)
+      out.push(`- ${x.level}: ${code(`${x.file}${x.line ? `:${x.line}` : ''}`)} ${text(x.message)}`);
+    out.push('');
+  }
+  if (!opts.verbose) {
+    out.push(`*${text(cl('verbose', lang))}*`, '', `*${label('generated', lang)} ${d.tool.version}*`, '');
+    return safeText(out.join('\n'));
+  }
+  out.push(`# ${cl('details', lang)}`, '');
   for (const s of d.summary) out.push(`- ${text(s[lang])}`);
   if (d.summary.length > 0) out.push('');
   const m = d.machine;

@@ -2,13 +2,17 @@
 // operation, then each finding with its facts, causal chain and evidence (file:line). Log text is
 // untrusted: control characters are neutralised so a log cannot drive the terminal.
 
-import type { Attempt, Diagnosis, Finding, Lang } from '../model/types.js';
+import type { Attempt, Diagnosis, Finding, I18nText, Lang } from '../model/types.js';
+import { familyName } from '../consolidate/machines.js';
+import { cl, groupNumbers, itemsText, roleOf, shownGroups, spanText, verdictLines } from './consolidated.js';
 import { clockText, factKeys, historiesToShow, historyText, label, LABELS, outcomeText } from './labels.js';
 import { safeText } from './safe-text.js';
 
 export interface TextOptions {
   lang: Lang;
   color: boolean;
+  /** Append every finding, operation and per-cause plan to the consolidated view. */
+  verbose?: boolean;
   /** Evidence lines shown per finding (default 8). */
   maxEvidence?: number;
 }
@@ -41,7 +45,189 @@ const L = {
 
 const MAX_TERMINAL_FINDINGS = 60;
 
+/** Groups, items, steps' commands and histories the consolidated text shows at most. */
+const MAX_GROUPS = 12;
+const MAX_ITEMS = 4;
+const MAX_STEP_COMMANDS = 3;
+const MAX_HISTORIES = 6;
+const MAX_PROBLEMS = 6;
+
+/**
+ * The terminal report: the consolidated view (verdict in five lines, findings grouped by mechanism,
+ * observations, the machine's one plan); with `verbose`, every finding, operation and per-cause plan after it.
+ */
 export function renderText(d: Diagnosis, opts: TextOptions): string {
+  const { lang } = opts;
+  const st = styles(opts.color);
+  const out: string[] = [];
+  const srcs = d.sources.map(
+    (s) => `${safeText(s.file)} (${(s.bytes / 1e6).toFixed(1)} MB, ${s.lines} ${L.lines[lang]})`,
+  );
+  out.push(st.dim(`patchdx ${d.tool.version} — ${clip(srcs.join(', '), 400) || '-'}`));
+  if (d.machines && d.machines.length > 1) {
+    out.push(...consolidatedText(d, opts, st, true));
+    out.push(st.bold(cl('mixed', lang)));
+    for (const x of d.diagnostics.filter((x) => x.level === 'error'))
+      out.push(`  ${x.level}: ${safeText(x.file)} — ${safeText(clip(x.message, 600))}`);
+    out.push('');
+    for (const m of d.machines) {
+      const label = [m.computer, m.build ? familyName(m.build) : null].filter((x) => x).join(', ') || '?';
+      out.push(
+        st.bold(
+          `══ ${cl('machineOf', lang)} ${m.id}: ${safeText(label)} — ${safeText(clip(m.files.join(', '), 200))}`,
+        ),
+      );
+      out.push(...consolidatedText(m.diagnosis, opts, st, false));
+    }
+  } else out.push(...consolidatedText(d, opts, st, false));
+  if (opts.verbose) {
+    out.push(st.bold(`── ${cl('details', lang)} ──`), '');
+    out.push(renderDetailText(d, opts).replace(/^[^\n]*\n/, ''));
+  } else out.push(st.dim(cl('verbose', lang)));
+  return out.join('\n').replace(/\n+$/, '') + '\n';
+}
+
+interface Styles {
+  bold: (s: string) => string;
+  red: (s: string) => string;
+  green: (s: string) => string;
+  dim: (s: string) => string;
+}
+
+function styles(color: boolean): Styles {
+  const c = (code: string, s: string): string => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  return { bold: (s) => c('1', s), red: (s) => c('31', s), green: (s) => c('32', s), dim: (s) => c('2', s) };
+}
+
+/** Verdict, machine, grouped findings, observations, the one plan, histories, sources and problems. */
+function consolidatedText(d: Diagnosis, opts: TextOptions, st: Styles, headOnly: boolean): string[] {
+  const { lang } = opts;
+  const t = (k: keyof typeof L): string => L[k][lang];
+  const out: string[] = [];
+  const verdictWord =
+    d.verdict === 'failed'
+      ? st.red(st.bold(t('failed')))
+      : d.verdict === 'unreadable'
+        ? st.red(t('unreadable'))
+        : st.green(t(d.verdict));
+  out.push(`${st.bold(t('verdict'))}: ${verdictWord}`);
+  for (const s of verdictLines(d, lang))
+    out.push(`  ${d.verdict === 'failed' ? st.red('✗') : '•'} ${safeText(clip(s, 400))}`);
+  if (headOnly) return [...out, ''];
+  const m = d.machine;
+  if (m.osBuild) {
+    const u = m.lastUpdate ? ` (${m.lastUpdate.kb}, ${m.lastUpdate.date ?? '?'})` : '';
+    out.push(st.dim(`${t('osBuild')}: ${m.osBuild}${u}`));
+  }
+  if (m.servicingStack) {
+    const lvl = m.servicingStackLevel
+      ? ` ≈ ${m.servicingStackLevel.kb} (${m.servicingStackLevel.date ?? '?'})`
+      : '';
+    out.push(st.dim(`${t('stack')}: ${m.servicingStack}${lvl}`));
+  }
+  out.push('');
+  const groups = shownGroups(d);
+  if (groups.length === 0 && d.verdict !== 'unreadable') out.push(t('noFindings'), '');
+  if (groups.length > 0) {
+    const n = groups.reduce((s, g) => s + g.findings.length, 0);
+    out.push(
+      st.bold(`${t('findings')} (${groups.length} ${cl('groupsOf', lang)} ${n} ${cl('findingsWord', lang)})`),
+    );
+    groups.slice(0, MAX_GROUPS).forEach((g, i) => {
+      const code = g.codes.length > 0 ? ` ${g.codes.slice(0, 3).join(', ')}` : '';
+      const role = roleOf(g);
+      const roleText =
+        role === 'root' ? t('rootCause') : role === 'consequence' ? t('consequence') : t('info');
+      const count = g.findings.length > 1 ? ` × ${g.findings.length}` : '';
+      const span = spanText(g);
+      out.push(
+        `${i + 1}. ${st.bold(safeText(g.title[lang]))}${code}${count} ${st.dim(`[${roleText}; ${g.rule}${span ? `; ${span}` : ''}]`)}`,
+      );
+      out.push(
+        `   ${safeText(clip((g.findings.length > 1 ? firstMessage(d, g.findings[0]!) : null)?.[lang] ?? g.message[lang], 300))}`,
+      );
+      if (g.items.length > 1)
+        out.push(
+          `   ${st.dim(`${cl('items', lang)} (${g.items.length}):`)} ${safeText(clip(itemsText(g.items, MAX_ITEMS, lang), 300))}`,
+        );
+      const e = g.evidence[0];
+      if (e) out.push(`   ${st.dim(`${safeText(e.file)}:${e.line}`)}  ${safeText(clip(e.text, 200))}`);
+    });
+    if (groups.length > MAX_GROUPS)
+      out.push(st.dim(`… ${groups.length - MAX_GROUPS} ${lang === 'zh' ? '组未显示' : 'more groups'}`));
+    out.push('');
+  }
+  const obs = d.observations ?? [];
+  if (obs.length > 0) {
+    out.push(st.bold(`${cl('observations', lang)} (${obs.length})`));
+    for (const o of obs) {
+      const e = o.evidence[0];
+      out.push(
+        `  • ${safeText(clip(o.text[lang], 300))}${e ? ' ' + st.dim(`${safeText(e.file)}:${e.line}`) : ''}`,
+      );
+    }
+    out.push('');
+  }
+  const p = d.machinePlan;
+  if (p) {
+    out.push(st.bold(`${cl('machinePlan', lang)}: ${safeText(p.title[lang])}`));
+    p.steps.forEach((s, i) => {
+      const last = s.lastResort ? st.red(` (${t('lastResort')})`) : '';
+      const nums = groupNumbers(groups, s.groups);
+      const serves = nums.length > 0 ? st.dim(` → ${cl('serves', lang)} ${nums.join(', ')}`) : '';
+      out.push(`  ${i + 1}. ${safeText(s.title[lang])}${last}${serves}`);
+      out.push(`     ${st.dim(safeText(clip(s.how[lang].replace(/\s*\n\s*/g, ' '), 260)))}`);
+      for (const c of s.commands.slice(0, MAX_STEP_COMMANDS))
+        out.push(`       ${safeText(clip(c.line, 200))}`);
+      if (s.commands.length > MAX_STEP_COMMANDS)
+        out.push(st.dim(`       … ${s.commands.length - MAX_STEP_COMMANDS} ${cl('moreCommands', lang)}`));
+    });
+    out.push(`  ${st.dim(t('collectAgain') + ':')} ${safeText(p.collectAgain[lang])}`, '');
+  }
+  const hs = historiesToShow(d.updates);
+  if (hs.length > 0) {
+    out.push(st.bold(`${label('updates', lang)} (${hs.length})`));
+    for (const h of hs.slice(0, MAX_HISTORIES))
+      out.push(
+        `  ${h.lastOutcome === 'failed' ? st.red('✗') : '•'} ${safeText(clip(historyText(h, lang), 300))}`,
+      );
+    if (hs.length > MAX_HISTORIES) out.push(st.dim(`  … ${hs.length - MAX_HISTORIES}`));
+    out.push('');
+  }
+  if (d.attempts.length > 0) {
+    const failed = d.attempts.filter((a) => a.outcome === 'failed').length;
+    out.push(
+      st.dim(
+        `${cl('operationsCount', lang)}: ${d.attempts.length}${failed > 0 ? (lang === 'zh' ? `（失败 ${failed}）` : ` (${failed} failed)`) : ''}`,
+      ),
+    );
+  }
+  if (d.sources.length > 1) {
+    out.push(st.bold(label('sources', lang)));
+    for (const s of d.sources) {
+      const build = s.build ? `, ${s.build}` : '';
+      out.push(`  ${safeText(s.file)} — ${s.kind}${build}`);
+    }
+  }
+  const problems = d.diagnostics.filter((x) => x.level !== 'info');
+  if (problems.length > 0) {
+    out.push(st.bold(t('diagnostics')));
+    for (const x of problems.slice(0, MAX_PROBLEMS))
+      out.push(
+        `  ${x.level}: ${safeText(x.file)}${x.line ? `:${x.line}` : ''} — ${safeText(clip(x.message, 400))}`,
+      );
+    if (problems.length > MAX_PROBLEMS) out.push(st.dim(`  … ${problems.length - MAX_PROBLEMS}`));
+  }
+  out.push('');
+  return out;
+}
+
+function firstMessage(d: Diagnosis, id: string): I18nText | null {
+  return d.findings.find((f) => f.id === id)?.message ?? null;
+}
+
+/** The full report: every finding with its facts, chain and evidence, every per-cause plan, every operation. */
+export function renderDetailText(d: Diagnosis, opts: TextOptions): string {
   const { lang } = opts;
   const c = (code: string, s: string): string => (opts.color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const bold = (s: string): string => c('1', s);

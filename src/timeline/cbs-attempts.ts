@@ -64,6 +64,8 @@ const RE = {
   tiStart: /^Starting TrustedInstaller initialization/,
   tiworkerStart: /^Starting TiWorker initialization/,
   stack: /^Loaded Servicing Stack v(\d+\.\d+\.\d+\.\d+)/,
+  // dism.log: the version of the Windows DISM ran on (the image it serviced may be another).
+  dismHost: /^DISM\.EXE: Host machine information: OS Version=(\d+\.\d+\.\d+)/,
   sessionInit: /^Session: (\d+_\d+) initialized by client ([^,]+)/,
   sessionFinal: /^Session: (\d+_\d+) finalized\. Reboot required: (yes|no)/,
   execStart: /^Exec: Processing started\.\s+Client: ([^,]*), Session: (\d+_\d+), Package: ([^,\s]*)/,
@@ -101,6 +103,8 @@ export class AttemptTracker {
   private sfcSegments = new SfcSegmenter();
   private seq = 0;
   servicingStack: string | null = null;
+  /** Per file: the servicing stack (CBS) or host OS (dism.log) version last seen, for telling machines apart. */
+  readonly versionByFile = new Map<string, string>();
   /** Cumulative update builds CBS records as installed (`17763.1879` → first line saying so). */
   readonly installedRollups = new Map<string, { line: number; file: string }>();
 
@@ -190,6 +194,7 @@ export class AttemptTracker {
       return;
     }
     if (e.component === 'DISM') {
+      if ((m = RE.dismHost.exec(msg))) this.versionByFile.set(e.file, m[1]!);
       this.observeDism(e, run);
       return;
     }
@@ -197,6 +202,7 @@ export class AttemptTracker {
     if ((m = RE.stack.exec(msg))) {
       this.servicingStack = m[1]!;
       run.servicingStack = m[1]!;
+      this.versionByFile.set(e.file, m[1]!);
     } else if ((m = RE.sessionInit.exec(msg))) {
       this.sessions.set(m[1]!, { client: m[2]!.trim(), line: e.line, time: e.time });
       this.lastSession = m[1]!;

@@ -22,6 +22,7 @@ export async function analyzeCommand(args: string[], io: Io): Promise<number> {
         color: { type: 'boolean' },
         similar: { type: 'boolean' },
         db: { type: 'string' },
+        verbose: { type: 'boolean', short: 'v' },
       },
     });
   } catch (err) {
@@ -85,6 +86,7 @@ export async function analyzeCommand(args: string[], io: Io): Promise<number> {
       color,
       schema,
       similar,
+      verbose: values.verbose ?? false,
     }),
   );
   if (d.verdict === 'unreadable') {
