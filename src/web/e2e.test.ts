@@ -157,6 +157,25 @@ describe('web app in Chromium', { timeout: 150_000 }, () => {
     assert.match((await page.textContent('tr.hit')) ?? '', /0x800f081f/i);
   });
 
+  it('takes a log dropped on the upload zone', async () => {
+    await page.goto(`${base}/`);
+    const text = readFileSync(examplePath('CBS.log'), 'utf8');
+    const dt = await page.evaluateHandle((t) => {
+      // The page's own DataTransfer and File (this file is compiled without the DOM types).
+      const g = globalThis as unknown as {
+        DataTransfer: new () => { items: { add(f: unknown): void } };
+        File: new (parts: string[], name: string, o: { type: string }) => unknown;
+      };
+      const d = new g.DataTransfer();
+      d.items.add(new g.File([t], 'dropped-CBS.log', { type: 'text/plain' }));
+      return d;
+    }, text);
+    await page.dispatchEvent('#dropzone', 'drop', { dataTransfer: dt });
+    await page.waitForURL(/\/u\/[\w-]+$/);
+    await page.waitForSelector('#verdict', { timeout: 30_000 });
+    assert.match((await page.textContent('#verdict')) ?? '', /dropped-CBS\.log/);
+  });
+
   it('shows hostile log text and file names as text; no script runs', async () => {
     const name = join(tmp, '<img src=x onerror=alert(9)>.log');
     writeFileSync(

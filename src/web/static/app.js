@@ -121,19 +121,22 @@
       var items = ev.dataTransfer.items;
       var out = [];
       var waits = [];
+      var plain = function () {
+        var fs = ev.dataTransfer.files;
+        for (var k = 0; k < fs.length; k++) out.push({ file: fs[k], name: fs[k].name });
+        send(out);
+      };
       if (items && items.length && items[0].webkitGetAsEntry) {
         for (var i = 0; i < items.length; i++) {
           var e = items[i].webkitGetAsEntry();
           if (e) waits.push(walk(e, '', out));
         }
+        // Files put in by a script (or a browser without entries) have no entry: take them as files.
+        if (!waits.length) return plain();
         Promise.all(waits).then(function () {
           send(out);
         });
-      } else {
-        var fs = ev.dataTransfer.files;
-        for (var k = 0; k < fs.length; k++) out.push({ file: fs[k], name: fs[k].name });
-        send(out);
-      }
+      } else plain();
     });
   }
 
