@@ -31,7 +31,7 @@ async function seedAt(db: Kysely<unknown>, version: number): Promise<void> {
   await sql`insert into contacts (id, case_id, at, kind, engineer, text) values ('k1', 'c1', ${at}, 'email', 'Li Qi', '初次响应')`.execute(
     db,
   );
-  // A schema-2 store keeps the machine and round counts on the case as it writes rows.
+  // From schema 2 on the store keeps the counts with each round (schema 2 filled them for older rows).
   if (version >= 2)
     await sql`update cases set machine_count = 1, round_count = 1 where id = 'c1'`.execute(db);
 }

@@ -247,3 +247,28 @@ test('HTML in headless Chromium: the CSP lets its own style and script run, the 
     await browser.close();
   }
 });
+
+test('a run stopped part-way keeps what it stored; the next run analyses only the rest', async () => {
+  const store = await openFleetStore(join(dir, 'stopped.db'));
+  try {
+    const stop = new AbortController();
+    await assert.rejects(
+      runFleet(fleet, {
+        store,
+        threads: 1,
+        signal: stop.signal,
+        onProgress: (p) => {
+          if (p.stage === 'analysing' && p.done >= 2) stop.abort(new DOMException('stopped', 'AbortError'));
+        },
+      }),
+      { name: 'AbortError' },
+    );
+    const stored = (await store.resultCount('0.1.0')).ok;
+    assert.ok(stored >= 2 && stored < 7, `stored ${stored}`);
+    const rest = await runFleet(fleet, { store, threads: 2 });
+    assert.deepEqual([rest.reused, rest.analysed], [stored, 7 - stored]);
+    assert.deepEqual(rest.report.totals, report.totals);
+  } finally {
+    await store.close();
+  }
+});

@@ -180,7 +180,12 @@ export async function runFleet(source: string, opts: FleetRunOptions): Promise<F
   };
   try {
     // Twice the threads in flight keeps every thread busy while results are written.
-    if (pool) await Promise.all(Array.from({ length: Math.max(1, pool.threads * 2) }, lane));
+    // Every lane is let stop (an abort ends each at once) before the pool closes and the caller goes on.
+    if (pool) {
+      const ends = await Promise.allSettled(Array.from({ length: Math.max(1, pool.threads * 2) }, lane));
+      const failed = ends.find((x) => x.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
   } finally {
     if (pool && !opts.pool) await pool.close();
   }
