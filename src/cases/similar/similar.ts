@@ -329,26 +329,53 @@ export async function stepFeedbackBySignature(
   const wanted = [...new Set(signatures.map((s) => s.toLowerCase()))];
   if (wanted.length === 0) return out;
   try {
-    const rows = await conn.db
+    // Counted in the database: a signature thousands of past cases carry costs one grouped row per step.
+    const steps = await conn.db
       .selectFrom('past_signatures as s')
-      .innerJoin('past_cases as c', 'c.id', 's.past_case_id')
-      .leftJoin('past_steps as p', 'p.past_case_id', 's.past_case_id')
-      .select(['s.value', 's.past_case_id', 'c.outcome', 'p.step', 'p.result'])
+      .innerJoin('past_steps as p', 'p.past_case_id', 's.past_case_id')
+      .select(['s.value', 'p.step', 'p.result', (eb) => eb.fn.countAll().as('n')])
       .where('s.kind', '=', 'signature')
       .where('s.value', 'in', wanted)
+      .groupBy(['s.value', 'p.step', 'p.result'])
       .execute();
-    const cases = new Map<string, Map<string, SimilarCase>>();
-    for (const r of rows) {
-      const bySig = cases.get(r.value) ?? new Map<string, SimilarCase>();
-      cases.set(r.value, bySig);
-      let c = bySig.get(r.past_case_id);
-      if (!c) {
-        c = { id: r.past_case_id, outcome: r.outcome as Outcome, steps: [] } as unknown as SimilarCase;
-        bySig.set(r.past_case_id, c);
-      }
-      if (r.step) c.steps.push({ step: r.step, result: r.result as PastStep['result'] });
+    const ends = await conn.db
+      .selectFrom('past_signatures as s')
+      .innerJoin('past_cases as c', 'c.id', 's.past_case_id')
+      .select(['s.value', (eb) => eb.fn.countAll().as('n')])
+      .where('s.kind', '=', 'signature')
+      .where('s.value', 'in', wanted)
+      .where('c.outcome', 'in', ['reinstalled', 'reset'])
+      .groupBy('s.value')
+      .execute();
+    const bySig = new Map<string, Map<string, StepFeedback>>();
+    const get = (sig: string, step: string): StepFeedback => {
+      const m = bySig.get(sig) ?? new Map<string, StepFeedback>();
+      bySig.set(sig, m);
+      let f = m.get(step);
+      if (!f) m.set(step, (f = { step, fixed: 0, tried: 0, proposed: 0 }));
+      return f;
+    };
+    for (const r of steps) {
+      const f = get(r.value, r.step);
+      const n = Number(r.n);
+      if (r.result === 'fixed') {
+        f.fixed += n;
+        f.tried += n;
+      } else if (r.result === 'failed') f.tried += n;
+      else f.proposed += n;
     }
-    for (const [sig, m] of cases) out[sig] = feedbackOf([...m.values()]);
+    // A reinstall or reset ended the case: the last resort fixed it there.
+    for (const r of ends) {
+      const f = get(r.value, 'reset-or-reinstall');
+      const n = Number(r.n);
+      f.fixed += n;
+      f.tried += n;
+      f.proposed = Math.max(0, f.proposed - n);
+    }
+    for (const [sig, m] of bySig)
+      out[sig] = [...m.values()].sort(
+        (a, b) => b.fixed - a.fixed || b.tried - a.tried || a.step.localeCompare(b.step),
+      );
     return out;
   } catch (err) {
     throw storeError(err, conn.where);
