@@ -5,7 +5,8 @@
 // The threads are the five seed threads with their case number, dates, component identities, codes and KBs
 // drawn at random (seeded, so every run builds the same store).
 // Usage: npm run bench:similar [-- --cases 20000 --runs 30 --only sqlite|postgres --pg URL]
-// `--reuse FILE` times the queries on a SQLite store an earlier run filled (its import is skipped).
+// `--reuse FILE|URL` times the queries on a store an earlier run filled (its import is skipped); a database
+// given with --pg is kept.
 // Without --pg a database named patchdx_bench_sim_<pid> is created on 127.0.0.1:5432 and dropped after.
 
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -205,7 +206,8 @@ async function main(): Promise<void> {
   console.log(
     `similar past cases: ${CASES} generated threads, ${RUNS} runs per query, node ${process.version}`,
   );
-  if (values.reuse) await run('sqlite', values.reuse, templates, qs);
+  if (values.reuse)
+    await run(/^postgres/.test(values.reuse) ? 'postgres' : 'sqlite', values.reuse, templates, qs);
   else if (values.only !== 'postgres') {
     const dir = mkdtempSync(join(tmpdir(), 'patchdx-bench-sim-'));
     try {
@@ -214,7 +216,7 @@ async function main(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  if (values.only !== 'sqlite') {
+  if (values.only !== 'sqlite' && !values.reuse) {
     let url = values.pg;
     let drop: (() => Promise<void>) | null = null;
     if (!url) {

@@ -82,8 +82,6 @@ export const SIGNATURE_THRESHOLD = 4;
 export const TEXT_THRESHOLD = 0.45;
 const TEXT_WEIGHT = 6;
 const CANDIDATES = 30;
-/** A key more past cases than this carry is common: it adds to candidates rather than naming them. */
-const COMMON = 500;
 
 /** Character trigrams of a text (lower-cased; punctuation and spacing folded to one space). */
 export function trigrams(text: string): Set<string> {
@@ -184,45 +182,41 @@ async function find(conn: Connection, q: SimilarQuery, limit: number): Promise<S
         ),
       )
     ).flat();
-    const weightOf = new Map<string, number>();
-    for (const c of counts)
-      weightOf.set(
-        `${c.kind}\u0000${c.value}`,
-        KEY_WEIGHTS[c.kind as KeyKind] * (1 + Math.log(total / Number(c.n))),
+    // A key most past cases carry (the OS build of a single-build team) tells nothing: left out.
+    const scored = counts
+      .filter((c) => Number(c.n) <= total / 2 || total < 10)
+      .map((c) => ({
+        kind: c.kind,
+        value: c.value,
+        w: KEY_WEIGHTS[c.kind as KeyKind] * (1 + Math.log(total / Number(c.n))),
+      }));
+    if (scored.length > 0) {
+      // The best candidates, scored in the database: one pass over the index entries of the query's keys.
+      const values = sql.join(
+        scored.map(
+          (k) =>
+            sql`(${k.kind}, ${k.value}, ${conn.dialect === 'postgres' ? sql`${k.w}::float8` : sql`${k.w}`})`,
+        ),
       );
-    const add = (r: { kind: string; value: string; past_case_id: string }): void => {
-      const list = shared.get(r.past_case_id) ?? [];
-      if (list.some((m) => m.kind === r.kind && m.value === r.value)) return;
-      list.push({
-        kind: r.kind as KeyKind,
-        value: r.value,
-        weight: weightOf.get(`${r.kind}\u0000${r.value}`)!,
-      });
-      shared.set(r.past_case_id, list);
-    };
-    // Rare keys name the candidates; a key half the store carries only adds to them (or, alone, names the
-    // most recent few), so a common code never makes the query read thousands of rows.
-    const rare = counts.filter((c) => Number(c.n) <= COMMON);
-    const common = counts.filter((c) => Number(c.n) > COMMON);
-    const fetch = async (cs: typeof counts, ids: string[] | null, limit: number | null): Promise<void> => {
-      const kinds = new Map<string, string[]>();
-      for (const c of cs) kinds.set(c.kind, [...(kinds.get(c.kind) ?? []), c.value]);
-      for (const [kind, vs] of kinds) {
-        let qb = db
+      const top = await sql<{ id: string }>`with q(kind, value, w) as (values ${values})
+        select s.past_case_id as id from past_signatures s join q on s.kind = q.kind and s.value = q.value
+        group by s.past_case_id order by sum(q.w) desc, s.past_case_id limit ${CANDIDATES}`.execute(db);
+      const ids = top.rows.map((r) => r.id);
+      if (ids.length > 0) {
+        const weight = new Map(scored.map((k) => [`${k.kind}\u0000${k.value}`, k.w]));
+        const rows = await db
           .selectFrom('past_signatures')
           .select(['kind', 'value', 'past_case_id'])
-          .where('kind', '=', kind)
-          .where('value', 'in', vs);
-        if (ids) qb = qb.where('past_case_id', 'in', ids);
-        if (limit) qb = qb.orderBy('past_case_id', 'desc').limit(limit);
-        for (const r of await qb.execute()) add(r);
+          .where('past_case_id', 'in', ids)
+          .execute();
+        for (const r of rows) {
+          const w = weight.get(`${r.kind}\u0000${r.value}`);
+          if (w === undefined) continue;
+          const list = shared.get(r.past_case_id) ?? [];
+          list.push({ kind: r.kind as KeyKind, value: r.value, weight: w });
+          shared.set(r.past_case_id, list);
+        }
       }
-    };
-    await fetch(rare, null, null);
-    if (common.length > 0) {
-      const known = [...shared.keys()];
-      for (let i = 0; i < known.length; i += 500) await fetch(common, known.slice(i, i + 500), null);
-      if (shared.size < CANDIDATES) await fetch(common, null, CANDIDATES);
     }
   }
   const sigScore = (id: string): number => (shared.get(id) ?? []).reduce((s, m) => s + m.weight, 0);
