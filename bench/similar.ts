@@ -159,7 +159,7 @@ async function run(
     const t0 = process.hrtime.bigint();
     const have = (await similarCases(store, { diagnoses: [] })).pastCases;
     // Three importers at once, as a team shares one database.
-    for (let n = have >= CASES ? CASES : 0; n < CASES; n += 150) {
+    for (let n = values.reuse ? CASES : 0; n < CASES; n += 150) {
       const batches = [0, 50, 100].map((o) => {
         const b = [];
         for (let i = n + o; i < Math.min(CASES, n + o + 50); i++) b.push(...generate(templates, i, r));
@@ -169,9 +169,11 @@ async function run(
       if ((n / 150) % 20 === 0) process.stdout.write(`  ${kind}: ${n} threads imported\n`);
     }
     const secs = ms(t0) / 1000;
-    console.log(
-      `\r  ${kind}: ${CASES} threads imported in ${secs.toFixed(0)} s (${(CASES / secs).toFixed(0)}/s)`,
-    );
+    if (values.reuse) console.log(`  ${kind}: ${have} past cases in the store (reused)`);
+    else
+      console.log(
+        `  ${kind}: ${CASES} threads imported in ${secs.toFixed(0)} s (${(CASES / secs).toFixed(0)}/s)`,
+      );
     const all: number[] = [];
     for (const q of qs) {
       await similarCases(store, { diagnoses: [q.d] }); // warm
