@@ -5,6 +5,8 @@
 // The threads are the five seed threads with their case number, dates, component identities, codes and KBs
 // drawn at random (seeded, so every run builds the same store).
 // Usage: npm run bench:similar [-- --cases 20000 --runs 30 --only sqlite|postgres --pg URL]
+// `--reuse FILE|URL` times the queries on a store an earlier run filled (its import is skipped); a database
+// given with --pg is kept.
 // Without --pg a database named patchdx_bench_sim_<pid> is created on 127.0.0.1:5432 and dropped after.
 
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -21,6 +23,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '30' },
     only: { type: 'string' },
     pg: { type: 'string' },
+    reuse: { type: 'string' },
   },
 });
 const CASES = Number(values.cases);
@@ -154,8 +157,9 @@ async function run(
   try {
     const r = rng(20_000);
     const t0 = process.hrtime.bigint();
+    const have = (await similarCases(store, { diagnoses: [] })).pastCases;
     // Three importers at once, as a team shares one database.
-    for (let n = 0; n < CASES; n += 150) {
+    for (let n = values.reuse ? CASES : 0; n < CASES; n += 150) {
       const batches = [0, 50, 100].map((o) => {
         const b = [];
         for (let i = n + o; i < Math.min(CASES, n + o + 50); i++) b.push(...generate(templates, i, r));
@@ -165,14 +169,17 @@ async function run(
       if ((n / 150) % 20 === 0) process.stdout.write(`  ${kind}: ${n} threads imported\n`);
     }
     const secs = ms(t0) / 1000;
-    console.log(
-      `\r  ${kind}: ${CASES} threads imported in ${secs.toFixed(0)} s (${(CASES / secs).toFixed(0)}/s)`,
-    );
+    if (values.reuse) console.log(`  ${kind}: ${have} past cases in the store (reused)`);
+    else
+      console.log(
+        `  ${kind}: ${CASES} threads imported in ${secs.toFixed(0)} s (${(CASES / secs).toFixed(0)}/s)`,
+      );
     const all: number[] = [];
     for (const q of qs) {
       await similarCases(store, { diagnoses: [q.d] }); // warm
       const times: number[] = [];
       let top = '';
+      const cpu0 = process.cpuUsage();
       for (let i = 0; i < RUNS; i++) {
         const t = process.hrtime.bigint();
         const res = await similarCases(store, { diagnoses: [q.d] });
@@ -180,7 +187,11 @@ async function run(
         top = res.none ? 'none' : `${res.results.length} results, first score ${res.results[0]!.score}`;
       }
       all.push(...times);
-      console.log(`  ${kind} ${q.name}: ${stats(times)}; ${top}`);
+      const cpu = process.cpuUsage(cpu0);
+      const cpuMs = (cpu.user + cpu.system) / 1000 / RUNS;
+      console.log(
+        `  ${kind} ${q.name}: ${stats(times)}; this process's CPU ${cpuMs.toFixed(1)} ms/query; ${top}`,
+      );
     }
     console.log(`  ${kind} all queries: ${stats(all)}`);
   } finally {
@@ -197,7 +208,9 @@ async function main(): Promise<void> {
   console.log(
     `similar past cases: ${CASES} generated threads, ${RUNS} runs per query, node ${process.version}`,
   );
-  if (values.only !== 'postgres') {
+  if (values.reuse)
+    await run(/^postgres/.test(values.reuse) ? 'postgres' : 'sqlite', values.reuse, templates, qs);
+  else if (values.only !== 'postgres') {
     const dir = mkdtempSync(join(tmpdir(), 'patchdx-bench-sim-'));
     try {
       await run('sqlite', join(dir, 'cases.db'), templates, qs);
@@ -205,7 +218,7 @@ async function main(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  if (values.only !== 'sqlite') {
+  if (values.only !== 'sqlite' && !values.reuse) {
     let url = values.pg;
     let drop: (() => Promise<void>) | null = null;
     if (!url) {

@@ -66,7 +66,7 @@ export interface SimilarInput {
 export async function similarCases(
   store: CaseStore,
   input: SimilarInput,
-  opts: { limit?: number } = {},
+  opts: SimilarOptions = {},
 ): Promise<SimilarReport & { bySignature: Record<string, StepFeedback[]> }> {
   await syncDeskCases(store.connection, new Date());
   const ds = input.diagnoses ?? [];
@@ -74,7 +74,26 @@ export async function similarCases(
   const text = [input.text ?? '', diagnosisText(ds)].filter((x) => x).join('\n');
   const report = await findSimilar(store.connection, { keys, text, exclude: input.exclude }, opts);
   const sigs = ds.flatMap((d) => d.findings.map((f) => f.signature ?? '')).filter((s) => s);
-  return { ...report, bySignature: await stepFeedbackBySignature(store.connection, sigs) };
+  return { ...report, bySignature: opts.bySignature ? await stepFeedback(store, sigs) : {} };
+}
+
+/** Options of `similarCases` and `similarToCase`. */
+export interface SimilarOptions {
+  /** At most this many past cases (default 5). */
+  limit?: number;
+  /** Also count, for each finding signature, what each step did in every past case carrying it. */
+  bySignature?: boolean;
+}
+
+/**
+ * Knowledge feedback as data for the plan renderers: for each finding signature, how often each plan step
+ * fixed it in the past cases that carry it (`replace-manifest`: fixed 3 of 3).
+ */
+export async function stepFeedback(
+  store: CaseStore,
+  signatures: string[],
+): Promise<Record<string, StepFeedback[]>> {
+  return stepFeedbackBySignature(store.connection, signatures);
 }
 
 /**
@@ -84,7 +103,7 @@ export async function similarCases(
 export async function similarToCase(
   store: CaseStore,
   number: string,
-  opts: { limit?: number } = {},
+  opts: SimilarOptions = {},
 ): Promise<SimilarReport & { bySignature: Record<string, StepFeedback[]> }> {
   const db = store.connection.db;
   const desk = await db.selectFrom('cases').select(['id']).where('number', '=', number).executeTakeFirst();
@@ -117,7 +136,7 @@ export async function similarToCase(
     opts,
   );
   const sigs = keys.filter((k) => k.kind === 'signature').map((k) => k.value);
-  return { ...report, bySignature: await stepFeedbackBySignature(store.connection, sigs) };
+  return { ...report, bySignature: opts.bySignature ? await stepFeedback(store, sigs) : {} };
 }
 
 export type { SimilarCase, SimilarMatch, SimilarReport, StepFeedback, PastStep } from './similar.js';

@@ -31,6 +31,8 @@ async function insertPast(
   steps: StepTried[],
   messages: { seq: number; role: string; sender: string; at: string | null; body: string }[],
 ): Promise<void> {
+  // Writers of past cases take turns on PostgreSQL (SQLite's write lock already does): `num` is max + 1.
+  if (conn.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${7_311_043})`.execute(trx);
   const max = await trx
     .selectFrom('past_cases')
     .select((eb) => eb.fn.max('num').as('m'))

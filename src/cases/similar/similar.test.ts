@@ -209,7 +209,7 @@ eachBackend(
         '逐月安装累积更新后，12月补丁可以正常安装',
       );
       const d = await analyze(log);
-      const r = await similarCases(s, { diagnoses: [d] });
+      const r = await similarCases(s, { diagnoses: [d] }, { bySignature: true });
       assert.equal(r.results[0]?.caseNumber, 'CAS-D-1');
       assert.equal(r.results[0]?.source, 'desk');
       assert.equal(r.results[0]?.fixedBy, 'install-version-carrier');

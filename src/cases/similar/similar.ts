@@ -82,8 +82,6 @@ export const SIGNATURE_THRESHOLD = 4;
 export const TEXT_THRESHOLD = 0.45;
 const TEXT_WEIGHT = 6;
 const CANDIDATES = 30;
-/** A key more past cases than this carry is common: it adds to candidates rather than naming them. */
-const COMMON = 500;
 
 /** Character trigrams of a text (lower-cased; punctuation and spacing folded to one space). */
 export function trigrams(text: string): Set<string> {
@@ -184,45 +182,41 @@ async function find(conn: Connection, q: SimilarQuery, limit: number): Promise<S
         ),
       )
     ).flat();
-    const weightOf = new Map<string, number>();
-    for (const c of counts)
-      weightOf.set(
-        `${c.kind}\u0000${c.value}`,
-        KEY_WEIGHTS[c.kind as KeyKind] * (1 + Math.log(total / Number(c.n))),
+    // A key most past cases carry (the OS build of a single-build team) tells nothing: left out.
+    const scored = counts
+      .filter((c) => Number(c.n) <= total / 2 || total < 10)
+      .map((c) => ({
+        kind: c.kind,
+        value: c.value,
+        w: KEY_WEIGHTS[c.kind as KeyKind] * (1 + Math.log(total / Number(c.n))),
+      }));
+    if (scored.length > 0) {
+      // The best candidates, scored in the database: one pass over the index entries of the query's keys.
+      const values = sql.join(
+        scored.map(
+          (k) =>
+            sql`(${k.kind}, ${k.value}, ${conn.dialect === 'postgres' ? sql`${k.w}::float8` : sql`${k.w}`})`,
+        ),
       );
-    const add = (r: { kind: string; value: string; past_case_id: string }): void => {
-      const list = shared.get(r.past_case_id) ?? [];
-      if (list.some((m) => m.kind === r.kind && m.value === r.value)) return;
-      list.push({
-        kind: r.kind as KeyKind,
-        value: r.value,
-        weight: weightOf.get(`${r.kind}\u0000${r.value}`)!,
-      });
-      shared.set(r.past_case_id, list);
-    };
-    // Rare keys name the candidates; a key half the store carries only adds to them (or, alone, names the
-    // most recent few), so a common code never makes the query read thousands of rows.
-    const rare = counts.filter((c) => Number(c.n) <= COMMON);
-    const common = counts.filter((c) => Number(c.n) > COMMON);
-    const fetch = async (cs: typeof counts, ids: string[] | null, limit: number | null): Promise<void> => {
-      const kinds = new Map<string, string[]>();
-      for (const c of cs) kinds.set(c.kind, [...(kinds.get(c.kind) ?? []), c.value]);
-      for (const [kind, vs] of kinds) {
-        let qb = db
+      const top = await sql<{ id: string }>`with q(kind, value, w) as (values ${values})
+        select s.past_case_id as id from past_signatures s join q on s.kind = q.kind and s.value = q.value
+        group by s.past_case_id order by sum(q.w) desc, s.past_case_id limit ${CANDIDATES}`.execute(db);
+      const ids = top.rows.map((r) => r.id);
+      if (ids.length > 0) {
+        const weight = new Map(scored.map((k) => [`${k.kind}\u0000${k.value}`, k.w]));
+        const rows = await db
           .selectFrom('past_signatures')
           .select(['kind', 'value', 'past_case_id'])
-          .where('kind', '=', kind)
-          .where('value', 'in', vs);
-        if (ids) qb = qb.where('past_case_id', 'in', ids);
-        if (limit) qb = qb.orderBy('past_case_id', 'desc').limit(limit);
-        for (const r of await qb.execute()) add(r);
+          .where('past_case_id', 'in', ids)
+          .execute();
+        for (const r of rows) {
+          const w = weight.get(`${r.kind}\u0000${r.value}`);
+          if (w === undefined) continue;
+          const list = shared.get(r.past_case_id) ?? [];
+          list.push({ kind: r.kind as KeyKind, value: r.value, weight: w });
+          shared.set(r.past_case_id, list);
+        }
       }
-    };
-    await fetch(rare, null, null);
-    if (common.length > 0) {
-      const known = [...shared.keys()];
-      for (let i = 0; i < known.length; i += 500) await fetch(common, known.slice(i, i + 500), null);
-      if (shared.size < CANDIDATES) await fetch(common, null, CANDIDATES);
     }
   }
   const sigScore = (id: string): number => (shared.get(id) ?? []).reduce((s, m) => s + m.weight, 0);
@@ -329,26 +323,53 @@ export async function stepFeedbackBySignature(
   const wanted = [...new Set(signatures.map((s) => s.toLowerCase()))];
   if (wanted.length === 0) return out;
   try {
-    const rows = await conn.db
+    // Counted in the database: a signature thousands of past cases carry costs one grouped row per step.
+    const steps = await conn.db
       .selectFrom('past_signatures as s')
-      .innerJoin('past_cases as c', 'c.id', 's.past_case_id')
-      .leftJoin('past_steps as p', 'p.past_case_id', 's.past_case_id')
-      .select(['s.value', 's.past_case_id', 'c.outcome', 'p.step', 'p.result'])
+      .innerJoin('past_steps as p', 'p.past_case_id', 's.past_case_id')
+      .select(['s.value', 'p.step', 'p.result', (eb) => eb.fn.countAll().as('n')])
       .where('s.kind', '=', 'signature')
       .where('s.value', 'in', wanted)
+      .groupBy(['s.value', 'p.step', 'p.result'])
       .execute();
-    const cases = new Map<string, Map<string, SimilarCase>>();
-    for (const r of rows) {
-      const bySig = cases.get(r.value) ?? new Map<string, SimilarCase>();
-      cases.set(r.value, bySig);
-      let c = bySig.get(r.past_case_id);
-      if (!c) {
-        c = { id: r.past_case_id, outcome: r.outcome as Outcome, steps: [] } as unknown as SimilarCase;
-        bySig.set(r.past_case_id, c);
-      }
-      if (r.step) c.steps.push({ step: r.step, result: r.result as PastStep['result'] });
+    const ends = await conn.db
+      .selectFrom('past_signatures as s')
+      .innerJoin('past_cases as c', 'c.id', 's.past_case_id')
+      .select(['s.value', (eb) => eb.fn.countAll().as('n')])
+      .where('s.kind', '=', 'signature')
+      .where('s.value', 'in', wanted)
+      .where('c.outcome', 'in', ['reinstalled', 'reset'])
+      .groupBy('s.value')
+      .execute();
+    const bySig = new Map<string, Map<string, StepFeedback>>();
+    const get = (sig: string, step: string): StepFeedback => {
+      const m = bySig.get(sig) ?? new Map<string, StepFeedback>();
+      bySig.set(sig, m);
+      let f = m.get(step);
+      if (!f) m.set(step, (f = { step, fixed: 0, tried: 0, proposed: 0 }));
+      return f;
+    };
+    for (const r of steps) {
+      const f = get(r.value, r.step);
+      const n = Number(r.n);
+      if (r.result === 'fixed') {
+        f.fixed += n;
+        f.tried += n;
+      } else if (r.result === 'failed') f.tried += n;
+      else f.proposed += n;
     }
-    for (const [sig, m] of cases) out[sig] = feedbackOf([...m.values()]);
+    // A reinstall or reset ended the case: the last resort fixed it there.
+    for (const r of ends) {
+      const f = get(r.value, 'reset-or-reinstall');
+      const n = Number(r.n);
+      f.fixed += n;
+      f.tried += n;
+      f.proposed = Math.max(0, f.proposed - n);
+    }
+    for (const [sig, m] of bySig)
+      out[sig] = [...m.values()].sort(
+        (a, b) => b.fixed - a.fixed || b.tried - a.tried || a.step.localeCompare(b.step),
+      );
     return out;
   } catch (err) {
     throw storeError(err, conn.where);

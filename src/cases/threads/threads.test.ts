@@ -173,6 +173,21 @@ eachBackend(
   { timeout: 120_000 },
 );
 
+eachBackend('two importers at once: every thread stored once, none lost', async (b) => {
+  const s = await openCaseStore(b.target, { inputsDir: b.inputsDir });
+  try {
+    const [x, y] = await Promise.all([
+      importThreads(s, seedFiles(['000', '001', '002'])),
+      importThreads(s, seedFiles(['003', '004', '002'])),
+    ]);
+    const all = [...x, ...y];
+    assert.equal(all.filter((t) => t.status === 'created').length, 5);
+    assert.equal(all.filter((t) => t.status === 'unchanged').length, 1, 'seed 002 once');
+  } finally {
+    await s.close();
+  }
+});
+
 test('eml: a GBK quoted-printable reply with an HTML part, its quoted message split off and redacted', async () => {
   const t = await readThread('reply.eml', readFileSync(fixturePath('threads', 'reply-gbk-qp.eml')));
   assert.equal(t.format, 'eml');
