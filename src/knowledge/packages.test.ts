@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { analyzePath } from '../analyze/analyze.js';
 import { updateByKb, updatesForBuild } from './builds.js';
 import { explain } from './explain.js';
+import { renderExplained } from '../report/explain.js';
 import { packageByHash, packageTableProblems, packagesOfKb } from './packages.js';
 import { packageRoot } from './paths.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,6 +49,16 @@ describe('package digests', () => {
       assert.equal(x.update.build, '17763.3046');
       assert.equal(x.matchedPackage?.file, 'KB5014692.msu');
     }
+    // And the text a person reads says so, with the digest's confidence and source.
+    const text2 = renderExplained(x, 'en');
+    assert.match(
+      text2,
+      /^This digest is the published one of: KB5014692\.msu {2}SHA256 [0-9a-f]{64} {2}\(Confidence: medium; Source: seed 001/m,
+    );
+    assert.match(
+      renderExplained(explain('KB5014692'), 'zh'),
+      /已公布的补丁包哈希:\n {4}KB5014692\.msu {2}SHA256/,
+    );
   });
 
   it("seed 001's capture, analysed: the .msu is the genuine package", () => {

@@ -5,6 +5,7 @@
 import type { CodeInfo } from '../knowledge/codes.js';
 import type { UpdateInfo } from '../knowledge/builds.js';
 import type { Explained } from '../knowledge/explain.js';
+import type { PackageHash } from '../knowledge/packages.js';
 import type { Lang } from '../model/types.js';
 import { safeText } from './safe-text.js';
 
@@ -49,6 +50,11 @@ const L = {
     zh: '替换文件须取自该版本或更高版本的机器，或取自该更新。',
   },
   package: { en: 'Package', zh: '补丁包' },
+  published: { en: 'Published package digests', zh: '已公布的补丁包哈希' },
+  genuine: {
+    en: 'This digest is the published one of',
+    zh: '该哈希与以下已公布的补丁包一致',
+  },
   more: { en: 'more', zh: '项未列出' },
 } as const;
 
@@ -86,6 +92,11 @@ function codeLines(i: CodeInfo, lang: Lang, t: T): string[] {
 }
 
 /** Text for `patchdx explain <query>`. */
+/** One package digest with its confidence and source. */
+function packageLine(p: PackageHash, t: T): string {
+  return `${p.file}  ${p.algorithm} ${p.hash}  (${t('confidence')}: ${p.confidence}; ${t('source')}: ${p.evidence})`;
+}
+
 export function renderExplained(x: Explained, lang: Lang): string {
   const t: T = (k) => L[k][lang];
   const out: string[] = [];
@@ -94,9 +105,15 @@ export function renderExplained(x: Explained, lang: Lang): string {
       for (const c of x.codes) out.push(...codeLines(c, lang, t));
       break;
     case 'update': {
+      if (x.matchedPackage) out.push(`${t('genuine')}: ${packageLine(x.matchedPackage, t)}`, '');
       out.push(x.update.kb, ...updateLines(x.update, lang, t));
       const pre = x.prerequisites.map((p) => ('title' in p ? `${p.kb} (${p.title})` : p.kb));
-      out.push(`  ${t('prerequisites')}: ${pre.length > 0 ? pre.join('; ') : t('none')}`, '');
+      out.push(`  ${t('prerequisites')}: ${pre.length > 0 ? pre.join('; ') : t('none')}`);
+      if (x.packages?.length) {
+        out.push(`  ${t('published')}:`);
+        for (const p of x.packages) out.push(`    ${packageLine(p, t)}`);
+      }
+      out.push('');
       break;
     }
     case 'build': {
