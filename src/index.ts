@@ -182,6 +182,7 @@ export {
   type ThreadImport,
 } from './cases/similar/index.js';
 export { redactText } from './cases/privacy.js';
+export { similarLines } from './report/similar.js';
 export { ThreadFormatError } from './cases/threads/read.js';
 
 // The analysis pool (src/pool/): warm worker threads shared by the web app and the fleet.

@@ -11,6 +11,10 @@ import { corpusPath, examplePath } from '../testing/paths.js';
 import { CSP } from './server.js';
 import { Session, flat, multipartBody, testApp, type TestApp } from './test-support.js';
 import { lineSignature } from './scan.js';
+import { similarForPage } from './similar.js';
+import { importThreads, type CaseStore } from '../index.js';
+import { seedsPath } from '../testing/paths.js';
+import { seedExcerpts } from '../testing/seed-excerpts.js';
 
 const CBS = readFileSync(examplePath('CBS.log'));
 const CBS02 = readFileSync(corpusPath('cbs02-appostarsi-w10-pendingrepair', 'CBS_5_23.log'));
@@ -328,6 +332,29 @@ describe('web app queue and similar cases', () => {
       );
     } finally {
       await t6.close();
+    }
+  });
+});
+
+describe('web app similar past cases from the case store', () => {
+  it('an imported seed thread is listed for a diagnosis of its own log lines, with outcome and why', async () => {
+    let store: CaseStore | undefined;
+    const t7 = await testApp({ similar: (d, lang) => similarForPage(store!, d, lang) });
+    store = t7.store;
+    try {
+      const seed = readdirSync(seedsPath()).find((f) => f.startsWith('000_'))!;
+      await importThreads(store, [{ name: seed, data: readFileSync(seedsPath(seed)) }]);
+      const s7 = new Session(t7.app);
+      const log = Buffer.from(seedExcerpts('000').join(''), 'utf8');
+      const url = await s7.upload([{ name: 'CBS.log', data: log }]);
+      const page = flat((await s7.get(url, { 'accept-language': 'en' })).body);
+      // An imported thread has no page here: its number is shown, not linked.
+      assert.match(page, /<section class="similar" id="similar">.*<b>CAS-07938-T4F1J7<\/b>/);
+      assert.match(page, /id="similar">.*why: .*(same finding|component|code)/);
+      const zh = flat((await s7.get(url, { 'accept-language': 'zh-CN' })).body);
+      assert.match(zh, /id="similar">.*相似之处/);
+    } finally {
+      await t7.close();
     }
   });
 });

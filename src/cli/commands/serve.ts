@@ -5,6 +5,8 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAnalysisPool, dataDir, defaultDbTarget, openCaseStore, type CaseStore } from '../../index.js';
+import { similarForPage } from '../../web/similar.js';
+
 import { createApp } from '../../web/server.js';
 import { errLine, type Io } from '../io.js';
 import { safeLine } from '../../report/safe-text.js';
@@ -99,6 +101,7 @@ export async function serveCommand(args: string[], io: Io, ctx: ServeContext): P
     uploadsDir,
     token,
     allowedHosts: LOOPBACK.has(host) ? allowHosts : [host, ...allowHosts],
+    similar: (d, lang) => similarForPage(store, d, lang),
     limits: {
       ...(maxMb ? { maxBytes: maxMb * 1024 * 1024 } : {}),
       ...(maxFiles ? { maxFiles } : {}),

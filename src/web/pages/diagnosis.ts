@@ -26,10 +26,11 @@ export interface SimilarCase {
   number: string;
   score?: number;
   summary?: string;
-  url?: string;
+  /** The past case's page; null for one that has no page here (an imported thread). */
+  url?: string | null;
 }
 
-export type SimilarFn = (d: Diagnosis) => Promise<SimilarCase[]>;
+export type SimilarFn = (d: Diagnosis, lang: Lang) => Promise<SimilarCase[]>;
 
 /** Every evidence line of the findings, in order, each once: the viewer's previous/next. */
 export function evidenceList(d: Diagnosis): Evidence[] {
@@ -98,14 +99,17 @@ export async function similarSection(
   if (!similar) body = html`<p class="muted" id="similar-na">${t(lang, 'notAvailable')}</p>`;
   else {
     try {
-      const found = await similar(d);
+      const found = await similar(d, lang);
       body = found.length
         ? html`<ul>
             ${found.map(
               (c) =>
                 html`<li>
-                  <a href="${c.url ?? `/cases/${encodeURIComponent(c.number)}`}">${c.number}</a
-                  >${c.score !== undefined ? html` <span class="muted">${c.score.toFixed(2)}</span>` : ''}
+                  ${
+                    c.url === null
+                      ? html`<b>${c.number}</b>`
+                      : html`<a href="${c.url ?? `/cases/${encodeURIComponent(c.number)}`}">${c.number}</a>`
+                  }${c.score !== undefined ? html` <span class="muted">${c.score.toFixed(2)}</span>` : ''}
                   ${c.summary ?? ''}
                 </li>`,
             )}
