@@ -2,14 +2,7 @@
 // The command-line entry: the only file that touches `process` (argv, env, stdout/stderr, exit code).
 // Each command is `(args, io) => exitCode` over library modules.
 
-import { analyzeCommand } from './commands/analyze.js';
-import { caseCommand } from './commands/case.js';
-import { collectorCommand } from './commands/collector.js';
-import { draftCommand } from './commands/draft.js';
-import { explainCommand } from './commands/explain.js';
-import { fleetCommand } from './commands/fleet.js';
-import { workerCommand } from './commands/worker.js';
-import { serveCommand } from './commands/serve.js';
+// Commands are loaded when asked for: `explain` does not pay for the web server, the queue or the databases.
 import type { Io } from './io.js';
 import { safeLine } from '../report/safe-text.js';
 import { VERSION } from '../version.js';
@@ -71,15 +64,19 @@ async function main(): Promise<number> {
   };
   switch (cmd) {
     case 'analyze':
-      return analyzeCommand(rest, io);
+      return (await import('./commands/analyze.js')).analyzeCommand(rest, io);
     case 'explain':
-      return explainCommand(rest, io);
+      return (await import('./commands/explain.js')).explainCommand(rest, io);
     case 'draft':
-      return draftCommand(rest, io);
+      return (await import('./commands/draft.js')).draftCommand(rest, io);
     case 'collector':
-      return collectorCommand(rest, io);
+      return (await import('./commands/collector.js')).collectorCommand(rest, io);
     case 'case':
-      return caseCommand(rest, io, { env: process.env, pid: process.pid, isAlive });
+      return (await import('./commands/case.js')).caseCommand(rest, io, {
+        env: process.env,
+        pid: process.pid,
+        isAlive,
+      });
     case 'fleet':
     case 'worker': {
       // SIGINT/SIGTERM stop a run (it resumes when run again) or let a worker finish its jobs in hand.
@@ -89,15 +86,19 @@ async function main(): Promise<number> {
       process.once('SIGTERM', onSignal);
       try {
         return cmd === 'fleet'
-          ? await fleetCommand(rest, io, { env: process.env, signal: stop.signal })
-          : await workerCommand(rest, io, { env: process.env, signal: stop.signal });
+          ? await (
+              await import('./commands/fleet.js')
+            ).fleetCommand(rest, io, { env: process.env, signal: stop.signal })
+          : await (
+              await import('./commands/worker.js')
+            ).workerCommand(rest, io, { env: process.env, signal: stop.signal });
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }
     }
     case 'serve':
-      return serveCommand(rest, io, {
+      return (await import('./commands/serve.js')).serveCommand(rest, io, {
         env: process.env,
         pid: process.pid,
         isAlive,

@@ -7,7 +7,10 @@
 
 import { connect as netConnect } from 'node:net';
 import { hostname } from 'node:os';
-import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { ConnectionOptions, Job } from 'bullmq';
+
+/** BullMQ (and its Redis client) is loaded only when a queue is used: the rest of patchdx starts without it. */
+const bullmq = (): Promise<typeof import('bullmq')> => import('bullmq');
 import type { AnalysisPool } from '../pool/pool.js';
 import { VERSION } from '../version.js';
 import { clusterFleet } from './cluster.js';
@@ -169,6 +172,7 @@ export async function runFleetQueue(source: string, opts: QueueRunOptions): Prom
   );
   const before = await store.progress(run.id, version);
   const todo = await store.pending(run.id, version);
+  const { Queue } = await bullmq();
   const queue = new Queue<FleetJobData>(opts.queue.name ?? DEFAULT_QUEUE_NAME, {
     connection: connectionOf(opts.queue.url) as ConnectionOptions,
     prefix: opts.queue.prefix,
@@ -253,6 +257,7 @@ export interface FleetWorker {
 /** Starts a worker that analyses the queue's jobs on the pool and stores their results. */
 export async function startFleetWorker(opts: FleetWorkerOptions): Promise<FleetWorker> {
   await checkRedis(opts.queue.url);
+  const { UnrecoverableError, Worker } = await bullmq();
   const version = opts.version ?? VERSION;
   const by = `${hostname()}:${process.pid}`;
   const processor = async (job: Job<FleetJobData>): Promise<void> => {

@@ -5,7 +5,7 @@
 
 import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { runAnalysis, type AnalyzeOptions, type AnalyzeSource, type ThreadExecutor } from '../analyze/run.js';
 import type { WorkerMessage } from '../analyze/thread-task.js';
 import type { Diagnosis } from '../model/types.js';
@@ -42,7 +42,9 @@ function abortReason(signal: AbortSignal): unknown {
 
 export class AnalysisPool {
   readonly threads: number;
-  private readonly piscina: Piscina;
+  /** Started at the first analysis (piscina and the threads cost nothing until then). */
+  private piscina: Promise<Piscina> | null = null;
+  private readonly idleTimeoutMs: number;
   private readonly waiting: Waiter[] = [];
   private running = 0;
   private completed = 0;
@@ -50,14 +52,22 @@ export class AnalysisPool {
 
   constructor(opts: PoolOptions = {}) {
     this.threads = Math.max(1, Math.floor(opts.threads ?? availableParallelism()));
-    this.piscina = new Piscina({
-      filename: new URL('./pool-worker.js', import.meta.url).href,
-      minThreads: 1,
-      maxThreads: this.threads,
-      idleTimeout: opts.idleTimeoutMs ?? 30_000,
-      // The queue lives in front of the pool (positions are ours to tell); piscina only runs.
-      maxQueue: this.threads,
-    });
+    this.idleTimeoutMs = opts.idleTimeoutMs ?? 30_000;
+  }
+
+  private threadsReady(): Promise<Piscina> {
+    this.piscina ??= import('piscina').then(
+      ({ Piscina: P }) =>
+        new P({
+          filename: new URL('./pool-worker.js', import.meta.url).href,
+          minThreads: 1,
+          maxThreads: this.threads,
+          idleTimeout: this.idleTimeoutMs,
+          // The queue lives in front of the pool (positions are ours to tell); piscina only runs.
+          maxQueue: this.threads,
+        }),
+    );
+    return this.piscina;
   }
 
   stats(): PoolStats {
@@ -87,7 +97,7 @@ export class AnalysisPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const w of this.waiting.splice(0)) w.cancel(new Error('the analysis pool was closed'));
-    await this.piscina.destroy();
+    if (this.piscina) await (await this.piscina).destroy();
   }
 
   private slot(opts: PoolAnalyzeOptions): Promise<void> {
@@ -143,7 +153,8 @@ export class AnalysisPool {
     });
     try {
       const task: PoolTask = { input, port: port2 };
-      return (await this.piscina.run(task, { transferList: [port2], signal: opts.signal })) as Diagnosis;
+      const piscina = await this.threadsReady();
+      return (await piscina.run(task, { transferList: [port2], signal: opts.signal })) as Diagnosis;
     } catch (err) {
       if (opts.signal?.aborted) throw abortReason(opts.signal);
       throw err;
