@@ -14,6 +14,7 @@ import {
   openCaseStore,
   render,
   similarCases,
+  similarToCase,
   withAdvice,
   type Diagnosis,
 } from '../../index.js';
@@ -223,6 +224,9 @@ eachBackend(
           proposed: 0,
         },
       );
+      // The desk case asked about by its number is left out of its own answer: nothing else is like it.
+      const own = await similarToCase(s, 'CAS-D-1');
+      assert.ok(own.none, own.results.map((x) => x.caseNumber).join(', '));
       const io = captureIo('en');
       const code = await analyzeCommand([log, '--similar', '--db', b.target, '--format', 'md'], io.io);
       assert.equal(code, 1);
