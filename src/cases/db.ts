@@ -4,9 +4,9 @@
 
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import Database from 'better-sqlite3';
-import pg from 'pg';
+import type { Kysely } from 'kysely';
+import type Database from 'better-sqlite3';
+import { loadDrivers, sql } from './kysely.js';
 import { CaseStoreError, storeError } from './errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations/index.js';
 import type { CaseDb } from './schema.js';
@@ -32,14 +32,16 @@ export function displayTarget(target: string): string {
   return isPostgresUrl(target) ? target.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@') : target;
 }
 
-/** Opens the database without touching its schema. */
-export function connect(target: string): Connection {
+/** Opens the database without touching its schema (loading Kysely and the drivers the first time). */
+export async function connect(target: string): Promise<Connection> {
+  const { kysely, Database: Sqlite, pg } = await loadDrivers();
+  const { Kysely: K, PostgresDialect, SqliteDialect } = kysely;
   if (isPostgresUrl(target)) {
     const pool = new pg.Pool({ connectionString: target, max: 4 });
     // An idle client's error (the server restarting) must not crash the program.
     pool.on('error', () => undefined);
     return {
-      db: new Kysely<CaseDb>({ dialect: new PostgresDialect({ pool }) }),
+      db: new K<CaseDb>({ dialect: new PostgresDialect({ pool }) }),
       dialect: 'postgres',
       where: displayTarget(target),
     };
@@ -49,7 +51,7 @@ export function connect(target: string): Connection {
   let database: Database.Database;
   try {
     if (!existsSync(dirname(file))) mkdirSync(dirname(file), { recursive: true });
-    database = new Database(file, { timeout: 30_000 });
+    database = new Sqlite(file, { timeout: 30_000 });
     // Reading the schema first fails cleanly on a file that is not SQLite, before anything is written.
     database.prepare('select count(*) from sqlite_master').get();
     if (database.pragma('journal_mode', { simple: true }) !== 'wal') database.pragma('journal_mode = WAL');
@@ -59,7 +61,7 @@ export function connect(target: string): Connection {
   } catch (err) {
     throw storeError(err, where);
   }
-  return { db: new Kysely<CaseDb>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite', where };
+  return { db: new K<CaseDb>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite', where };
 }
 
 /**

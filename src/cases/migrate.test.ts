@@ -38,7 +38,7 @@ async function seedAt(db: Kysely<unknown>, version: number): Promise<void> {
 
 for (const from of [0, ...MIGRATIONS.slice(0, -1).map((m) => m.version)]) {
   eachBackend(`migrations: from schema ${from} to ${SCHEMA_VERSION}, data kept`, async (b) => {
-    const conn = connect(b.target);
+    const conn = await connect(b.target);
     try {
       assert.equal(await migrate(conn, from), from);
       assert.equal(await schemaVersion(conn), from);
@@ -89,7 +89,7 @@ eachBackend('a schema newer than this program is refused with a clear error, not
   const s = await openCaseStore(b.target, { inputsDir: b.inputsDir });
   await s.createCase({ number: 'CAS-1' });
   await s.close();
-  const conn = connect(b.target);
+  const conn = await connect(b.target);
   await conn.db
     .updateTable('schema_version')
     .set({ version: SCHEMA_VERSION + 1 })
@@ -109,7 +109,7 @@ eachBackend('a schema newer than this program is refused with a clear error, not
     r.err,
     new RegExp(`schema version ${SCHEMA_VERSION + 1}, newer than this patchdx knows \\(${SCHEMA_VERSION}\\)`),
   );
-  const after = connect(b.target);
+  const after = await connect(b.target);
   try {
     assert.equal(await schemaVersion(after), SCHEMA_VERSION + 1);
     assert.deepEqual(
@@ -125,14 +125,14 @@ eachBackend('a schema newer than this program is refused with a clear error, not
 eachBackend(
   'a database with other tables and no schema_version is not ours: refused, nothing created',
   async (b) => {
-    const conn = connect(b.target);
+    const conn = await connect(b.target);
     await conn.db.schema.createTable('invoices').addColumn('id', 'integer').execute();
     await conn.db.destroy();
     await assert.rejects(
       openCaseStore(b.target),
       (e: unknown) => e instanceof CaseStoreError && e.code === 'not-a-case-db',
     );
-    const again = connect(b.target);
+    const again = await connect(b.target);
     try {
       const names = (await again.db.introspection.getTables()).map((t) => t.name);
       assert.deepEqual(names, ['invoices']);

@@ -4,7 +4,8 @@
 
 import { randomUUID } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sql } from './kysely.js';
 import type { Diagnosis } from '../index.js';
 import { addDays, calendarFor, localDate, type WorkCalendar } from './calendar.js';
 import { connect, lockInputs, migrate, writeTx, type Connection, type Dialect } from './db.js';
@@ -896,7 +897,7 @@ export function defaultInputsDir(dbFile: string): string {
  * `CaseStoreError`, changing nothing. Cleans what a killed `case add` left in the input folder.
  */
 export async function openCaseStore(target: string, opts: OpenCaseStoreOptions = {}): Promise<CaseStore> {
-  const conn = connect(target);
+  const conn = await connect(target);
   try {
     await migrate(conn);
   } catch (err) {

@@ -384,7 +384,7 @@ export class FleetStore {
 
 /** Opens the fleet's store in a case database (SQLite file or `postgres://` URL), migrating it if needed. */
 export async function openFleetStore(target: string, opts: { now?: () => Date } = {}): Promise<FleetStore> {
-  const conn = connect(target);
+  const conn = await connect(target);
   try {
     await migrate(conn);
   } catch (err) {

@@ -2,7 +2,8 @@
 // a per-case follow-up cadence, machine and round counts kept on the case (filled from schema 1's rows),
 // and the indexes `case list --due [--engineer]` reads in order.
 
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sql } from '../kysely.js';
 
 /** Adds the secrets table, `cases.follow_up_days`, the counts and the due-date indexes. */
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -4,7 +4,8 @@
 // FTS5 with the trigram tokenizer on SQLite, pg_trgm (GIN, gin_trgm_ops) on PostgreSQL. Both index
 // Chinese and English alike (character trigrams need no word breaker).
 
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sql } from '../kysely.js';
 
 /** Creates the past-case tables and the text index of the engine. */
 export async function up(db: Kysely<unknown>): Promise<void> {

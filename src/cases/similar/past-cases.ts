@@ -2,7 +2,8 @@
 // longer export of the same case number replaces the shorter one), the desk's closed cases indexed on
 // demand, and the text index kept with them (FTS5 rows on SQLite; PostgreSQL indexes the column itself).
 
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sql } from '../kysely.js';
 import type { Diagnosis } from '../../model/types.js';
 import { writeTx, type Connection } from '../db.js';
 import type { CaseDb, PastCasesTable } from '../schema.js';

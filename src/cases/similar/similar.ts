@@ -5,7 +5,7 @@
 // on PostgreSQL) and every candidate is scored here with one measure (character-trigram Dice), so both
 // engines rank alike. Below the threshold the answer is "no similar past case", not noise.
 
-import { sql } from 'kysely';
+import { sql } from '../kysely.js';
 import type { Connection } from '../db.js';
 import { storeError } from '../errors.js';
 import type { Outcome } from '../threads/facts.js';

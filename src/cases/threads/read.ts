@@ -4,8 +4,6 @@
 // (`邮件主题：` … `====第N封邮件====`, `发件人：`, `发送时间：`, `邮件内容:`). Each becomes a subject and its
 // messages, oldest first; a message's quoted history is split off by `split.ts`.
 
-import PostalMime from 'postal-mime';
-import MsgReaderModule from '@kenjiuno/msgreader';
 import { decodeText } from '../../ingest/encoding.js';
 import { htmlToText, splitQuoted } from './split.js';
 
@@ -32,9 +30,8 @@ export class ThreadFormatError extends Error {
   override readonly name = 'ThreadFormatError';
 }
 
-// The CJS build of msgreader puts the class on `default`; under ESM interop it may be one level deeper.
-const MsgReader = ((MsgReaderModule as unknown as { default?: unknown }).default ??
-  MsgReaderModule) as unknown as new (b: ArrayBuffer | DataView) => {
+/** The .msg reader's class, as this module uses it (the library is loaded with the first .msg). */
+type MsgReaderClass = new (b: ArrayBuffer | DataView) => {
   getFileData(): {
     error?: string;
     subject?: string;
@@ -49,6 +46,13 @@ const MsgReader = ((MsgReaderModule as unknown as { default?: unknown }).default
     creationTime?: string;
   };
 };
+
+async function msgReader(): Promise<MsgReaderClass> {
+  const mod: unknown = await import('@kenjiuno/msgreader');
+  // The CJS build puts the class on `default`; under ESM interop it may be one level deeper.
+  const outer = (mod as { default?: unknown }).default ?? mod;
+  return ((outer as { default?: unknown }).default ?? outer) as MsgReaderClass;
+}
 
 /** Parses a date as mail clients write it (`2023-01-05 15:00:24.503000+00:00`, RFC 2822, `2023年1月9日 10:01`). */
 export function parseMailDate(s: string): string | null {
@@ -85,6 +89,7 @@ function readExport(file: string, text: string): RawThread {
 }
 
 async function readEml(file: string, data: Uint8Array): Promise<RawThread> {
+  const { default: PostalMime } = await import('postal-mime');
   const email = await PostalMime.parse(data);
   const body = email.text?.trim() ? email.text : htmlToText(email.html ?? '');
   const from = email.from?.name || email.from?.address || '';
@@ -97,7 +102,8 @@ async function readEml(file: string, data: Uint8Array): Promise<RawThread> {
   };
 }
 
-function readMsg(file: string, data: Uint8Array): RawThread {
+async function readMsg(file: string, data: Uint8Array): Promise<RawThread> {
+  const MsgReader = await msgReader();
   const copy = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
   const m = new MsgReader(copy).getFileData();
   if (m.error) throw new ThreadFormatError(`${file}: not an Outlook message (${m.error})`);
