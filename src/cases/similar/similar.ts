@@ -128,7 +128,7 @@ async function textCandidates(conn: Connection, text: string): Promise<string[]>
     return r.rows.map((x) => x.id);
   }
   return conn.db.connection().execute(async (c) => {
-    await sql`select set_limit(0.1)`.execute(c);
+    await sql`select set_limit(0.3)`.execute(c);
     const r = await sql<{ id: string }>`select id from past_cases where text % ${q}
       order by similarity(text, ${q}) desc limit ${CANDIDATES}`.execute(c);
     return r.rows.map((x) => x.id);
