@@ -11,6 +11,7 @@ import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
 import type { Diagnosis } from '../model/types.js';
+import type { BundleLimits } from '../ingest/inputs.js';
 import { analyzeBuffer, analyzePath } from './analyze.js';
 import type { WorkerInput, WorkerMessage } from './thread-task.js';
 
@@ -34,6 +35,17 @@ export interface AnalyzeOptions {
   thread?: boolean;
   /** Longest line read whole; longer lines are cut and reported (default 256 KiB). */
   maxLineBytes?: number;
+  /**
+   * Limits of the bundle: `maxExpandedBytes` (bytes read, files and archive members together; 16 GiB),
+   * `maxEntries` (files and archive entries; 20,000), nesting, ratio… (`DEFAULT_BUNDLE_LIMITS`). What lies past
+   * a limit is skipped with a diagnostic naming the input and the limit; the rest is analysed.
+   */
+  limits?: Partial<BundleLimits>;
+  /**
+   * Milliseconds the analysis may take (none by default): past it, reading stops and the diagnosis is made of
+   * what was read, with a diagnostic naming the input it stopped in. Unlike an abort, it resolves.
+   */
+  timeoutMs?: number;
 }
 
 /**
@@ -133,6 +145,11 @@ const inThread: ThreadExecutor = (workerData, opts) => {
   });
 };
 
+/** The options a thread is handed (plain data). */
+function workerOptions(opts: AnalyzeOptions): Omit<WorkerInput, 'source'> {
+  return { maxLineBytes: opts.maxLineBytes, limits: opts.limits, timeoutMs: opts.timeoutMs };
+}
+
 function isStream(s: AnalyzeSource): s is { name: string; stream: AsyncIterable<Uint8Array> } {
   return typeof s === 'object' && 'stream' in s;
 }
@@ -170,10 +187,10 @@ export async function runAnalysis(source: AnalyzeSource, opts: RunOptions = {}):
   let name: string;
   if (typeof source === 'string') {
     const hashing = hashFile(source);
-    if (thread) d = await exec({ source, maxLineBytes: opts.maxLineBytes }, opts);
+    if (thread) d = await exec({ source, ...workerOptions(opts) }, opts);
     else {
       d = analyzePath(source, {
-        maxLineBytes: opts.maxLineBytes,
+        ...workerOptions(opts),
         onProgress: (bytesRead, totalBytes) => opts.onProgress?.({ stage: 'reading', bytesRead, totalBytes }),
       });
     }
@@ -184,13 +201,10 @@ export async function runAnalysis(source: AnalyzeSource, opts: RunOptions = {}):
     const data = Buffer.from(source.data.buffer, source.data.byteOffset, source.data.byteLength);
     sha256 = createHash('sha256').update(data).digest('hex');
     if (thread)
-      d = await exec(
-        { source: { name: source.name, data: source.data }, maxLineBytes: opts.maxLineBytes },
-        opts,
-      );
+      d = await exec({ source: { name: source.name, data: source.data }, ...workerOptions(opts) }, opts);
     else {
       d = analyzeBuffer(source.name, data, {
-        maxLineBytes: opts.maxLineBytes,
+        ...workerOptions(opts),
         onProgress: (bytesRead, totalBytes) => opts.onProgress?.({ stage: 'reading', bytesRead, totalBytes }),
       });
     }
