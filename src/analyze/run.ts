@@ -59,6 +59,13 @@ export interface RunOptions extends AnalyzeOptions {
   executor?: ThreadExecutor;
 }
 
+/**
+ * Young generation of an analysis thread. Reading a large log makes short-lived line objects at a high
+ * rate; with V8's default nursery many survive into the old generation, which then grows with the input
+ * (a 64 MB CBS log: 212 MB peak RSS). A larger nursery lets them die young: 155 MB, and twice as fast.
+ */
+const THREAD_YOUNG_GENERATION_MB = 128;
+
 /** Files larger than this are hashed on a thread of their own, beside the analysis. */
 const HASH_IN_THREAD_BYTES = 16 * 1024 * 1024;
 
@@ -119,7 +126,10 @@ function abortReason(signal: AbortSignal): unknown {
 /** The analysis on a worker thread; an abort terminates the thread and rejects at once. */
 const inThread: ThreadExecutor = (workerData, opts) => {
   return new Promise((resolve, reject) => {
-    const w = new Worker(new URL('./worker.js', import.meta.url), { workerData });
+    const w = new Worker(new URL('./worker.js', import.meta.url), {
+      workerData,
+      resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB },
+    });
     let settled = false;
     const finish = (fn: () => void): void => {
       if (settled) return;

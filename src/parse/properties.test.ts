@@ -69,8 +69,10 @@ for (const [name, family] of Object.entries(FAMILIES)) {
           if (e.file !== name) continue;
           assert.ok(e.line >= 1 && e.line <= physical.length, `line ${e.line} of ${physical.length}`);
           const at = physical[e.line - 1]!;
+          // An event's evidence names the event after its text: `… (event 43, 2023-05-22T08:20:00)`.
+          const quoted = e.text.replace(/ \(event \d+, [^)]*\)$/, '').trim();
           assert.ok(
-            at.includes(e.text.trim()),
+            at.includes(quoted),
             `evidence ${JSON.stringify(e.text)} at line ${e.line}: ${JSON.stringify(at)}`,
           );
         }

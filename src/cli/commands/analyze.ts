@@ -111,6 +111,9 @@ export async function analyzeCommand(args: string[], io: Io): Promise<number> {
     : undefined;
   const d = withAdvice(
     await analyze(input, {
+      // On a thread: its young generation is sized for reading large logs (see run.ts), and memory
+      // stays bounded whatever the input's size.
+      thread: true,
       onProgress: progress,
       limits,
       timeoutMs: seconds > 0 ? seconds * 1000 : undefined,
