@@ -229,6 +229,25 @@ async function main(): Promise<void> {
   const n = Number(values.n);
   const seed = Number(values.seed);
   const t0 = Date.now();
+  // Stopped early (SIGTERM, Ctrl-C): the summary of the runs so far is still written.
+  const seen: RunRecord[] = [];
+  const write = (records: RunRecord[], stopped: boolean): { inputs: number; outcomes: { ok: number } } => {
+    const summary = { ...summarize(records, seed), seconds: Math.round((Date.now() - t0) / 1000), stopped };
+    mkdirSync(values.out!, { recursive: true });
+    writeFileSync(join(values.out!, 'summary.json'), JSON.stringify(summary, null, 2));
+    writeFileSync(join(values.out!, 'runs.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    process.stderr.write('\n');
+    process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+    return summary;
+  };
+  for (const sig of ['SIGINT', 'SIGTERM'] as const)
+    process.once(sig, () => {
+      write(
+        [...seen].sort((a, b) => a.i - b.i),
+        true,
+      );
+      process.exit(1);
+    });
   const records = await fuzz({
     n,
     seed,
@@ -237,6 +256,7 @@ async function main(): Promise<void> {
     timeoutMs: Number(values.timeout) * 1000,
     maxRssMb: Number(values['max-rss']),
     onRun: (r, done) => {
+      seen.push(r);
       if (r.outcome !== 'ok')
         process.stderr.write(
           `\n#${r.i} ${r.cls}: ${r.outcome} (${r.detail.slice(0, 200).replace(/[^\x20-\x7e]/g, '?')})\n`,
@@ -245,12 +265,7 @@ async function main(): Promise<void> {
         process.stderr.write(`\rfuzz: ${done}/${n} inputs, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     },
   });
-  const summary = { ...summarize(records, seed), seconds: Math.round((Date.now() - t0) / 1000) };
-  mkdirSync(values.out!, { recursive: true });
-  writeFileSync(join(values.out!, 'summary.json'), JSON.stringify(summary, null, 2));
-  writeFileSync(join(values.out!, 'runs.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  process.stderr.write('\n');
-  process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+  const summary = write(records, false);
   const bad = summary.inputs - summary.outcomes.ok;
   process.exitCode = bad > 0 ? 1 : 0;
 }
