@@ -20,8 +20,8 @@ export interface TrackedFinding extends Finding {
 }
 
 // Entries kept per TrustedInstaller run for the rules' context. The largest run of the corpus keeps 6,557 (an
-// SFC scan); an entry costs about 1 KB, so a run of a 1 GB log stays near 50 MB.
-export const MAX_RUN_ENTRIES = 50_000;
+// SFC scan); an entry costs 1–2 KB, so a run of a 1 GB log keeps 20–40 MB.
+export const MAX_RUN_ENTRIES = 20_000;
 const NONE: readonly Rule[] = [];
 const MAX_CHAIN = 8;
 const MAX_FOLDED = 10;
