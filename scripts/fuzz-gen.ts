@@ -309,7 +309,7 @@ export function generate(rng: Rng, cls: FuzzClass, corpus: Corpus, dir: string):
         writeFileSync(p, z);
       } else if (form === 2) {
         // Many tiny entries.
-        const n = 100 + rng.int(3000);
+        const n = 100 + rng.int(1000);
         writeFileSync(
           p,
           writeZip(

@@ -4,11 +4,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fuzz, summarize } from './fuzz.js';
 import { CLASSES, generate, loadCorpus, mutate, Rng } from './fuzz-gen.js';
+import { analyzeBuffer } from '../src/analyze/analyze.js';
+import { fixturePath } from '../src/testing/paths.js';
 
 test('the generators are deterministic: one seed, the same input', () => {
   const corpus = {
@@ -45,5 +47,19 @@ test('fixed-seed fuzz sample: every class, every run ok', { timeout: 240_000 }, 
     assert.deepEqual(s.failures, []);
   } finally {
     rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('fuzz reproducers (fixtures/fuzz): each is analysed, every entry accounted for', () => {
+  const dir = fixturePath('fuzz');
+  const found = readdirSync(dir).filter((n) => !n.endsWith('.md'));
+  assert.ok(found.length > 0);
+  for (const n of found) {
+    const d = analyzeBuffer(n, readFileSync(join(dir, n)));
+    assert.notEqual(d.verdict, 'unreadable', n);
+    if (n === 'seed1-11-many-small-entries.zip') {
+      assert.equal(d.sources.length, 618);
+      assert.equal(d.verdict, 'failed');
+    }
   }
 });

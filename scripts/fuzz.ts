@@ -1,4 +1,4 @@
-// The fuzz harness: `npm run fuzz -- --n 10000 --seed 1 [--jobs 2] [--out fuzz-out] [--timeout 60] [--max-rss 400]`.
+// The fuzz harness: `npm run fuzz -- --n 10000 --seed 1 [--jobs 2] [--out fuzz-out] [--timeout 120] [--max-rss 400]`.
 // Generates inputs of every class (scripts/fuzz-gen.ts), runs `patchdx analyze` on each in a child process
 // (scripts/fuzz-child.ts: all four report formats) under a time and a memory limit, and classifies each
 // run: crash (an exception or internal error), hang (past the time limit), memory (past the RSS limit),
@@ -71,7 +71,7 @@ function runOne(
       clearTimeout(timer);
       const ms = Date.now() - t0;
       if (hung) return resolve({ outcome: 'hang', ms, rss: 0, detail: `killed after ${timeoutMs} ms` });
-      let r: (ChildResult & { thrown?: undefined }) | { thrown: string } | null = null;
+      let r: (ChildResult & { thrown?: undefined }) | { thrown: string } | null;
       try {
         r = JSON.parse(out.trim().split('\n').pop() ?? '');
       } catch {
@@ -222,7 +222,7 @@ async function main(): Promise<void> {
       seed: { type: 'string', default: String(Date.now() % 100000) },
       jobs: { type: 'string', default: '2' },
       out: { type: 'string', default: 'fuzz-out' },
-      timeout: { type: 'string', default: '60' },
+      timeout: { type: 'string', default: '120' },
       'max-rss': { type: 'string', default: '400' },
     },
   });
