@@ -29,6 +29,7 @@ export { signatureOf } from './analyze/signature.js';
 export { componentFamily, fileFamily, packageFamily } from './parse/identity.js';
 export { findingCatalog, type CatalogEntry, type FindingKind } from './rules/catalog.js';
 export { VERSION } from './version.js';
+export { DEFAULT_BUNDLE_LIMITS, type BundleLimits } from './ingest/inputs.js';
 
 /**
  * Diagnoses a CBS.log, a folder, a zip bundle or any log patchdx reads — given as a path, as bytes with a name

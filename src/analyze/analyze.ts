@@ -5,14 +5,21 @@
 import { layoutProblems, type ReadAs } from '../collector/layout.js';
 import type { Diagnosis, Diagnostic, LogEntry } from '../model/types.js';
 import { sniffEncoding } from '../ingest/encoding.js';
-import { listBufferInputs, listInputs, type Input, type InputList } from '../ingest/inputs.js';
+import {
+  DEFAULT_BUNDLE_LIMITS,
+  listBufferInputs,
+  listInputs,
+  type BundleLimits,
+  type Input,
+  type InputList,
+} from '../ingest/inputs.js';
 import { OverlapFilter } from '../ingest/overlap.js';
 import { addSource, newContext } from '../formats/define-format.js';
 import { TI_SERVICE } from '../formats/event-common.js';
 import { sniffFormat, type Sniffed } from '../formats/index.js';
 import { CbsLineParser } from '../parse/cbs.js';
 import type { SetupRecord } from '../parse/setupact.js';
-import { Engine } from '../rules/engine.js';
+import { Engine, MAX_RUN_ENTRIES } from '../rules/engine.js';
 import { pushTo } from '../timeline/group.js';
 import { setupStory } from '../timeline/setup-story.js';
 import { DISTINCT_EVENTS, eventKey, updateStory } from '../timeline/update-events.js';
@@ -24,20 +31,32 @@ export interface AnalyzeOptions {
   /** Progress over all input bytes. */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   maxLineBytes?: number;
+  /** Limits of the bundle (bytes read, entries, nesting…); the defaults suit a collector bundle of several GB. */
+  limits?: Partial<BundleLimits>;
+  /**
+   * Milliseconds the analysis may take: past it, reading stops and the diagnosis is made of what was read,
+   * with a diagnostic saying where it stopped. None by default.
+   */
+  timeoutMs?: number;
 }
+
+/** Thrown from a progress callback when the time is up; caught where the input being read is known. */
+class TimeUp extends Error {}
 
 /** Analyse a CBS.log, a CbsPersist log, any log patchdx reads, a folder or a zip of them. Never throws for bad input. */
 export function analyzePath(input: string, opts: AnalyzeOptions = {}): Diagnosis {
   const t0 = performance.now();
   const diagnostics: Diagnostic[] = [];
-  return analyzeListed(listInputs(input, diagnostics), input, diagnostics, t0, opts);
+  const limits = { ...DEFAULT_BUNDLE_LIMITS, ...opts.limits };
+  return analyzeListed(listInputs(input, diagnostics, limits), input, diagnostics, t0, opts);
 }
 
 /** Analyse an input held in memory (a zip, a cabinet or one log) named `name`. Never throws for bad input. */
 export function analyzeBuffer(name: string, data: Buffer, opts: AnalyzeOptions = {}): Diagnosis {
   const t0 = performance.now();
   const diagnostics: Diagnostic[] = [];
-  return analyzeListed(listBufferInputs(name, data, diagnostics), name, diagnostics, t0, opts);
+  const limits = { ...DEFAULT_BUNDLE_LIMITS, ...opts.limits };
+  return analyzeListed(listBufferInputs(name, data, diagnostics, limits), name, diagnostics, t0, opts);
 }
 
 /**
@@ -95,9 +114,27 @@ function analyzeInputs(
   const { sources, logs, hints, marks } = ctx;
   const total = candidates.reduce((s, c) => s + c.bytes, 0);
   let done = 0;
+  // The time limit: checked before each input and at each chunk read (through the progress callbacks).
+  const deadline = opts.timeoutMs === undefined ? Infinity : t0 + opts.timeoutMs;
+  let stoppedAt: { file: string; left: number } | null = null;
+  const checkTime = (): void => {
+    if (performance.now() > deadline) throw new TimeUp();
+  };
+  const timeUp = (file: string, left: number): void => {
+    stoppedAt = { file, left };
+    diagnostics.push({
+      level: 'warning',
+      file,
+      message: `analysis stopped: the time limit of ${((opts.timeoutMs ?? 0) / 1000).toFixed(0)} s (--timeout) was reached while reading this input; it${left > 0 ? ` and ${left} other inputs` : ''} were not read or only in part, so the diagnosis is partial`,
+    });
+  };
   // Which format read each input: a collector bundle is checked against its declared layout.
   const readAs: ReadAs[] = [];
-  for (const c of candidates) {
+  for (const [i, c] of candidates.entries()) {
+    if (performance.now() > deadline) {
+      timeUp(c.name, candidates.length - i - 1 + logs.length);
+      break;
+    }
     let sniffed: Sniffed;
     try {
       sniffed = sniffFormat(c.head(), c.bytes);
@@ -126,10 +163,17 @@ function analyzeInputs(
     }
     const base = done;
     const kept = logs.length;
-    ctx.onProgress = (r) => opts.onProgress?.(base + r, total);
+    ctx.onProgress = (r) => {
+      checkTime();
+      opts.onProgress?.(base + r, total);
+    };
     try {
       format.read(c, ctx);
     } catch (err) {
+      if (err instanceof TimeUp) {
+        timeUp(c.name, candidates.length - i - 1 + logs.length);
+        break;
+      }
       diagnostics.push({ level: 'error', file: c.name, message: `cannot read: ${(err as Error).message}` });
     }
     // CBS and dism logs are read (and counted) by the engine pass below.
@@ -202,8 +246,12 @@ function analyzeInputs(
   for (const l of logs) if (l.first) pushTo(firstsByKind, l.kind, { first: l.first, input: l.input });
   for (const list of firstsByKind.values())
     list.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
-  for (const { input: c, kind, first } of logs) {
+  for (const [i, { input: c, kind, first }] of logs.entries()) {
+    if (stoppedAt) break;
     const base = done;
+    // Where reading got, for a log the time limit stops part-way.
+    let lastLine = 0;
+    let bytesRead = 0;
     try {
       const repeats = overlaps.get(kind)?.begin(nextFirst(firstsByKind.get(kind) ?? [], c, first));
       const sniff = sniffEncoding(c.head().subarray(0, 4096));
@@ -214,13 +262,38 @@ function analyzeInputs(
       });
       const onLine = repeats
         ? (b: Buffer, s: number, e: number, n: number) => {
+            lastLine = n;
             if (!repeats.skip(b, s, e)) parser.onLine(b, s, e, n);
           }
-        : (b: Buffer, s: number, e: number, n: number) => parser.onLine(b, s, e, n);
-      const stats = c.readLines(onLine, {
-        maxLineBytes: opts.maxLineBytes,
-        onProgress: (r) => opts.onProgress?.(base + r, total),
-      });
+        : (b: Buffer, s: number, e: number, n: number) => {
+            lastLine = n;
+            parser.onLine(b, s, e, n);
+          };
+      let stats: ReturnType<Input['readLines']>;
+      try {
+        stats = c.readLines(onLine, {
+          maxLineBytes: opts.maxLineBytes,
+          onProgress: (r) => {
+            bytesRead = r;
+            checkTime();
+            opts.onProgress?.(base + r, total);
+          },
+        });
+      } catch (err) {
+        if (!(err instanceof TimeUp)) throw err;
+        // What was read of this log is analysed; the logs after it are not read.
+        timeUp(c.name, logs.length - i - 1);
+        stats = {
+          bytes: bytesRead,
+          lines: lastLine,
+          encoding: sniff.encoding,
+          fileEncoding: sniff.encoding,
+          binary: false,
+          longLines: [],
+          truncatedLastLine: false,
+          problem: null,
+        };
+      }
       parser.finish();
       const seen = repeats?.end() ?? { skipped: 0, last: null };
       const skipped = seen.skipped;
@@ -288,7 +361,7 @@ function analyzeInputs(
     diagnostics.push({
       level: 'warning',
       file: input,
-      message: `run ${r} has more than 250000 kept entries; later ones were not kept for context`,
+      message: `run ${r} has more than ${MAX_RUN_ENTRIES} kept entries; later ones were not kept for context (limit)`,
     });
   }
   for (const e of ctx.events) {

@@ -11,6 +11,7 @@ import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
 import type { Diagnosis } from '../model/types.js';
+import type { BundleLimits } from '../ingest/inputs.js';
 import { analyzeBuffer, analyzePath } from './analyze.js';
 import type { WorkerInput, WorkerMessage } from './thread-task.js';
 
@@ -34,6 +35,17 @@ export interface AnalyzeOptions {
   thread?: boolean;
   /** Longest line read whole; longer lines are cut and reported (default 256 KiB). */
   maxLineBytes?: number;
+  /**
+   * Limits of the bundle: `maxExpandedBytes` (bytes read, files and archive members together; 16 GiB),
+   * `maxEntries` (files and archive entries; 20,000), nesting, ratio… (`DEFAULT_BUNDLE_LIMITS`). What lies past
+   * a limit is skipped with a diagnostic naming the input and the limit; the rest is analysed.
+   */
+  limits?: Partial<BundleLimits>;
+  /**
+   * Milliseconds the analysis may take (none by default): past it, reading stops and the diagnosis is made of
+   * what was read, with a diagnostic naming the input it stopped in. Unlike an abort, it resolves.
+   */
+  timeoutMs?: number;
 }
 
 /**
@@ -46,6 +58,13 @@ export type ThreadExecutor = (input: WorkerInput, opts: AnalyzeOptions) => Promi
 export interface RunOptions extends AnalyzeOptions {
   executor?: ThreadExecutor;
 }
+
+/**
+ * Young generation of an analysis thread. Reading a large log makes short-lived line objects at a high
+ * rate; with V8's default nursery many survive into the old generation, which then grows with the input
+ * (a 64 MB CBS log: 212 MB peak RSS). A larger nursery lets them die young: 156 MB, and faster.
+ */
+const THREAD_YOUNG_GENERATION_MB = 64;
 
 /** Files larger than this are hashed on a thread of their own, beside the analysis. */
 const HASH_IN_THREAD_BYTES = 16 * 1024 * 1024;
@@ -107,7 +126,10 @@ function abortReason(signal: AbortSignal): unknown {
 /** The analysis on a worker thread; an abort terminates the thread and rejects at once. */
 const inThread: ThreadExecutor = (workerData, opts) => {
   return new Promise((resolve, reject) => {
-    const w = new Worker(new URL('./worker.js', import.meta.url), { workerData });
+    const w = new Worker(new URL('./worker.js', import.meta.url), {
+      workerData,
+      resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB },
+    });
     let settled = false;
     const finish = (fn: () => void): void => {
       if (settled) return;
@@ -132,6 +154,11 @@ const inThread: ThreadExecutor = (workerData, opts) => {
     );
   });
 };
+
+/** The options a thread is handed (plain data). */
+function workerOptions(opts: AnalyzeOptions): Omit<WorkerInput, 'source'> {
+  return { maxLineBytes: opts.maxLineBytes, limits: opts.limits, timeoutMs: opts.timeoutMs };
+}
 
 function isStream(s: AnalyzeSource): s is { name: string; stream: AsyncIterable<Uint8Array> } {
   return typeof s === 'object' && 'stream' in s;
@@ -171,10 +198,10 @@ export async function runAnalysis(source: AnalyzeSource, opts: RunOptions = {}):
   let name: string;
   if (typeof source === 'string') {
     const hashing = hashFile(source);
-    if (thread) d = await exec({ source, maxLineBytes: opts.maxLineBytes }, opts);
+    if (thread) d = await exec({ source, ...workerOptions(opts) }, opts);
     else {
       d = analyzePath(source, {
-        maxLineBytes: opts.maxLineBytes,
+        ...workerOptions(opts),
         onProgress: (bytesRead, totalBytes) => opts.onProgress?.({ stage: 'reading', bytesRead, totalBytes }),
       });
     }
@@ -185,13 +212,10 @@ export async function runAnalysis(source: AnalyzeSource, opts: RunOptions = {}):
     const data = Buffer.from(source.data.buffer, source.data.byteOffset, source.data.byteLength);
     sha256 = createHash('sha256').update(data).digest('hex');
     if (thread)
-      d = await exec(
-        { source: { name: source.name, data: source.data }, maxLineBytes: opts.maxLineBytes },
-        opts,
-      );
+      d = await exec({ source: { name: source.name, data: source.data }, ...workerOptions(opts) }, opts);
     else {
       d = analyzeBuffer(source.name, data, {
-        maxLineBytes: opts.maxLineBytes,
+        ...workerOptions(opts),
         onProgress: (bytesRead, totalBytes) => opts.onProgress?.({ stage: 'reading', bytesRead, totalBytes }),
       });
     }

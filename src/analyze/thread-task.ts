@@ -3,11 +3,14 @@
 
 import { analyzeBuffer, analyzePath } from './analyze.js';
 import type { Diagnosis } from '../model/types.js';
+import type { BundleLimits } from '../ingest/inputs.js';
 
 /** What a thread is handed. */
 export interface WorkerInput {
   source: string | { name: string; data: Uint8Array };
   maxLineBytes?: number;
+  limits?: Partial<BundleLimits>;
+  timeoutMs?: number;
 }
 
 /** What a thread posts back. */
@@ -25,7 +28,12 @@ export function runWorkerInput(input: WorkerInput, post: (m: WorkerMessage) => v
     last = now;
     post({ type: 'progress', bytesRead, totalBytes });
   };
-  const opts = { onProgress, maxLineBytes: input.maxLineBytes };
+  const opts = {
+    onProgress,
+    maxLineBytes: input.maxLineBytes,
+    limits: input.limits,
+    timeoutMs: input.timeoutMs,
+  };
   return typeof input.source === 'string'
     ? analyzePath(input.source, opts)
     : analyzeBuffer(

@@ -13,6 +13,7 @@ const USAGE = `patchdx ${VERSION} — diagnose failed Windows updates from their
 Usage:
   patchdx analyze <CBS.log | any log | folder | bundle.zip> [--json | --format text|json|md|html] [--schema 1|2]
                   [--lang zh|en] [--no-color] [--verbose] [--similar --db FILE|postgres://…]
+                  [--max-bytes 16G] [--max-entries 20000] [--timeout 900]
   patchdx explain <code | KB | build | component | package identity> [--lang zh|en] [--json]
   patchdx draft <initial|analysis|followup|closure> [logs] [--case X] [--customer 许先生] [--org ORG]
                [--priority P2] [--engineer NAME] [--contact TEL] [--problem TEXT] [--resolution TEXT] [--lang zh|en]

@@ -67,12 +67,27 @@ export interface BundleContext {
   maxLineBytes?: number;
   /** Bytes of the current input read so far. */
   onProgress?(bytesRead: number): void;
+  /**
+   * Records the stories may still keep (Windows Update, ReportingEvents and setup lines, events), for the
+   * whole bundle: memory follows this budget, not the size of the logs. See `recordKeeper`.
+   */
+  recordsLeft: number;
+  /** The budget `recordsLeft` started from. */
+  maxKeptRecords: number;
 }
+
+/**
+ * Most records the stories keep for one bundle. A real machine's logs keep a few thousand to a few tens of
+ * thousands (a 100 MB WindowsUpdate.log keeps about 50,000 lines); a record costs 300–600 bytes, so this
+ * holds the stories under about 100 MB whatever the logs' size.
+ */
+export const MAX_KEPT_RECORDS = 150_000;
 
 /** A new, empty bundle context. */
 export function newContext(
-  opts: { maxLineBytes?: number; onProgress?: (n: number) => void } = {},
+  opts: { maxLineBytes?: number; onProgress?: (n: number) => void; maxKeptRecords?: number } = {},
 ): BundleContext {
+  const maxKeptRecords = opts.maxKeptRecords ?? MAX_KEPT_RECORDS;
   let attempts = 0;
   let findings = 0;
   return {
@@ -94,6 +109,42 @@ export function newContext(
     nextFinding: () => `fe${++findings}`,
     maxLineBytes: opts.maxLineBytes,
     onProgress: opts.onProgress,
+    recordsLeft: maxKeptRecords,
+    maxKeptRecords,
+  };
+}
+
+/** Counts one input's kept records against the bundle's budget (`BundleContext.recordsLeft`). */
+export interface RecordKeeper {
+  /** Whether the record of `line` may be kept; past the budget it is counted, not kept. */
+  take(line: number): boolean;
+  /** Says, once, how many records of the input were not kept and from which line. */
+  end(): void;
+}
+
+/** A record keeper for `input`, whose records are `what` (`lines that matter`, `events`). */
+export function recordKeeper(ctx: BundleContext, input: Input, what: string): RecordKeeper {
+  let dropped = 0;
+  let from = 0;
+  return {
+    take(line) {
+      if (ctx.recordsLeft > 0) {
+        ctx.recordsLeft--;
+        return true;
+      }
+      if (dropped++ === 0) from = line;
+      return false;
+    },
+    end() {
+      if (dropped === 0) return;
+      ctx.diagnostics.push({
+        level: 'warning',
+        file: input.name,
+        ...(from > 0 ? { line: from } : {}),
+        message: `${dropped} ${what} from here on were counted but not kept: the bundle keeps at most ${ctx.maxKeptRecords} records for its stories (limit), so the diagnosis does not see them`,
+      });
+      dropped = 0;
+    },
   };
 }
 

@@ -7,7 +7,14 @@ import type { TextEvent } from '../parse/event-text.js';
 import { detach, detachValues } from '../parse/text-lines.js';
 import { EventCollector, type RawEvent } from '../parse/event-csv.js';
 import { DISTINCT_EVENTS, type UpdateEvent } from '../timeline/update-events.js';
-import { addSource, sourceOf, splitLines, streamLines, type BundleContext } from './define-format.js';
+import {
+  addSource,
+  recordKeeper,
+  sourceOf,
+  splitLines,
+  streamLines,
+  type BundleContext,
+} from './define-format.js';
 import { sniffEncoding } from '../ingest/encoding.js';
 
 const WU = 'Microsoft-Windows-WindowsUpdateClient';
@@ -47,10 +54,15 @@ export function updateEventOf(e: TextEvent, file: string, utc: boolean): UpdateE
 
 /** Adds an export's kept events to the bundle (`utc` when the export stores UTC: XML). */
 export function addTextEvents(ctx: BundleContext, input: Input, events: TextEvent[], utc: boolean): void {
+  const keeper = recordKeeper(ctx, input, 'events');
   for (const e of events) {
-    if (keepEvent(e.provider, e.eventId, `${e.description} ${Object.values(e.data).join(' ')}`))
+    if (
+      keepEvent(e.provider, e.eventId, `${e.description} ${Object.values(e.data).join(' ')}`) &&
+      keeper.take(e.line)
+    )
       ctx.events.push(updateEventOf(e, input.name, utc));
   }
+  keeper.end();
 }
 
 /** Tallies of an export's events: how many, their span, whether every time is labelled UTC. */
@@ -113,10 +125,20 @@ export function readRawEvents(
   ctx: BundleContext,
   reader: (onRaw: (r: RawEvent) => void) => RawEventReader | null,
 ): void {
-  const collector = new EventCollector(keepEvent, true);
-  const r = reader((raw) => collector.add(raw));
+  const keeper = recordKeeper(ctx, input, 'events');
+  // The line of the record being added, for the keeper.
+  let at = 0;
+  const collector = new EventCollector(
+    (provider, eventId, text) => keepEvent(provider, eventId, text) && keeper.take(at),
+    true,
+  );
+  const r = reader((raw) => {
+    at = raw.line;
+    collector.add(raw);
+  });
   const stats = streamLines(input, ctx, (l, n) => r?.line(l, n));
   r?.finish();
+  keeper.end();
   const found = collector.finish();
   for (const e of found.events) ctx.events.push(updateEventOf(e, input.name, false));
   addEventSource(ctx, input, stats.splitLines, sniffEncoding(input.head()).encoding, found, false);

@@ -4,7 +4,7 @@
 import { sniffEncoding } from '../ingest/encoding.js';
 import { detectEventText, EventTextReader, samples } from '../parse/event-text.js';
 import { addEventSource, keepEvent, labelledUtc, updateEventOf } from './event-common.js';
-import { defineFormat, streamLines, TimeSpan } from './define-format.js';
+import { defineFormat, recordKeeper, streamLines, TimeSpan } from './define-format.js';
 
 /** wevtutil's text export of an event log. */
 export default defineFormat({
@@ -16,15 +16,20 @@ export default defineFormat({
     const span = new TimeSpan();
     let count = 0;
     let allUtc = true;
+    const keeper = recordKeeper(ctx, input, 'events');
     const reader = new EventTextReader((e) => {
       count++;
       span.add(e.time);
       allUtc &&= labelledUtc(e.time);
-      if (keepEvent(e.provider, e.eventId, `${e.description} ${Object.values(e.data).join(' ')}`))
+      if (
+        keepEvent(e.provider, e.eventId, `${e.description} ${Object.values(e.data).join(' ')}`) &&
+        keeper.take(e.line)
+      )
         ctx.events.push(updateEventOf(e, input.name, false));
     });
     const stats = streamLines(input, ctx, (l, n) => reader.line(l, n));
     reader.finish();
+    keeper.end();
     const encoding = sniffEncoding(input.head()).encoding;
     addEventSource(
       ctx,

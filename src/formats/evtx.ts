@@ -3,7 +3,7 @@
 // 256 MB); rendering work is bounded per chunk and per file. Times are UTC by format.
 
 import { EvtxReader, looksLikeEvtx, type EvtxRecord } from '../ingest/evtx.js';
-import { addSource, defineFormat, sourceOf, TimeSpan } from './define-format.js';
+import { addSource, defineFormat, recordKeeper, sourceOf, TimeSpan } from './define-format.js';
 import { keepEvent } from './event-common.js';
 
 const MAX_EVTX = 256 * 1024 * 1024;
@@ -30,10 +30,13 @@ export default defineFormat({
   read(input, ctx) {
     const span = new TimeSpan();
     let count = 0;
+    // Records have no line: the keeper is told their number.
+    const keeper = recordKeeper(ctx, input, 'events');
     const onRecord = (r: EvtxRecord): void => {
       count++;
       span.add(r.time);
       if (!keepEvent(r.provider, r.eventId, Object.values(r.data).join(' '))) return;
+      if (!keeper.take(0)) return;
       ctx.events.push({
         file: input.name,
         recordId: r.recordId,
@@ -50,6 +53,7 @@ export default defineFormat({
       const streamed = input.readChunks((chunk) => {
         const piece = chunk.subarray(0, left);
         left -= piece.length;
+        ctx.onProgress?.(MAX_EVTX - left);
         return reader.push(piece) && left > 0;
       });
       if (streamed.problem)
@@ -58,6 +62,7 @@ export default defineFormat({
       reader.push(input.readAll(MAX_EVTX));
     }
     const read = reader.end();
+    keeper.end();
     // A spent budget is always said, even past the first five problems.
     const shown = read.problems.slice(0, 5);
     const limit = read.problems.find((p) => p.endsWith('the limit for this file'));

@@ -4,7 +4,7 @@
 import { sniffEncoding } from '../ingest/encoding.js';
 import { detectReportingEvents, reportingLine, type ReRecord } from '../parse/reporting-events.js';
 import { reportingStory } from '../timeline/wu-story.js';
-import { addSource, defineFormat, sourceOf, streamLines } from './define-format.js';
+import { addSource, defineFormat, recordKeeper, sourceOf, streamLines } from './define-format.js';
 
 /** The offset most lines carry (`+0300` → 180), or null. */
 function writtenOffset(offsets: Map<string, number>): number | null {
@@ -22,12 +22,15 @@ export default defineFormat({
   read(input, ctx) {
     const records: ReRecord[] = [];
     const offsets = new Map<string, number>();
+    const keeper = recordKeeper(ctx, input, 'events');
     const stats = streamLines(input, ctx, (l, n) => {
       const r = reportingLine(l, n);
       if (!r) return;
-      records.push(r);
-      if (r.utcOffset) offsets.set(r.utcOffset, (offsets.get(r.utcOffset) ?? 0) + 1);
+      if (r.utcOffset && (offsets.size < 100 || offsets.has(r.utcOffset)))
+        offsets.set(r.utcOffset, (offsets.get(r.utcOffset) ?? 0) + 1);
+      if (keeper.take(n)) records.push(r);
     });
+    keeper.end();
     const offset = writtenOffset(offsets);
     const s = reportingStory(input.name, records, ctx.nextAttempt, ctx.nextFinding);
     ctx.attempts.push(...s.attempts);

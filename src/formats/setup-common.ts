@@ -4,7 +4,14 @@
 import { sniffEncoding } from '../ingest/encoding.js';
 import type { Input } from '../ingest/inputs.js';
 import type { SetupRecord } from '../parse/setupact.js';
-import { addSource, sourceOf, streamLines, type BundleContext } from './define-format.js';
+import {
+  addSource,
+  recordKeeper,
+  sourceOf,
+  streamLines,
+  TimeSpan,
+  type BundleContext,
+} from './define-format.js';
 
 /** Streams a setup log through `lineRecord`, keeping the records for the setup story. */
 export function readSetupLog(
@@ -13,12 +20,17 @@ export function readSetupLog(
   lineRecord: (line: string, lineNo: number) => SetupRecord | null,
 ): void {
   const records: SetupRecord[] = [];
+  const keeper = recordKeeper(ctx, input, 'setup lines');
+  // The span is of every record read, kept or not.
+  const span = new TimeSpan();
   const stats = streamLines(input, ctx, (l, n) => {
     const r = lineRecord(l, n);
-    if (r) records.push({ ...r, file: input.name });
+    if (!r) return;
+    span.add(r.time);
+    if (keeper.take(n)) records.push({ ...r, file: input.name });
   });
+  keeper.end();
   ctx.setupLogs.push({ name: input.name, records });
   const encoding = sniffEncoding(input.head()).encoding;
-  const times = records.map((r) => r.time);
-  addSource(ctx, sourceOf(input, 'setup', stats.splitLines, encoding, times), null, 'unknown');
+  addSource(ctx, sourceOf(input, 'setup', stats.splitLines, encoding, span), null, 'unknown');
 }

@@ -5,7 +5,7 @@
 import { sniffEncoding } from '../ingest/encoding.js';
 import { detectWindowsUpdateLog, keptWuLine, type WuRecord } from '../parse/windows-update-log.js';
 import { wuStory } from '../timeline/wu-story.js';
-import { addSource, defineFormat, sourceOf, streamLines } from './define-format.js';
+import { addSource, defineFormat, recordKeeper, sourceOf, streamLines } from './define-format.js';
 import { headLinesOf } from './event-common.js';
 
 /** WindowsUpdate.log, Windows 10+ (decoded ETW) or Windows 7/8.1. */
@@ -17,10 +17,12 @@ export default defineFormat({
   read(input, ctx) {
     const format = detectWindowsUpdateLog(headLinesOf(input));
     const records: WuRecord[] = [];
+    const keeper = recordKeeper(ctx, input, 'lines that matter');
     const stats = streamLines(input, ctx, (l, n) => {
       const r = format && keptWuLine(l, n, format);
-      if (r) records.push(r);
+      if (r && keeper.take(n)) records.push(r);
     });
+    keeper.end();
     const s = wuStory(input.name, records, ctx.nextAttempt, ctx.nextFinding);
     ctx.attempts.push(...s.attempts);
     ctx.findings.push(...s.findings);

@@ -160,13 +160,16 @@ function memoryInput(name: string, data: Buffer): Input {
 
 /** Limits shared by everything one bundle holds: the archive given, the archives inside it, a folder's files. */
 export interface BundleLimits {
-  /** Most bytes the bundle may expand to (archive members, nested archives and cabinet decoding work). */
+  /**
+   * Most bytes read from the bundle: plain files, archive members, nested archives and cabinet decoding
+   * work together (`--max-bytes`).
+   */
   maxExpandedBytes: number;
   /** Largest expanded/compressed ratio of the whole bundle, over the sizes of its outermost archives. */
   maxRatio: number;
   /** Expansion always allowed whatever the ratio (a small zip of very repetitive logs). */
   minExpandedBytes: number;
-  /** Most inputs and archive members (all archives and folders together). */
+  /** Most inputs and archive members (all archives and folders together; `--max-entries`). */
   maxEntries: number;
   /** Deepest archive nesting (a zip given is level 1). */
   maxNesting: number;
@@ -192,7 +195,10 @@ interface Budget {
   limits: BundleLimits;
   /** Bytes of the outermost archives: the ratio allowance grows with them. */
   archiveBytes: number;
+  /** Bytes expanded out of archives (held to the ratio allowance). */
   expanded: number;
+  /** Bytes of every input, plain files and archive members (held to `maxExpandedBytes`). */
+  read: number;
   entries: number;
   /** Whether the entry-count diagnostic has been given (once per bundle). */
   entriesReported: boolean;
@@ -209,7 +215,14 @@ function allowance(b: Budget): number {
 function inputCollector(diagnostics: Diagnostic[], limits: BundleLimits) {
   const inputs: Input[] = [];
   const open: ByteSource[] = [];
-  const budget: Budget = { limits, archiveBytes: 0, expanded: 0, entries: 0, entriesReported: false };
+  const budget: Budget = {
+    limits,
+    archiveBytes: 0,
+    expanded: 0,
+    read: 0,
+    entries: 0,
+    entriesReported: false,
+  };
   const warn = (file: string, message: string): void => {
     diagnostics.push({ level: 'warning', file, message });
   };
@@ -237,7 +250,20 @@ function inputCollector(diagnostics: Diagnostic[], limits: BundleLimits) {
       );
       return false;
     }
+    if (!takeRead(file, bytes)) return false;
     budget.expanded += bytes;
+    return true;
+  };
+  /** Reserves `bytes` of the bundle's read budget (`maxExpandedBytes`, `--max-bytes`). */
+  const takeRead = (file: string, bytes: number): boolean => {
+    if (budget.read + bytes > limits.maxExpandedBytes) {
+      warn(
+        file,
+        `skipped: its ${bytes} bytes would take the bundle past ${limits.maxExpandedBytes} bytes read (limit, --max-bytes); ${budget.read} bytes were read before it`,
+      );
+      return false;
+    }
+    budget.read += bytes;
     return true;
   };
   const addCab = (data: Buffer, cabName: string): void => {
@@ -272,7 +298,7 @@ function inputCollector(diagnostics: Diagnostic[], limits: BundleLimits) {
     return input.readAll(limits.maxInMemoryArchive);
   };
   const addZip = (src: ByteSource, zipName: string, depth: number): void => {
-    const listing = listZip(src);
+    const listing = listZip(src, { ...DEFAULT_LIMITS, maxEntries: limits.maxEntries });
     for (const p of listing.problems) warn(zipName, p);
     const seen = new Set<string>();
     // Entries whose data lies inside another's (the same local header, or overlapping ranges) are read once.
@@ -360,6 +386,7 @@ function inputCollector(diagnostics: Diagnostic[], limits: BundleLimits) {
       }
       return;
     }
+    if (!takeRead(name, bytes)) return;
     inputs.push(fileInput(p, name, bytes));
   };
   /** A whole input held in memory: a zip, a cabinet or one log. */
@@ -368,7 +395,7 @@ function inputCollector(diagnostics: Diagnostic[], limits: BundleLimits) {
     budget.archiveBytes += data.length;
     if (looksLikeCab(head)) addCab(data, name);
     else if (looksLikeZip(head)) addZip(bufferSource(data), name, 1);
-    else inputs.push(memoryInput(name, data));
+    else if (takeRead(name, data.length)) inputs.push(memoryInput(name, data));
   };
   return { inputs, open, addFile, addBuffer, warn, isFull: () => budget.entriesReported };
 }

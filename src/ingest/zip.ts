@@ -63,6 +63,9 @@ export interface ZipLimits {
 
 const INFLATE_SLICE = 16 * 1024;
 
+/** Largest central directory read (about 700,000 entries with short names). */
+const MAX_CENTRAL_DIRECTORY = 64 * 1024 * 1024;
+
 export const DEFAULT_LIMITS: ZipLimits = {
   maxEntryBytes: 4 * 1024 ** 3,
   maxTotalBytes: 16 * 1024 ** 3,
@@ -151,11 +154,16 @@ export function listZip(src: ByteSource, limits: ZipLimits = DEFAULT_LIMITS): Zi
         cdOffset = Number(z64.readBigUInt64LE(48));
       }
     }
-    if (cdOffset + cdSize <= src.size && count <= limits.maxEntries) {
-      const cd = readAt(src, cdOffset, cdSize);
+    if (cdOffset + cdSize <= src.size) {
+      // The directory is read into memory: its size is bounded whatever the archive claims.
+      const cd = readAt(src, cdOffset, Math.min(cdSize, MAX_CENTRAL_DIRECTORY));
       const entries: ZipEntry[] = [];
+      if (count > limits.maxEntries)
+        problems.push(
+          `the archive lists ${count} entries: only the first ${limits.maxEntries} are read (limit, --max-entries)`,
+        );
       let p = 0;
-      for (let i = 0; i < count && p + 46 <= cd.length; i++) {
+      for (let i = 0; i < Math.min(count, limits.maxEntries) && p + 46 <= cd.length; i++) {
         if (cd.readUInt32LE(p) !== 0x02014b50) {
           problems.push(`central directory record ${i + 1} is damaged; entries after it were not listed`);
           break;
@@ -184,8 +192,6 @@ export function listZip(src: ByteSource, limits: ZipLimits = DEFAULT_LIMITS): Zi
       }
       return { entries, problems };
     }
-    if (count > limits.maxEntries)
-      problems.push(`the archive lists ${count} entries (limit ${limits.maxEntries})`);
   }
   problems.push('no usable central directory (truncated or damaged archive): entries were found by scanning');
   return { entries: scanLocalHeaders(src, limits, problems), problems };

@@ -239,9 +239,10 @@ function unfinishedInstalls(file: string, records: WuRecord[], results: Install[
     }
   });
   const out: Install[] = [];
+  const reported = new Set(results.map((x) => x.updateId));
   for (const [id, j] of jobs) {
     if (j.fail === null || (lastResult.get(id) ?? -1) >= j.first) continue;
-    if (results.some((x) => x.updateId === id)) continue;
+    if (reported.has(id)) continue;
     const window = records.slice(j.first, j.fail + 1);
     const mine = (r: WuRecord): boolean => r.message.toUpperCase().includes(id);
     const failing = window.filter(
@@ -570,13 +571,19 @@ function installStory(
   }
   // A failure followed by a later attempt at the same update that installed it (or, for a collision or a
   // cancel, by any later attempt) was transient.
-  attempts.forEach((a, i) => {
-    if (a.outcome !== 'failed') return;
+  // One pass from the end (was a filter of the later attempts for each: quadratic in a log of many results).
+  const laterInstalled = new Set<string>();
+  const laterTried = new Set<string>();
+  for (let i = attempts.length - 1; i >= 0; i--) {
+    const a = attempts[i]!;
     const id = byAttempt.get(a)!.updateId;
-    const later = attempts.slice(i + 1).filter((b) => byAttempt.get(b)!.updateId === id);
-    if (later.some((b) => b.outcome === 'succeeded' || b.outcome === 'pending')) a.outcome = 'retried';
-    else if (later.length > 0 && TRANSIENT.has(a.result ?? '')) a.outcome = 'retried';
-  });
+    if (a.outcome === 'failed') {
+      if (laterInstalled.has(id)) a.outcome = 'retried';
+      else if (laterTried.has(id) && TRANSIENT.has(a.result ?? '')) a.outcome = 'retried';
+    }
+    laterTried.add(id);
+    if (a.outcome === 'succeeded' || a.outcome === 'pending') laterInstalled.add(id);
+  }
   const groups = new Map<string, Attempt[]>();
   for (const a of attempts) {
     if (a.outcome !== 'failed' && a.outcome !== 'retried') continue;

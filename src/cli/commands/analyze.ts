@@ -6,6 +6,23 @@ import { errLine, langOption, type Io } from '../io.js';
 import { safeLine } from '../../report/safe-text.js';
 
 const PROGRESS_MIN_BYTES = 20 * 1024 * 1024;
+/** Default `--timeout`: a collector bundle of several GB reads in a few minutes. */
+export const DEFAULT_TIMEOUT_SECONDS = 900;
+
+/** `4G`, `512M`, `100k`, `1000000` → bytes (powers of 1024); null when not a size. */
+export function parseSize(text: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(text.trim());
+  if (!m) return null;
+  const n = Number(m[1]) * 1024 ** ' kmgt'.indexOf(m[2]!.toLowerCase() || ' ');
+  return Number.isFinite(n) && n >= 1 ? Math.floor(n) : null;
+}
+
+/** `600`, `90s`, `10m`, `1h` → seconds; `0` turns the limit off; null when not a duration. */
+export function parseSeconds(text: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)\s*([smh]?)$/i.exec(text.trim());
+  if (!m) return null;
+  return Number(m[1]) * ({ '': 1, s: 1, m: 60, h: 3600 } as Record<string, number>)[m[2]!.toLowerCase()]!;
+}
 
 export async function analyzeCommand(args: string[], io: Io): Promise<number> {
   let parsed;
@@ -23,6 +40,9 @@ export async function analyzeCommand(args: string[], io: Io): Promise<number> {
         similar: { type: 'boolean' },
         db: { type: 'string' },
         verbose: { type: 'boolean', short: 'v' },
+        'max-bytes': { type: 'string' },
+        'max-entries': { type: 'string' },
+        timeout: { type: 'string' },
       },
     });
   } catch (err) {
@@ -52,6 +72,34 @@ export async function analyzeCommand(args: string[], io: Io): Promise<number> {
     io.err('patchdx analyze: --similar needs --db FILE|postgres://… (the case store holding past cases)\n');
     return 2;
   }
+  const limits: { maxExpandedBytes?: number; maxEntries?: number } = {};
+  if (values['max-bytes'] !== undefined) {
+    const n = parseSize(values['max-bytes']);
+    if (n === null) {
+      io.err(
+        `patchdx analyze: --max-bytes must be a size such as 4G, 500M or 1000000, not "${safeLine(values['max-bytes'])}"\n`,
+      );
+      return 2;
+    }
+    limits.maxExpandedBytes = n;
+  }
+  if (values['max-entries'] !== undefined) {
+    const n = /^\d+$/.test(values['max-entries']) ? Number(values['max-entries']) : 0;
+    if (n < 1) {
+      io.err(
+        `patchdx analyze: --max-entries must be a whole number of files, not "${safeLine(values['max-entries'])}"\n`,
+      );
+      return 2;
+    }
+    limits.maxEntries = n;
+  }
+  const seconds = values.timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : parseSeconds(values.timeout);
+  if (seconds === null) {
+    io.err(
+      `patchdx analyze: --timeout must be seconds (or 90s, 10m, 1h; 0 for none), not "${safeLine(values.timeout!)}"\n`,
+    );
+    return 2;
+  }
   const input = positionals[0]!;
   const t0 = Date.now();
   let lastDraw = 0;
@@ -68,7 +116,16 @@ export async function analyzeCommand(args: string[], io: Io): Promise<number> {
         );
       }
     : undefined;
-  const d = withAdvice(await analyze(input, { onProgress: progress }));
+  const d = withAdvice(
+    await analyze(input, {
+      // On a thread: its young generation is sized for reading large logs (see run.ts), and memory
+      // stays bounded whatever the input's size.
+      thread: true,
+      onProgress: progress,
+      limits,
+      timeoutMs: seconds > 0 ? seconds * 1000 : undefined,
+    }),
+  );
   if (progress && lastDraw > 0) io.err('\r' + ' '.repeat(60) + '\r');
   const color = (values.color ?? io.outIsTty) && !values['no-color'] && !io.noColorEnv;
   let similar: SimilarReport | undefined;
