@@ -338,9 +338,10 @@ describe('web app queue and similar cases', () => {
 
 describe('web app similar past cases from the case store', () => {
   it('an imported seed thread is listed for a diagnosis of its own log lines, with outcome and why', async () => {
-    let store: CaseStore | undefined;
-    const t7 = await testApp({ similar: (d, lang) => similarForPage(store!, d, lang) });
-    store = t7.store;
+    // The search needs the app's own store, which exists once the app does.
+    const ref: { store?: CaseStore } = {};
+    const t7 = await testApp({ similar: (d, lang) => similarForPage(ref.store!, d, lang) });
+    const store = (ref.store = t7.store);
     try {
       const seed = readdirSync(seedsPath()).find((f) => f.startsWith('000_'))!;
       await importThreads(store, [{ name: seed, data: readFileSync(seedsPath(seed)) }]);
