@@ -32,8 +32,7 @@ async function insertPast(
   steps: StepTried[],
   messages: { seq: number; role: string; sender: string; at: string | null; body: string }[],
 ): Promise<void> {
-  // Writers of past cases take turns on PostgreSQL (SQLite's write lock already does): `num` is max + 1.
-  if (conn.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${7_311_043})`.execute(trx);
+  await turn(conn, trx);
   const max = await trx
     .selectFrom('past_cases')
     .select((eb) => eb.fn.max('num').as('m'))
@@ -79,9 +78,19 @@ async function deletePast(conn: Connection, trx: Kysely<CaseDb>, id: string): Pr
 }
 
 /** Stores an imported thread (already redacted) in one transaction. */
+/**
+ * Writers of past cases take turns on PostgreSQL (SQLite's write lock already does): `num` is max + 1, and an
+ * import looks for the same thread before it writes. Held to the end of the transaction; taking it again is free.
+ */
+async function turn(conn: Connection, trx: Kysely<CaseDb>): Promise<void> {
+  if (conn.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${7_311_043})`.execute(trx);
+}
+
 export async function storeThread(conn: Connection, t: ImportedThread, now: Date): Promise<ImportResult> {
   const f = t.facts;
   return writeTx(conn, async (trx) => {
+    // Importers take turns before looking (two at once would both find nothing and both insert).
+    await turn(conn, trx);
     const same = await trx.selectFrom('past_cases').select('id').where('id', '=', t.id).executeTakeFirst();
     if (same) return { id: t.id, caseNumber: f.caseNumber, status: 'unchanged' as const };
     let status: ImportResult['status'] = 'created';
