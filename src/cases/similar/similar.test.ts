@@ -21,6 +21,7 @@ import {
 import { fixturePath, seedsPath } from '../../testing/paths.js';
 import { seedExcerpts } from '../../testing/seed-excerpts.js';
 import { captureIo, eachBackend, makeBackend } from '../store-test-support.js';
+import { textCandidates } from './similar.js';
 
 const SEED_FILES = readdirSync(seedsPath())
   .filter((f) => /^\d{3}_.*\.txt$/.test(f))
@@ -232,6 +233,33 @@ eachBackend(
       assert.equal(code, 1);
       assert.match(io.out(), /## Similar past cases\n\n- CAS-D-1 \(desk\)/);
       assert.match(io.out(), /fixed by install-version-carrier/);
+    } finally {
+      await s.close();
+    }
+  },
+  { timeout: 120_000 },
+);
+
+eachBackend(
+  'similar: the text index finds the past case told in the same words first, on both engines',
+  async (b) => {
+    const s = await openCaseStore(b.target, { inputsDir: b.inputsDir });
+    try {
+      await importThreads(s, files(['000', '001', '002', '003', '004']));
+      const conn = s.connection;
+      // An engineer's own words for seed 001's problem (a folder the file system calls corrupt).
+      const ids = await textCandidates(
+        conn,
+        '补丁安装失败，C:\\Program Files\\Windows Defender 文件夹损坏，无法打开，STATUS_FILE_CORRUPT_ERROR',
+      );
+      const first = await conn.db
+        .selectFrom('past_cases')
+        .select('case_number')
+        .where('id', '=', ids[0] ?? '')
+        .executeTakeFirst();
+      assert.equal(first?.case_number, NUMBER['001'], ids.join(', '));
+      // Words no past case holds (LIKE's own % and _ taken literally): no candidate at all.
+      assert.deepEqual(await textCandidates(conn, 'zzqqx_%%_unrelated 鸡鸭鹅狗猫'), []);
     } finally {
       await s.close();
     }

@@ -105,34 +105,40 @@ export function dice(a: Set<string>, b: Set<string>): number {
   return (2 * n) / (a.size + b.size);
 }
 
-/** Search terms for the FTS5 trigram index: distinctive words and 3-character pieces of Chinese runs. */
-function ftsQuery(text: string): string | null {
+/** Distinctive search terms of a text: words of 5+ characters and 3-character pieces of Chinese runs. */
+function searchTerms(text: string): string[] {
   const terms = new Set<string>();
   for (const w of text.match(/[A-Za-z0-9_.-]{5,}/g) ?? []) if (terms.size < 12) terms.add(w.toLowerCase());
   for (const run of text.match(/\p{Script=Han}{3,}/gu) ?? []) {
     const cs = [...run];
     for (let i = 0; i + 3 <= cs.length && terms.size < 24; i += 3) terms.add(cs.slice(i, i + 3).join(''));
   }
-  if (terms.size === 0) return null;
-  return [...terms].map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ');
+  return [...terms];
 }
 
-async function textCandidates(conn: Connection, text: string): Promise<string[]> {
-  const q = text.slice(0, 300);
-  if (q.trim() === '') return [];
+/** A LIKE pattern that finds `term` anywhere, its own `%`, `_` and `\` taken literally. */
+function containsPattern(term: string): string {
+  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * Past cases whose text shares the most search terms with the query, best first. Both engines answer from
+ * their trigram index term by term (FTS5 `trigram` MATCH on SQLite; `ILIKE` over the `gin_trgm_ops` index on
+ * PostgreSQL), so the work follows the matches, not the number of past cases.
+ */
+export async function textCandidates(conn: Connection, text: string): Promise<string[]> {
+  const terms = searchTerms(text.slice(0, 300));
+  if (terms.length === 0) return [];
   if (conn.dialect === 'sqlite') {
-    const match = ftsQuery(q);
-    if (!match) return [];
+    const match = terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ');
     const r = await sql<{ id: string }>`select p.id from past_text t join past_cases p on p.num = t.rowid
       where past_text match ${match} order by t.rank limit ${CANDIDATES}`.execute(conn.db);
     return r.rows.map((x) => x.id);
   }
-  return conn.db.connection().execute(async (c) => {
-    await sql`select set_limit(0.3)`.execute(c);
-    const r = await sql<{ id: string }>`select id from past_cases where text % ${q}
-      order by similarity(text, ${q}) desc limit ${CANDIDATES}`.execute(c);
-    return r.rows.map((x) => x.id);
-  });
+  const perTerm = terms.map((t) => sql`select id from past_cases where text ilike ${containsPattern(t)}`);
+  const r = await sql<{ id: string }>`select id from (${sql.join(perTerm, sql` union all `)}) m
+    group by id order by count(*) desc, id limit ${CANDIDATES}`.execute(conn.db);
+  return r.rows.map((x) => x.id);
 }
 
 /** Ranked past cases like the query; at most `limit` (default 5). */
