@@ -11,6 +11,15 @@ import type { WorkerMessage } from '../analyze/thread-task.js';
 import type { Diagnosis } from '../model/types.js';
 import type { PoolTask } from './pool-worker.js';
 
+/** The CommonJS file piscina loads (see esm-entry.cts): it imports the worker module named by each task. */
+export const ESM_ENTRY = new URL('./esm-entry.cjs', import.meta.url).href;
+const POOL_WORKER = new URL('./pool-worker.js', import.meta.url).href;
+
+/** A task for a thread started from `ESM_ENTRY`: the ES module to run (its default export) and its task. */
+export function esmTask(module: string, task: unknown): { module: string; task: unknown } {
+  return { module, task };
+}
+
 export interface PoolOptions {
   /** Threads analysing at once (default: the machine's cores). */
   threads?: number;
@@ -59,7 +68,7 @@ export class AnalysisPool {
     this.piscina ??= import('piscina').then(
       ({ Piscina: P }) =>
         new P({
-          filename: new URL('./pool-worker.js', import.meta.url).href,
+          filename: ESM_ENTRY,
           minThreads: 1,
           maxThreads: this.threads,
           idleTimeout: this.idleTimeoutMs,
@@ -154,7 +163,10 @@ export class AnalysisPool {
     try {
       const task: PoolTask = { input, port: port2 };
       const piscina = await this.threadsReady();
-      return (await piscina.run(task, { transferList: [port2], signal: opts.signal })) as Diagnosis;
+      return (await piscina.run(esmTask(POOL_WORKER, task), {
+        transferList: [port2],
+        signal: opts.signal,
+      })) as Diagnosis;
     } catch (err) {
       if (opts.signal?.aborted) throw abortReason(opts.signal);
       throw err;

@@ -9,6 +9,9 @@ import { basename } from 'node:path';
 import { Piscina } from 'piscina';
 import { listInputs, type Input } from '../ingest/inputs.js';
 import type { Diagnostic } from '../model/types.js';
+import { ESM_ENTRY, esmTask } from '../pool/pool.js';
+
+const SCAN_WORKER = new URL('./scan-worker.js', import.meta.url).href;
 
 /** One line of a source. */
 export interface SourceLine {
@@ -234,7 +237,7 @@ export class ScanPool {
   private readonly piscina: Piscina;
   constructor(threads = 2) {
     this.piscina = new Piscina({
-      filename: new URL('./scan-worker.js', import.meta.url).href,
+      filename: ESM_ENTRY,
       minThreads: 0,
       maxThreads: threads,
       idleTimeout: 60_000,
@@ -243,7 +246,7 @@ export class ScanPool {
 
   /** Runs a task on a thread, so the server's event loop stays free; `signal` stops it. */
   run(task: ScanTask, signal?: AbortSignal): Promise<ScanResult> {
-    return this.piscina.run(task, { signal }) as Promise<ScanResult>;
+    return this.piscina.run(esmTask(SCAN_WORKER, task), { signal }) as Promise<ScanResult>;
   }
 
   /** Tasks waiting for a thread. */
