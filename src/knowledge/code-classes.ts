@@ -61,3 +61,30 @@ export function downloadSideFamily(code: string): string | null {
 export function isContentBroken(code: string | null | undefined): boolean {
   return !!code && CONTENT_BROKEN.has(code.toLowerCase());
 }
+
+/**
+ * Failure codes that point at the component store (corrupt, missing or unreadable servicing content): the
+ * plans answer them with the store repair after collecting CBS.log, and the e-mail triage says so. One list
+ * for both, so the plan and the customer mail never disagree.
+ */
+const STORE_SIDE = new Set([
+  '0x80073712', // ERROR_SXS_COMPONENT_STORE_CORRUPT
+  '0x80073701', // ERROR_SXS_ASSEMBLY_MISSING
+  '0x8007371b', // ERROR_SXS_TRANSACTION_CLOSURE_INCOMPLETE
+  '0x800736cc', // ERROR_SXS_FILE_HASH_MISMATCH
+  '0x800f0831', // CBS_E_STORE_CORRUPTION
+  '0x800f0900', // CBS_E_XML_PARSER_FAILURE
+  '0x800f0922', // CBS_E_INSTALLERS_FAILED
+  '0x800f081f', // CBS_E_SOURCE_MISSING
+  '0x800f0986', // PSFX_E_APPLY_FORWARD_DELTA_FAILED
+  '0x800f0985', // PSFX_E_APPLY_REVERSE_DELTA_FAILED
+  '0x800f0988', // PSFX_E_INVALID_DELTA_COMBINATION
+  '0x80070570', // ERROR_FILE_CORRUPT
+  '0x8007025d', // ERROR_BAD_COMPRESSION_BUFFER
+  '0x80070490', // ERROR_NOT_FOUND
+]);
+
+/** True for failure codes that point at the component store. */
+export function isStoreSide(code: string | null | undefined): boolean {
+  return !!code && STORE_SIDE.has(code.toLowerCase());
+}

@@ -6,6 +6,7 @@
 // A customer receives these: no tool name, no confidence jargon, plain sentences in one language.
 // Drafts never carry passwords or upload credentials: the engineer adds the upload channel by hand.
 
+import { isStoreSide } from '../knowledge/code-classes.js';
 import { codeInfo } from '../knowledge/codes.js';
 import { planFor } from '../remedy/advise.js';
 import type { Diagnosis, Finding, Lang, RemediationPlan, UpdateHistory } from '../model/types.js';
@@ -316,25 +317,11 @@ const COLLECT = {
 
 type Triage = 'download' | 'connectivity' | 'store' | 'other';
 
-const STORE_CODES = new Set([
-  '0x80073712',
-  '0x80073701',
-  '0x800f0831',
-  '0x800736cc',
-  '0x80070570',
-  '0x800f0986',
-  '0x800f0985',
-  '0x8007025d',
-  '0x80070490',
-  '0x800f081f',
-  '0x800f0922',
-]);
-
 function triageOf(code: string): Triage {
   const c = code.toLowerCase();
   if (/^0x80072e|^0x8024401|^0x8024402|^0x80244/.test(c)) return 'connectivity';
   if (/^0x8024800|^0x80246|^0x80d0/.test(c)) return 'download';
-  if (STORE_CODES.has(c)) return 'store';
+  if (isStoreSide(c)) return 'store';
   return 'other';
 }
 

@@ -4,6 +4,7 @@
 // store repair of the machine's Windows (RestoreHealth, or the readiness tool on Windows 7); the WinRE update
 // that fails on a small recovery partition (KB5034441, 0x80070643) gets the partition check.
 
+import { isStoreSide } from '../../knowledge/code-classes.js';
 import type { I18nText } from '../../model/types.js';
 import {
   type Step,
@@ -36,22 +37,6 @@ export type UpdateFailureKind =
 /** The WinRE updates of January 2024 that fail with 0x80070643 when the recovery partition is too small. */
 const WINRE_KBS = new Set(['KB5034441', 'KB5034440', 'KB5034439']);
 
-const STORE = new Set([
-  '0x80073712',
-  '0x80073701',
-  '0x800f0831',
-  '0x800736cc',
-  '0x80070570',
-  '0x800f0986',
-  '0x800f0985',
-  '0x800f0900',
-  '0x8007025d',
-  '0x80070490',
-  '0x800f081f',
-  '0x8007371b',
-  '0x800f0988',
-]);
-
 /** The family of a failure from its code, the installer's inner code, the KB and the update title. */
 export function updateFailureKind(o: {
   code: string | null;
@@ -77,7 +62,7 @@ export function updateFailureKind(o: {
   if (code === '0x80070bc9' || code === '0x8024a105') return 'reboot';
   if (/^0xc19/.test(code)) return 'featureUpgrade';
   if (code === '0x800f024b' || inner === '0x800f024b') return 'driver';
-  if (STORE.has(code) || STORE.has(inner)) return 'store';
+  if (isStoreSide(code) || isStoreSide(inner)) return 'store';
   if (code === '0x800f0922' || code === '0x80070643' || inner === '0x800f0922') return 'installer';
   return 'other';
 }
