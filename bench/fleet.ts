@@ -28,6 +28,7 @@ import { parseArgs } from 'node:util';
 import { zipSync } from 'fflate';
 import pg from 'pg';
 import { hashBundles, listBundles, type FleetReport } from '../src/index.js';
+import { binPath } from '../src/testing/paths.js';
 
 const { values } = parseArgs({
   options: {
@@ -45,7 +46,7 @@ const N = Number(values.n);
 const BIG = values.big !== undefined ? Number(values.big) : Math.max(1, Math.round(N / 250));
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const corpus = (...p: string[]): string => join(root, '..', 'shared', 'corpus', ...p);
-const BIN = join(root, 'dist', 'src', 'cli', 'main.js');
+const BIN = binPath();
 
 // A small seeded generator, so a run can be repeated.
 let state = Number(values.seed) >>> 0 || 42;

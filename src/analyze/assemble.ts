@@ -23,6 +23,13 @@ import { updateHistories } from '../timeline/histories.js';
 import { resolveLaterInstalls } from '../timeline/supersede.js';
 import type { ReportedBuild } from '../timeline/outputs-story.js';
 import { VERSION } from '../version.js';
+import {
+  DEFAULT_LIST_CAPS,
+  capAttempts,
+  capFindings,
+  capHistories,
+  capSummary,
+} from '../consolidate/caps.js';
 import { groupFindings } from '../consolidate/groups.js';
 import { buildFamily } from '../consolidate/machines.js';
 import { type ErrorLineCount, observationsOf } from '../consolidate/observations.js';
@@ -181,19 +188,21 @@ export function assemble(
     nextId: () => `x${++crossSeq}`,
   });
   // A cross-source root explains its attempts first.
+  const attemptById = new Map(attempts.map((a) => [a.id, a]));
   for (const f of cross) {
-    for (const a of attempts) {
-      if (!f.attempts.includes(a.id)) continue;
+    for (const id of new Set(f.attempts)) {
+      const a = attemptById.get(id);
+      if (!a) continue;
       if (f.root) a.findings.unshift(f.id);
       else a.findings.push(f.id);
     }
   }
-  const findings = [...engine.findings, ...extra.findings.map(located), ...cross.map(located)];
-  settleResolved(findings, attempts);
+  const all = [...engine.findings, ...extra.findings.map(located), ...cross.map(located)];
+  settleResolved(all, attempts);
   // Store app updates (kind `other`) are listed but never make the verdict.
   const failedAttempts = new Set(attempts.filter(failureStands).map((a) => a.id));
   const explainsFailure = (f: TrackedFinding): boolean => f.attempts.some((id) => failedAttempts.has(id));
-  findings.sort(
+  all.sort(
     (a, b) =>
       Number(b.root) - Number(a.root) ||
       Number(explainsFailure(b)) - Number(explainsFailure(a)) ||
@@ -202,6 +211,10 @@ export function assemble(
       (a.time ?? '').localeCompare(b.time ?? '') ||
       a.anchor - b.anchor,
   );
+  // Past the caps a rule's findings fold into one (a log of 75,000 failing updates is one mechanism).
+  const caps = DEFAULT_LIST_CAPS;
+  const folded = capFindings(all, caps.findingsPerRule);
+  const findings = folded.findings;
   const rootErrors = findings.filter(isOpenRootError);
   const verdict = verdictOf({ sources, attempts, findings });
 
@@ -250,6 +263,9 @@ export function assemble(
       });
     }
   }
+  const listed = capAttempts(attempts, findings, caps.attempts, (a) => failedAttempts.has(a.id));
+  const updates = capHistories(histories, caps.updates);
+  diagnostics.push(...folded.diagnostics, ...listed.diagnostics, ...updates.diagnostics);
   const d: Diagnosis = {
     schema: 'patchdx.diagnosis/2',
     tool: { name: 'patchdx', version: VERSION },
@@ -272,9 +288,9 @@ export function assemble(
       lastUpdate: null,
       servicingStackLevel: null,
     },
-    attempts: attempts.map(stripAttempt),
+    attempts: listed.attempts.map(stripAttempt),
     findings: findings.map(stripFinding),
-    updates: histories,
+    updates: updates.updates,
     diagnostics,
     stats: { ...stats, ms: Math.round(stats.ms) },
   };
@@ -291,6 +307,7 @@ export function assemble(
     d.summary = d.summary.filter((l) => l.en !== f.message.en && !l.en.endsWith(f.message.en));
     d.summary.unshift(f.message);
   }
+  d.summary = capSummary(d.summary, caps.summary);
   assignStableIds(d);
   d.groups = groupFindings(d.findings);
   d.observations = observationsOf(d.findings, d.attempts, extra.errorLines ?? []);

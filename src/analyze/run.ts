@@ -64,7 +64,7 @@ export interface RunOptions extends AnalyzeOptions {
  * rate; with V8's default nursery many survive into the old generation, which then grows with the input
  * (a 64 MB CBS log: 212 MB peak RSS). A larger nursery lets them die young: 156 MB, and faster.
  */
-const THREAD_YOUNG_GENERATION_MB = 64;
+export const THREAD_YOUNG_GENERATION_MB = 64;
 
 /** Files larger than this are hashed on a thread of their own, beside the analysis. */
 const HASH_IN_THREAD_BYTES = 16 * 1024 * 1024;

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import pg from 'pg';
 import { spawn } from 'node:child_process';
 import type { Io } from '../cli/io.js';
-import { packageRoot } from '../knowledge/paths.js';
+import { binPath } from '../testing/paths.js';
 
 /** Where the tests find PostgreSQL (trust auth on loopback, as `.ci/run` starts it). */
 export const PG_ADMIN_URL = process.env.PATCHDX_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -108,7 +108,7 @@ export function captureIo(lang: 'zh' | 'en' = 'en'): { io: Io; out: () => string
 }
 
 /** The built command-line entry, for tests that need real processes (kills, concurrency). */
-export const BIN = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
+export const BIN = binPath();
 
 /** Runs the CLI in a child process and waits for it. */
 export function runCli(

@@ -9,8 +9,9 @@ import { mkdtempSync, rmSync, writeFileSync, copyFileSync, readFileSync, statSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../knowledge/paths.js';
+import { binPath } from '../testing/paths.js';
 
-const bin = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
+const bin = binPath();
 const sample = join(packageRoot(), 'examples', 'CBS.log');
 
 function cli(args: string[], env: Record<string, string> = {}): { code: number; out: string; err: string } {

@@ -15,7 +15,7 @@ import { draftCommand } from './commands/draft.js';
 import { explainCommand } from './commands/explain.js';
 import type { Io } from './io.js';
 import { renderAdded, renderCase, renderList } from '../cases/render.js';
-import { packageRoot } from '../knowledge/paths.js';
+import { binPath } from '../testing/paths.js';
 
 const ESC_NAME = '\x1b]0;PWN\x07\x1b[2J\x9b2J\u202e';
 
@@ -178,7 +178,7 @@ test('case views (render.ts) escape what came from input', () => {
 });
 
 test('main: an unknown command with escapes is named escaped (the built bin)', () => {
-  const bin = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
+  const bin = binPath();
   const r = spawnSync(process.execPath, [bin, ESC_NAME], {
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '' },

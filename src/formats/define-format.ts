@@ -81,7 +81,7 @@ export interface BundleContext {
  * thousands (a 100 MB WindowsUpdate.log keeps about 50,000 lines); a record costs 300–600 bytes, so this
  * holds the stories under about 100 MB whatever the logs' size.
  */
-export const MAX_KEPT_RECORDS = 150_000;
+export const MAX_KEPT_RECORDS = 64_000;
 
 /** A new, empty bundle context. */
 export function newContext(
@@ -122,14 +122,23 @@ export interface RecordKeeper {
   end(): void;
 }
 
-/** A record keeper for `input`, whose records are `what` (`lines that matter`, `events`). */
-export function recordKeeper(ctx: BundleContext, input: Input, what: string): RecordKeeper {
+/**
+ * What an event costs of the records budget: an event keeps its fields as a map and its description, and
+ * the event story indexes it twice (measured: about twice a WindowsUpdate.log line's memory).
+ */
+export const EVENT_RECORD_COST = 2;
+
+/**
+ * A record keeper for `input`, whose records are `what` (`lines that matter`, `events`), each costing `cost`
+ * records of the budget.
+ */
+export function recordKeeper(ctx: BundleContext, input: Input, what: string, cost = 1): RecordKeeper {
   let dropped = 0;
   let from = 0;
   return {
     take(line) {
-      if (ctx.recordsLeft > 0) {
-        ctx.recordsLeft--;
+      if (ctx.recordsLeft >= cost) {
+        ctx.recordsLeft -= cost;
         return true;
       }
       if (dropped++ === 0) from = line;

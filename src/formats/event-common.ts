@@ -14,6 +14,7 @@ import {
   splitLines,
   streamLines,
   type BundleContext,
+  EVENT_RECORD_COST,
 } from './define-format.js';
 import { sniffEncoding } from '../ingest/encoding.js';
 
@@ -54,7 +55,7 @@ export function updateEventOf(e: TextEvent, file: string, utc: boolean): UpdateE
 
 /** Adds an export's kept events to the bundle (`utc` when the export stores UTC: XML). */
 export function addTextEvents(ctx: BundleContext, input: Input, events: TextEvent[], utc: boolean): void {
-  const keeper = recordKeeper(ctx, input, 'events');
+  const keeper = recordKeeper(ctx, input, 'events', EVENT_RECORD_COST);
   for (const e of events) {
     if (
       keepEvent(e.provider, e.eventId, `${e.description} ${Object.values(e.data).join(' ')}`) &&
@@ -125,7 +126,7 @@ export function readRawEvents(
   ctx: BundleContext,
   reader: (onRaw: (r: RawEvent) => void) => RawEventReader | null,
 ): void {
-  const keeper = recordKeeper(ctx, input, 'events');
+  const keeper = recordKeeper(ctx, input, 'events', EVENT_RECORD_COST);
   // The line of the record being added, for the keeper.
   let at = 0;
   const collector = new EventCollector(

@@ -4,7 +4,7 @@
 import { sniffEncoding } from '../ingest/encoding.js';
 import { detectEventText, EventTextReader, samples } from '../parse/event-text.js';
 import { addEventSource, keepEvent, labelledUtc, updateEventOf } from './event-common.js';
-import { defineFormat, recordKeeper, streamLines, TimeSpan } from './define-format.js';
+import { defineFormat, recordKeeper, streamLines, TimeSpan, EVENT_RECORD_COST } from './define-format.js';
 
 /** wevtutil's text export of an event log. */
 export default defineFormat({
@@ -16,7 +16,7 @@ export default defineFormat({
     const span = new TimeSpan();
     let count = 0;
     let allUtc = true;
-    const keeper = recordKeeper(ctx, input, 'events');
+    const keeper = recordKeeper(ctx, input, 'events', EVENT_RECORD_COST);
     const reader = new EventTextReader((e) => {
       count++;
       span.add(e.time);

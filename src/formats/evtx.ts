@@ -3,7 +3,14 @@
 // 256 MB); rendering work is bounded per chunk and per file. Times are UTC by format.
 
 import { EvtxReader, looksLikeEvtx, type EvtxRecord } from '../ingest/evtx.js';
-import { addSource, defineFormat, recordKeeper, sourceOf, TimeSpan } from './define-format.js';
+import {
+  addSource,
+  defineFormat,
+  recordKeeper,
+  sourceOf,
+  TimeSpan,
+  EVENT_RECORD_COST,
+} from './define-format.js';
 import { keepEvent } from './event-common.js';
 
 const MAX_EVTX = 256 * 1024 * 1024;
@@ -31,7 +38,7 @@ export default defineFormat({
     const span = new TimeSpan();
     let count = 0;
     // Records have no line: the keeper is told their number.
-    const keeper = recordKeeper(ctx, input, 'events');
+    const keeper = recordKeeper(ctx, input, 'events', EVENT_RECORD_COST);
     const onRecord = (r: EvtxRecord): void => {
       count++;
       span.add(r.time);

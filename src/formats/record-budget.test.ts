@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Diagnostic } from '../model/types.js';
 import { listBufferInputs } from '../ingest/inputs.js';
-import { newContext, type BundleContext } from './define-format.js';
+import { EVENT_RECORD_COST, newContext, type BundleContext } from './define-format.js';
 import { sniffFormat } from './index.js';
 
 /** Reads `data` named `name` with a budget of `budget` records. */
@@ -66,12 +66,16 @@ test('setupact.log: records kept stop at the budget whatever the size; the time 
   assert.equal(b.sources[0]!.last, '2023-05-23 00:21:59');
 });
 
-test('event exports (CSV): events kept stop at the budget; the tally counts every event', () => {
+test('event exports (CSV): events kept stop at the budget, each costing EVENT_RECORD_COST records', () => {
   const a = read('System.csv', lines(3000, CSV, [CSV_HEAD]), 200);
-  assert.equal(a.events.length, 200);
+  assert.equal(EVENT_RECORD_COST, 2);
+  assert.equal(a.events.length, 100);
+  assert.equal(a.recordsLeft, 0);
   assert.equal(dropped(a).length, 1);
   assert.equal(dropped(a)[0]!.file, 'System.csv');
-  assert.equal(dropped(a)[0]!.line, 202);
+  // Header on line 1, events from line 2: the 101st event is on line 102.
+  assert.equal(dropped(a)[0]!.line, 102);
+  assert.match(dropped(a)[0]!.message, /^2900 events from here on were counted but not kept/);
 });
 
 test('the budget is one for the bundle: two logs share it', () => {

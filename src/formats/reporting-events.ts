@@ -4,7 +4,14 @@
 import { sniffEncoding } from '../ingest/encoding.js';
 import { detectReportingEvents, reportingLine, type ReRecord } from '../parse/reporting-events.js';
 import { reportingStory } from '../timeline/wu-story.js';
-import { addSource, defineFormat, recordKeeper, sourceOf, streamLines } from './define-format.js';
+import {
+  addSource,
+  defineFormat,
+  recordKeeper,
+  sourceOf,
+  streamLines,
+  EVENT_RECORD_COST,
+} from './define-format.js';
 
 /** The offset most lines carry (`+0300` → 180), or null. */
 function writtenOffset(offsets: Map<string, number>): number | null {
@@ -22,7 +29,7 @@ export default defineFormat({
   read(input, ctx) {
     const records: ReRecord[] = [];
     const offsets = new Map<string, number>();
-    const keeper = recordKeeper(ctx, input, 'events');
+    const keeper = recordKeeper(ctx, input, 'events', EVENT_RECORD_COST);
     const stats = streamLines(input, ctx, (l, n) => {
       const r = reportingLine(l, n);
       if (!r) return;

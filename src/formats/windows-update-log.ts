@@ -3,7 +3,12 @@
 // line: only the lines that can matter are parsed and kept (see parse/windows-update-log.ts).
 
 import { sniffEncoding } from '../ingest/encoding.js';
-import { detectWindowsUpdateLog, keptWuLine, type WuRecord } from '../parse/windows-update-log.js';
+import {
+  detectWindowsUpdateLog,
+  keptWuLine,
+  wuLineMatters,
+  type WuRecord,
+} from '../parse/windows-update-log.js';
 import { wuStory } from '../timeline/wu-story.js';
 import { addSource, defineFormat, recordKeeper, sourceOf, streamLines } from './define-format.js';
 import { headLinesOf } from './event-common.js';
@@ -19,7 +24,13 @@ export default defineFormat({
     const records: WuRecord[] = [];
     const keeper = recordKeeper(ctx, input, 'lines that matter');
     const stats = streamLines(input, ctx, (l, n) => {
-      const r = format && keptWuLine(l, n, format);
+      if (!format) return;
+      // Past the bundle's budget the lines that matter are only counted, not parsed.
+      if (ctx.recordsLeft <= 0) {
+        if (wuLineMatters(l)) keeper.take(n);
+        return;
+      }
+      const r = keptWuLine(l, n, format);
       if (r && keeper.take(n)) records.push(r);
     });
     keeper.end();

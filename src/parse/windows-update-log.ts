@@ -183,6 +183,11 @@ export function keptWuLine(raw: string, line: number, format: WuFormat): WuRecor
   return KEEP.test(raw) ? parseWuLine(raw, line, format) : null;
 }
 
+/** Whether a line carries a marker {@link keptWuLine} would parse it for (no parse: for counting). */
+export function wuLineMatters(raw: string): boolean {
+  return KEEP.test(raw);
+}
+
 /**
  * Parse a WindowsUpdate.log (either form, detected from its first lines) into the records that matter.
  * Returns [] for text in another format. Never throws.

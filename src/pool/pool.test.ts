@@ -2,12 +2,14 @@
 // in the queue, aborts while queued and while running, threads reused between tasks.
 
 import { test } from 'node:test';
+import { EventEmitter } from 'node:events';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze, createAnalysisPool, type Diagnosis } from '../index.js';
 import { packageRoot } from '../knowledge/paths.js';
+import { quietErrors } from './pool.js';
 
 const sample = join(packageRoot(), 'examples', 'CBS.log');
 
@@ -91,4 +93,11 @@ test('pool: an abort while queued leaves the queue; an abort while running ends 
     await pool.close();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a stray pool error (a result that crossed its abort) is not thrown as an uncaught exception', () => {
+  const bare = new EventEmitter();
+  assert.throws(() => bare.emit('error', new Error('Unexpected message from Worker')));
+  const quiet = quietErrors(new EventEmitter());
+  assert.doesNotThrow(() => quiet.emit('error', new Error('Unexpected message from Worker')));
 });

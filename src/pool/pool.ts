@@ -6,14 +6,34 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
-import { runAnalysis, type AnalyzeOptions, type AnalyzeSource, type ThreadExecutor } from '../analyze/run.js';
+import {
+  runAnalysis,
+  THREAD_YOUNG_GENERATION_MB,
+  type AnalyzeOptions,
+  type AnalyzeSource,
+  type ThreadExecutor,
+} from '../analyze/run.js';
 import type { WorkerMessage } from '../analyze/thread-task.js';
 import type { Diagnosis } from '../model/types.js';
 import type { PoolTask } from './pool-worker.js';
 
+export { THREAD_YOUNG_GENERATION_MB };
 /** The CommonJS file piscina loads (see esm-entry.cts): it imports the worker module named by each task. */
 export const ESM_ENTRY = new URL('./esm-entry.cjs', import.meta.url).href;
 const POOL_WORKER = new URL('./pool-worker.js', import.meta.url).href;
+
+/**
+ * A pool whose stray errors do not end the process. piscina emits `error` when a thread answers a task that
+ * was already aborted (its result crossed the abort: "Unexpected message from Worker") or when an idle
+ * thread fails; the callers' own tasks are settled either way, and without a listener the event would be
+ * thrown as an uncaught exception.
+ */
+export function quietErrors<T extends { on(event: 'error', listener: (err: unknown) => void): unknown }>(
+  pool: T,
+): T {
+  pool.on('error', () => undefined);
+  return pool;
+}
 
 /** A task for a thread started from `ESM_ENTRY`: the ES module to run (its default export) and its task. */
 export function esmTask(module: string, task: unknown): { module: string; task: unknown } {
@@ -65,8 +85,8 @@ export class AnalysisPool {
   }
 
   private threadsReady(): Promise<Piscina> {
-    this.piscina ??= import('piscina').then(
-      ({ Piscina: P }) =>
+    this.piscina ??= import('piscina').then(({ Piscina: P }) =>
+      quietErrors(
         new P({
           filename: ESM_ENTRY,
           minThreads: 1,
@@ -74,7 +94,10 @@ export class AnalysisPool {
           idleTimeout: this.idleTimeoutMs,
           // The queue lives in front of the pool (positions are ours to tell); piscina only runs.
           maxQueue: this.threads,
+          // The same young generation as analyze()'s own thread: short-lived line objects die young.
+          resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB },
         }),
+      ),
     );
     return this.piscina;
   }

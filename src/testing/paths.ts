@@ -1,6 +1,7 @@
 // Test support: where the repository's own samples live (examples/, fixtures/) and the shared real logs
 // and seed threads beside the checkout (../shared/corpus, ../shared/seeds). Not part of the package.
 
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../knowledge/paths.js';
 
@@ -27,4 +28,12 @@ export function corpusPath(...parts: string[]): string {
 /** A path under the shared seed threads (`../shared/seeds`). */
 export function seedsPath(...parts: string[]): string {
   return join(packageRoot(), '..', 'shared', 'seeds', ...parts);
+}
+
+/** The command-line entry as installed: package.json's `bin` (the bundle `npm run build` writes). */
+export function binPath(): string {
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
+    bin: Record<string, string>;
+  };
+  return join(packageRoot(), pkg.bin.patchdx!);
 }

@@ -2,8 +2,10 @@
 // 1/2/3/4) turned into attempts and findings: which update was tried when, by whom, with what result —
 // the decisive lines when CBS.log has rotated away (seed 001) or the failure is a download (seed 004).
 
+import { boundKeys, pushTo } from './group.js';
+import { DEFAULT_LIST_CAPS } from '../consolidate/caps.js';
 import { newAttempt } from './attempt.js';
-import { isStoreApp, updateFailureFinding } from './update-failure.js';
+import { isStoreApp, LEFT_EVIDENCE, leftUpdatesFinding, updateFailureFinding } from './update-failure.js';
 import type { Attempt, Evidence, Finding } from '../model/types.js';
 import { canonicalize } from '../parse/error-codes.js';
 import { isFailedResult } from './cbs-attempts.js';
@@ -129,6 +131,23 @@ function onceEach(events: UpdateEvent[]): UpdateEvent[] {
   return out;
 }
 
+/** What an update event acts on: the update (KB or title) of Windows Update events, the package of servicing ones. */
+function updateKey(e: UpdateEvent): string | null {
+  if (e.provider === WU && [19, 20, 31, 41, 43].includes(e.eventId)) {
+    const title = e.data.updateTitle ?? e.data.Data1 ?? '';
+    return kbOf(title) ?? title;
+  }
+  if (e.provider === SERVICING && [1, 2, 3, 4, 6].includes(e.eventId))
+    return e.data.PackageIdentifier ?? e.data.Data1 ?? '';
+  return null;
+}
+
+/** The failure code of an install (20) or download (31) failure event, or null. */
+function failureCode(e: UpdateEvent): string | null {
+  if (e.provider !== WU || (e.eventId !== 20 && e.eventId !== 31)) return null;
+  return canonicalize(e.data.errorCode ?? '') ?? null;
+}
+
 export interface EventStory {
   attempts: Attempt[];
   findings: Finding[];
@@ -147,8 +166,17 @@ export function updateStory(
     string,
     { kb: string | null; title: string; code: string; phase: 'install' | 'download'; events: UpdateEvent[] }
   >();
+  // Attempts by what they acted on (`kb ?? package`): retries and failures look their update up, not scan.
+  const byUpdate = new Map<string, Attempt[]>();
+  const add = (a: Attempt): void => {
+    attempts.push(a);
+    const k = a.kb ?? a.package;
+    if (k !== null) pushTo(byUpdate, k, a);
+  };
   const sorted = onceEach(events).sort((a, b) => a.time.localeCompare(b.time) || a.recordId - b.recordId);
-  for (const e of sorted) {
+  // Past the cap of updates told one by one, the rest are counted in one finding per phase.
+  const bounded = boundKeys(sorted, updateKey, DEFAULT_LIST_CAPS.updates, (e) => failureCode(e) !== null);
+  for (const e of bounded.kept) {
     if (e.provider === WU && (e.eventId === 43 || e.eventId === 19 || e.eventId === 20)) {
       const title = e.data.updateTitle ?? e.data.Data1 ?? '';
       const kb = kbOf(title);
@@ -163,7 +191,7 @@ export function updateStory(
           client: 'Windows Update (event log)',
           targetState: 'Installed',
         });
-        attempts.push(a);
+        add(a);
         open.set(key, a);
       }
       a.evidence.push(
@@ -178,10 +206,8 @@ export function updateStory(
         a.end = shortTime(e.time);
         open.delete(key);
         // Earlier failures of the same update were transient: it installed on a later try.
-        for (const b of attempts) {
-          if (b !== a && b.outcome === 'failed' && (b.kb ?? b.package) === (kb ?? title))
-            b.outcome = 'retried';
-        }
+        for (const b of byUpdate.get(kb ?? title) ?? [])
+          if (b !== a && b.outcome === 'failed') b.outcome = 'retried';
       } else if (e.eventId === 20) {
         const code = canonicalize(e.data.errorCode ?? '') ?? null;
         a.outcome = 'failed';
@@ -200,9 +226,8 @@ export function updateStory(
       const title = e.data.updateTitle ?? e.data.Data1 ?? '';
       const kb = kbOf(title);
       if (e.eventId === 41) {
-        for (const b of attempts)
-          if (b.kind === 'download' && b.outcome === 'failed' && (b.kb ?? b.package) === (kb ?? title))
-            b.outcome = 'retried';
+        for (const b of byUpdate.get(kb ?? title) ?? [])
+          if (b.kind === 'download' && b.outcome === 'failed') b.outcome = 'retried';
         continue;
       }
       const code = canonicalize(e.data.errorCode ?? '') ?? null;
@@ -216,7 +241,7 @@ export function updateStory(
         outcome: 'failed',
         evidence: [evidence(e, `download failed: ${title}`)],
       });
-      attempts.push(a);
+      add(a);
       if (code) {
         const fk = `${kb ?? title}|${code}|download`;
         const f = failures.get(fk) ?? { kb, title, code, phase: 'download', events: [] };
@@ -259,14 +284,14 @@ export function updateStory(
         rebootPending: e.eventId === 4,
         evidence: [evidence(e, `servicing ${pkg} ${target ?? ''} ${code ?? ''}`.trim())],
       });
-      attempts.push(svc);
+      add(svc);
       if (e.eventId === 1) openServicing.set(pkg, svc);
     }
   }
   // A Windows Update install with no end event whose package servicing says "reboot required" or "installed".
   for (const a of open.values()) {
-    const svc = attempts.find(
-      (b) => b !== a && b.kb && b.kb === a.kb && (b.outcome === 'pending' || b.outcome === 'succeeded'),
+    const svc = (a.kb ? (byUpdate.get(a.kb) ?? []) : []).find(
+      (b) => b !== a && b.kb === a.kb && (b.outcome === 'pending' || b.outcome === 'succeeded'),
     );
     if (svc) {
       a.outcome = svc.outcome;
@@ -279,11 +304,8 @@ export function updateStory(
     const n = f.events.length;
     const first = shortTime(f.events[0]!.time);
     const download = f.phase === 'download';
-    const mine = attempts.filter(
-      (a) =>
-        a.result === f.code &&
-        (a.kb ?? a.package) === (f.kb ?? f.title) &&
-        (a.kind === 'download') === download,
+    const mine = (byUpdate.get(f.kb ?? f.title) ?? []).filter(
+      (a) => a.result === f.code && (a.kind === 'download') === download,
     );
     const id = nextFinding();
     findings.push(
@@ -317,7 +339,7 @@ export function updateStory(
         attempts: mine.map((a) => a.id),
       }),
     );
-    for (const a of attempts) if (findings[findings.length - 1]!.attempts.includes(a.id)) a.findings.push(id);
+    for (const a of mine) a.findings.push(id);
   }
   // Operational channel: 25 a search for updates failed, 26 one succeeded — the same detection story as
   // WindowsUpdate.log's and ReportingEvents.log's.
@@ -334,6 +356,27 @@ export function updateStory(
         ),
       };
     });
+  for (const phase of ['install', 'download'] as const) {
+    const left = bounded.left.filter(
+      (e) => failureCode(e) !== null && (e.eventId === 31) === (phase === 'download'),
+    );
+    if (left.length === 0) continue;
+    const f = leftUpdatesFinding({
+      id: nextFinding(),
+      rule: evtUpdateFailed,
+      messageId: phase === 'download' ? 'downloadFailed' : 'failed',
+      phase,
+      updates: new Set(left.map(updateKey)).size,
+      failures: left.map((e) => ({ code: failureCode(e)!, time: shortTime(e.time) })),
+      evidence: left
+        .slice(0, LEFT_EVIDENCE)
+        .map((e) =>
+          evidence(e, `${phase === 'download' ? 'download' : 'installation'} failed with ${failureCode(e)}`),
+        ),
+      utc: left.every((e) => e.utc),
+    });
+    if (f) findings.push(f);
+  }
   const detection = detectionFinding(scans, nextFinding);
   if (detection) findings.push(detection);
   const unstable = instability(sorted, nextFinding);

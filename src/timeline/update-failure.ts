@@ -80,3 +80,66 @@ export function updateFailureFinding(u: UpdateFailure): Finding {
     },
   );
 }
+
+/** One failure of an update a story does not tell one by one (past its cap of updates). */
+export interface LeftFailure {
+  code: string;
+  time: string;
+}
+
+/** Evidence lines a finding for the updates past a story's cap quotes. */
+export const LEFT_EVIDENCE = 12;
+
+/**
+ * The finding that stands for the updates past a story's cap (see `boundKeys`): how many updates, how many
+ * failures with which codes, when, and the first lines. A root cause unless no failure is left.
+ */
+export function leftUpdatesFinding(o: {
+  id: string;
+  rule: StoryRule;
+  messageId: string;
+  phase: 'install' | 'download';
+  updates: number;
+  failures: LeftFailure[];
+  /** The first failures' lines (at most {@link LEFT_EVIDENCE}). */
+  evidence: Evidence[];
+  utc?: boolean;
+}): Finding | null {
+  const fails = o.failures;
+  if (fails.length === 0) return null;
+  const tally = new Map<string, number>();
+  for (const f of fails) tally.set(f.code, (tally.get(f.code) ?? 0) + 1);
+  const ranked = [...tally].sort((a, b) => b[1] - a[1]);
+  const codes = ranked
+    .slice(0, 8)
+    .map(([c, n]) => `${c} × ${n.toLocaleString('en-US')}`)
+    .join(', ');
+  const times = fails.map((f) => f.time).sort();
+  const first = times[0]!;
+  const last = times[times.length - 1]!;
+  const n = o.updates.toLocaleString('en-US');
+  const count = fails.length.toLocaleString('en-US');
+  const f = updateFailureFinding({
+    id: o.id,
+    rule: o.rule,
+    messageId: o.messageId,
+    what: `${n} more updates`,
+    phase: o.phase,
+    code: ranked[0]![0],
+    count: fails.length,
+    first,
+    last,
+    utc: o.utc,
+    retried: false,
+    store: false,
+    facts: { folded: String(o.updates), failures: String(fails.length), codes, first, last },
+    evidence: o.evidence.slice(0, LEFT_EVIDENCE),
+    attempts: [],
+  });
+  const verb = o.phase === 'download' ? { en: 'download', zh: '下载' } : { en: 'install', zh: '安装' };
+  f.message = {
+    en: `${n} more updates, not listed one by one, failed to ${verb.en} ${count} times (${first} … ${last}): ${codes}`,
+    zh: `另有 ${n} 个更新（未逐一列出）${verb.zh}失败 ${count} 次（${first} 至 ${last}）：${codes}`,
+  };
+  return f;
+}

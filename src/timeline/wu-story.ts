@@ -3,9 +3,16 @@
 // why (the handler's inner code behind the code Windows Update shows), and whether scans for updates fail.
 // Rules produced here: `wu-install-failed`, `wu-detection-failed`, `wu-auto-update-disabled` (info).
 
-import { pushTo } from './group.js';
+import { boundKeys, pushTo } from './group.js';
+import { DEFAULT_LIST_CAPS } from '../consolidate/caps.js';
 import { newAttempt } from './attempt.js';
-import { codeMeaning as meaning, isStoreApp, updateFailureFinding } from './update-failure.js';
+import {
+  codeMeaning as meaning,
+  isStoreApp,
+  LEFT_EVIDENCE,
+  leftUpdatesFinding,
+  updateFailureFinding,
+} from './update-failure.js';
 import type { Attempt, Evidence, Finding } from '../model/types.js';
 import { canonicalize, isFailureCode } from '../parse/error-codes.js';
 import { kbOf } from '../parse/identity.js';
@@ -141,12 +148,34 @@ function titles(file: string, records: WuRecord[]): Map<string, { title: string;
   return out;
 }
 
+/** The first number of the ascending `list` that is at least `min`, or null. */
+function firstAtOrAfter(list: readonly number[], min: number): number | null {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < min) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < list.length ? list[lo]! : null;
+}
+
 /** Win10: one install result per `LogHistory called` line, explained by the handler lines before it. */
 function win10Installs(file: string, records: WuRecord[]): Install[] {
   const names = titles(file, records);
   const out: Install[] = [];
   let prevHistory = -1;
   const prevSame = new Map<string, number>();
+  // Per update GUID, the records that speak of installing it, in order (one pass, not one per result).
+  const installLines = new Map<string, number[]>();
+  records.forEach((r, j) => {
+    if (!/install/i.test(r.message)) return;
+    for (const g of r.message.matchAll(RE.guid)) {
+      const list = installLines.get(g[1]!.toUpperCase());
+      if (list?.[list.length - 1] === j) continue;
+      pushTo(installLines, g[1]!.toUpperCase(), j);
+    }
+  });
   records.forEach((r, i) => {
     const h = RE.logHistory.exec(r.message);
     if (!h) return;
@@ -165,22 +194,17 @@ function win10Installs(file: string, records: WuRecord[]): Install[] {
       }
     }
     // Start: the first install line for this update since its previous result.
-    let start: string | null = null;
     const from = Math.max((prevSame.get(id) ?? -1) + 1, i - 3000);
-    for (let j = from; j < i; j++) {
-      const m = records[j]!.message;
-      if (/install/i.test(m) && m.toUpperCase().includes(id)) {
-        start = shortTime(records[j]!.time);
-        break;
-      }
-    }
+    const j = firstAtOrAfter(installLines.get(id) ?? [], from);
+    const start = j !== null && j < i ? shortTime(records[j]!.time) : null;
+    const end = shortTime(r.time);
     const install: Install = {
       updateId: id,
       title: name?.title ?? null,
       titleLine: name?.at ?? null,
       client,
-      start: start ?? shortTime(r.time),
-      end: shortTime(r.time),
+      start: start ?? end,
+      end,
       code,
       inner: null,
       handler: null,
@@ -779,6 +803,11 @@ function autoUpdateFinding(file: string, records: WuRecord[], nextFinding: () =>
   );
 }
 
+/** A result that is a failure of the install (not success, not applicable, not waiting for a restart). */
+function installFailed(x: Install): boolean {
+  return isFailureCode(x.code) && x.code !== WU_E_UH_POSTREBOOTSTILLPENDING && x.code !== WU_E_NOT_APPLICABLE;
+}
+
 /** Install attempts and download attempts of one log, downloads knowing which updates later installed. */
 function transfers(
   file: string,
@@ -787,9 +816,50 @@ function transfers(
   nextAttempt: () => string,
   nextFinding: () => string,
 ): WuStory {
-  const story = installStory(file, installs, 'Windows Update', nextAttempt, nextFinding);
-  const dl = downloadStory(downloads, story.attempts, story.updateIds!, nextAttempt, nextFinding);
-  return { attempts: [...story.attempts, ...dl.attempts], findings: [...story.findings, ...dl.findings] };
+  // Past the cap of updates told one by one, the rest are counted in one finding per phase.
+  const ins = boundKeys(installs, (x) => x.updateId, DEFAULT_LIST_CAPS.updates, installFailed);
+  const dls = boundKeys(
+    downloads,
+    (d) => d.updateId,
+    DEFAULT_LIST_CAPS.updates,
+    (d) => d.code !== OK,
+  );
+  const story = installStory(file, ins.kept, 'Windows Update', nextAttempt, nextFinding);
+  const dl = downloadStory(dls.kept, story.attempts, story.updateIds!, nextAttempt, nextFinding);
+  const left = [
+    ins.left.some(installFailed)
+      ? leftUpdatesFinding({
+          id: nextFinding(),
+          rule: wuInstallFailed,
+          messageId: 'failed',
+          phase: 'install',
+          updates: ins.leftKeys,
+          failures: ins.left.filter(installFailed).map((x) => ({ code: x.code, time: x.end })),
+          evidence: ins.left
+            .filter(installFailed)
+            .slice(0, LEFT_EVIDENCE)
+            .flatMap((x) => x.evidence.slice(-1)),
+        })
+      : null,
+    dls.left.some((d) => d.code !== OK)
+      ? leftUpdatesFinding({
+          id: nextFinding(),
+          rule: wuDownloadFailed,
+          messageId: 'failed',
+          phase: 'download',
+          updates: dls.leftKeys,
+          failures: dls.left.filter((d) => d.code !== OK).map((d) => ({ code: d.code, time: d.time })),
+          evidence: dls.left
+            .filter((d) => d.code !== OK)
+            .slice(0, LEFT_EVIDENCE)
+            .map((d) => d.evidence),
+        })
+      : null,
+  ].filter((f): f is Finding => f !== null);
+  return {
+    attempts: [...story.attempts, ...dl.attempts],
+    findings: [...story.findings, ...dl.findings, ...left],
+  };
 }
 
 /**

@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import { Piscina } from 'piscina';
 import { listInputs, type Input } from '../ingest/inputs.js';
 import type { Diagnostic } from '../model/types.js';
-import { ESM_ENTRY, esmTask } from '../pool/pool.js';
+import { ESM_ENTRY, esmTask, quietErrors, THREAD_YOUNG_GENERATION_MB } from '../pool/pool.js';
 
 const SCAN_WORKER = new URL('./scan-worker.js', import.meta.url).href;
 
@@ -236,12 +236,15 @@ export function runScanHere(task: ScanTask): ScanResult {
 export class ScanPool {
   private readonly piscina: Piscina;
   constructor(threads = 2) {
-    this.piscina = new Piscina({
-      filename: ESM_ENTRY,
-      minThreads: 0,
-      maxThreads: threads,
-      idleTimeout: 60_000,
-    });
+    this.piscina = quietErrors(
+      new Piscina({
+        filename: ESM_ENTRY,
+        minThreads: 0,
+        maxThreads: threads,
+        idleTimeout: 60_000,
+        resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB },
+      }),
+    );
   }
 
   /** Runs a task on a thread, so the server's event loop stays free; `signal` stops it. */

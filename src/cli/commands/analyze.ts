@@ -1,5 +1,6 @@
 // `patchdx analyze <path>`: read the logs, diagnose, print the report. Exit 0 healthy, 1 failure, 2 could not run.
 
+import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { analyze, openCaseStore, render, similarCases, withAdvice, type SimilarReport } from '../../index.js';
 import { errLine, langOption, type Io } from '../io.js';
@@ -8,6 +9,23 @@ import { safeLine } from '../../report/safe-text.js';
 const PROGRESS_MIN_BYTES = 20 * 1024 * 1024;
 /** Default `--timeout`: a collector bundle of several GB reads in a few minutes. */
 export const DEFAULT_TIMEOUT_SECONDS = 900;
+
+/**
+ * A single file under this size is analysed on the main thread: starting a thread (and loading the analysis
+ * into it again) costs more than the analysis of a small log. Larger files, folders and archives get the
+ * thread and its larger young generation (see analyze/run.ts).
+ */
+const MAIN_THREAD_MAX_BYTES = 4 * 1024 * 1024;
+
+/** Whether `input` is a plain file small enough for the main thread. */
+function smallFile(input: string): boolean {
+  try {
+    const s = statSync(input);
+    return s.isFile() && s.size < MAIN_THREAD_MAX_BYTES && !/\.(zip|cab|evtx)$/i.test(input);
+  } catch {
+    return false;
+  }
+}
 
 /** `4G`, `512M`, `100k`, `1000000` → bytes (powers of 1024); null when not a size. */
 export function parseSize(text: string): number | null {
@@ -119,8 +137,8 @@ export async function analyzeCommand(args: string[], io: Io): Promise<number> {
   const d = withAdvice(
     await analyze(input, {
       // On a thread: its young generation is sized for reading large logs (see run.ts), and memory
-      // stays bounded whatever the input's size.
-      thread: true,
+      // stays bounded whatever the input's size. A small lone log is quicker read here.
+      thread: !smallFile(input),
       onProgress: progress,
       limits,
       timeoutMs: seconds > 0 ? seconds * 1000 : undefined,
