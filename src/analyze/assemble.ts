@@ -178,15 +178,18 @@ export function assemble(
   markSourceMachines(sources, engine, systemInfos, extra.reportedBuilds);
   const histories = updateHistories(attempts);
   let crossSeq = 0;
-  const cross = crossChecks({
-    attempts,
-    histories,
-    findings: [...engine.findings, ...extra.findings],
-    sources,
-    policy: extra.policy,
-    fileHashes: extra.fileHashes,
-    nextId: () => `x${++crossSeq}`,
-  });
+  const cross = crossChecks(
+    {
+      attempts,
+      histories,
+      findings: [...engine.findings, ...extra.findings],
+      sources,
+      policy: extra.policy,
+      fileHashes: extra.fileHashes,
+      nextId: () => `x${++crossSeq}`,
+    },
+    diagnostics,
+  );
   // A cross-source root explains its attempts first.
   const attemptById = new Map(attempts.map((a) => [a.id, a]));
   for (const f of cross) {

@@ -16,6 +16,8 @@ function run(ctx: CrossContext): Finding[] {
   for (const h of ctx.histories) {
     if (h.failures < MIN_FAILURES) continue;
     const failed = h.occurrences.filter((o) => o.outcome === 'failed' || o.outcome === 'retried');
+    // Failures the history counts may all have been superseded or interrupted: nothing repeated then.
+    if (failed.length === 0) continue;
     // One source's finding that already counts every try (an event log's "failed 4 times") says it all.
     const perTry = failed.map((o) => new Set(o.attempts.flatMap((id) => byId.get(id)?.findings ?? [])));
     if ([...perTry[0]!].some((f) => perTry.every((s) => s.has(f)))) continue;
