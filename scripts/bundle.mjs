@@ -19,6 +19,7 @@ await build({
     worker: 'dist/src/analyze/worker.js',
     'pool-worker': 'dist/src/pool/pool-worker.js',
     'scan-worker': 'dist/src/web/scan-worker.js',
+    'inflate-worker': 'dist/src/ingest/inflate-worker.js',
   },
   outdir: OUT,
   bundle: true,

@@ -11,7 +11,7 @@ import { zipSync } from 'fflate';
 import { analyze } from '../index.js';
 import { packageRoot } from '../knowledge/paths.js';
 import { samples as systeminfoSamples } from '../parse/systeminfo.js';
-import { bufferSource, listZip, readEntry, unsafeName } from './zip.js';
+import { bufferSource, fileSource, listZip, readEntry, THREAD_INFLATE_MIN_BYTES, unsafeName } from './zip.js';
 
 const sample = readFileSync(join(packageRoot(), 'examples', 'CBS.log'));
 const persist = Buffer.from(
@@ -174,6 +174,72 @@ test('a CRC-32 mismatch is a problem on that entry; data beyond the declared siz
       JSON.stringify(d.diagnostics),
     );
     assert.equal(d.verdict, 'failed', 'the rest of the bundle is analysed');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Text that deflates poorly (a seeded generator's hex), so that a few MB stay over the threaded size. */
+function noisyLog(bytes: number): Buffer {
+  let x = 12345;
+  const lines: string[] = [];
+  let n = 0;
+  while (n < bytes) {
+    const words: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      words.push(x.toString(16).padStart(8, '0'));
+    }
+    const l = `2023-01-05 10:10:10, Info                  CBS    Exec: ${words.join(' ')}\r\n`;
+    lines.push(l);
+    n += l.length;
+  }
+  return Buffer.from(lines.join(''));
+}
+
+test('a large deflated entry of an archive on disk is inflated on a thread: same bytes, CRC checked, stops on demand', () => {
+  const text = noisyLog(3 * 1024 * 1024);
+  const z = Buffer.from(zipSync({ 'CBS/CBS.log': text, 'CBS/small.log': sample }, { level: 6 }));
+  const dir = mkdtempSync(join(tmpdir(), 'patchdx-zip-'));
+  try {
+    const path = join(dir, 'bundle.zip');
+    writeFileSync(path, z);
+    const src = fileSource(path);
+    const e = listZip(src).entries.find((x) => x.name === 'CBS/CBS.log')!;
+    assert.ok(e.compressedSize >= THREAD_INFLATE_MIN_BYTES, `compressed ${e.compressedSize}`);
+    const chunks: Buffer[] = [];
+    const r = readEntry(src, e, (c) => void chunks.push(c));
+    assert.equal(r.problem, null);
+    assert.equal(r.bytes, text.length);
+    assert.ok(Buffer.concat(chunks).equals(text), 'the same bytes as the archive holds');
+    assert.ok(chunks.length > 10, 'handed on in pieces');
+    // Stopping after the first piece ends the thread's work without a problem.
+    let pieces = 0;
+    assert.equal(readEntry(src, e, () => ++pieces < 1).problem, null);
+    assert.equal(pieces, 1);
+    // A wrong CRC in the archive's directory is a mismatch on the whole entry.
+    assert.match(
+      readEntry(src, { ...e, crc: (e.crc! ^ 1) >>> 0 }, () => undefined).problem ?? '',
+      /CRC-32 mismatch/,
+    );
+    // The ratio and declared-size limits hold on this path too.
+    assert.match(
+      readEntry(src, { ...e, size: 1000 }, () => undefined).problem ?? '',
+      /more than the 1000 bytes/,
+    );
+    src.close();
+
+    // Damaged compressed data and an archive cut inside the entry: a problem, never a hang or a throw.
+    const damaged = Buffer.from(z);
+    for (let i = 0; i < 64; i++) damaged[e.offset + 200_000 + i * 997]! ^= 0xff;
+    writeFileSync(path, damaged);
+    const d = fileSource(path);
+    assert.match(readEntry(d, e, () => undefined).problem ?? '', /damaged compressed data|CRC-32 mismatch/);
+    d.close();
+    writeFileSync(path, z.subarray(0, e.offset + Math.floor(e.compressedSize / 2)));
+    const t = fileSource(path);
+    assert.match(readEntry(t, e, () => undefined).problem ?? '', /truncated|ends inside this entry|damaged/);
+    t.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -9,10 +9,16 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { Inflate } from 'fflate';
+import { inflateOnThread } from './inflate-thread.js';
+
+/** Deflated entries at least this large (compressed) of an archive on disk are inflated on a thread. */
+export const THREAD_INFLATE_MIN_BYTES = 1024 * 1024;
 
 /** Random access to the bytes of a zip: a file on disk or a buffer (a nested zip). */
 export interface ByteSource {
   readonly size: number;
+  /** The file read, when the bytes are a file's (large entries are then inflated on a thread of their own). */
+  readonly path?: string;
   read(buf: Buffer, offset: number, length: number, position: number): number;
   close(): void;
 }
@@ -21,6 +27,7 @@ export function fileSource(path: string): ByteSource {
   const fd = openSync(path, 'r');
   return {
     size: fstatSync(fd).size,
+    path,
     read: (buf, offset, length, position) => readSync(fd, buf, offset, length, position),
     close: () => closeSync(fd),
   };
@@ -285,10 +292,24 @@ export function readEntry(
       stop = true;
       return;
     }
-    if (e.crc !== null) crc = crc32(chunk, crc);
+    if (e.crc !== null && !threaded) crc = crc32(chunk, crc);
     // A copy: the read buffer is reused, and a consumer may keep lines of the previous chunk.
-    if (onChunk(Buffer.from(chunk)) === false) stop = enough = true;
+    if (onChunk(threaded ? (chunk as Buffer) : Buffer.from(chunk)) === false) stop = enough = true;
   };
+  // A large deflated entry of an archive on disk: inflated natively on a thread of its own, beside the
+  // analysis (its chunks are copies already, and that thread takes the CRC).
+  const threaded = e.method === 8 && src.path !== undefined && e.compressedSize >= THREAD_INFLATE_MIN_BYTES;
+  if (threaded) {
+    const r = inflateOnThread(src.path!, pos, end, (chunk, consumedNow) => {
+      consumed = consumedNow;
+      deliver(chunk);
+      return !stop;
+    });
+    if (r.problem !== null && problem === null) problem = r.problem;
+    if (r.complete) crc = r.crc;
+    else if (problem === null && !enough) problem = 'damaged compressed data (the entry ends early)';
+    return finishEntry();
+  }
   const inflate = e.method === 8 ? new Inflate((data) => deliver(data)) : null;
   const buf = Buffer.allocUnsafe(256 * 1024);
   try {
@@ -316,11 +337,15 @@ export function readEntry(
   } catch (err) {
     problem = `damaged compressed data (${err instanceof Error ? err.message : String(err)})`;
   }
-  if (problem === null && !enough && bytes < e.size)
-    problem = `the data ends ${e.size - bytes} bytes before the size the entry declares (damaged entry)`;
-  if (problem === null && !enough && e.crc !== null && crc >>> 0 !== e.crc >>> 0)
-    problem = `CRC-32 mismatch (${(crc >>> 0).toString(16).padStart(8, '0')}, the archive says ${(e.crc >>> 0).toString(16).padStart(8, '0')}): the entry is damaged, its content may be wrong`;
-  return { bytes, problem };
+  return finishEntry();
+
+  function finishEntry(): EntryRead {
+    if (problem === null && !enough && bytes < e.size)
+      problem = `the data ends ${e.size - bytes} bytes before the size the entry declares (damaged entry)`;
+    if (problem === null && !enough && e.crc !== null && crc >>> 0 !== e.crc >>> 0)
+      problem = `CRC-32 mismatch (${(crc >>> 0).toString(16).padStart(8, '0')}, the archive says ${(e.crc >>> 0).toString(16).padStart(8, '0')}): the entry is damaged, its content may be wrong`;
+    return { bytes, problem };
+  }
 }
 
 /** Whether an entry name would escape an extraction folder (`../x`, `/x`, `C:\x`): reported, never extracted. */
