@@ -41,6 +41,8 @@ interface SfcSpan {
   closed: boolean;
   /** Indices of the run's `[SR]` lines. */
   sr: number[];
+  /** Their first lines as {@link namesFile} compares them (made once, on first use). */
+  srText?: string[];
 }
 
 /** SFC runs of a TrustedInstaller run, as index ranges of `entries`, computed once per run. */
@@ -64,9 +66,13 @@ function sfcRuns(entries: readonly LogEntry[]): SfcSpan[] {
   return runs;
 }
 
-/** Whether an `[SR]` line names the file `base` (`…\\base from store`, `'base'`, `"base"`). */
-function namesFile(message: string, base: string): boolean {
-  const text = message.split('\n', 1)[0]!.replace(/\\\\/g, '\\').toLowerCase();
+/** An `[SR]` line as {@link namesFile} compares it: its first line, doubled backslashes single, lower case. */
+function srText(message: string): string {
+  return message.split('\n', 1)[0]!.replace(/\\\\/g, '\\').toLowerCase();
+}
+
+/** Whether an `[SR]` line (as {@link srText} gives it) names the file `base` (`…\\base from store`, `'base'`). */
+function namesFile(text: string, base: string): boolean {
   const b = base.toLowerCase();
   return [`\\${b} `, `\\${b}'`, `'${b}'`, `"${b}"`, `\\${b};`].some((x) => text.includes(x));
 }
@@ -81,9 +87,10 @@ function sfcRepairOf(entries: readonly LogEntry[], i: number, base: string): Rep
   const run = sfcRuns(entries).find((r) => r.from <= i && i <= r.to);
   if (!run?.closed) return null;
   let repair: LogEntry | null = null;
-  for (const k of run.sr) {
+  run.srText ??= run.sr.map((k) => srText(entries[k]!.message));
+  for (const [j, k] of run.sr.entries()) {
     const e = entries[k]!;
-    if (!namesFile(e.message, base)) continue;
+    if (!namesFile(run.srText[j]!, base)) continue;
     if (UNREPAIRED.test(e.message)) return null;
     if (k > i && !repair && REPAIRED.test(e.message)) repair = e;
   }
