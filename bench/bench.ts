@@ -1,6 +1,7 @@
 // Benchmark (not a test): builds a large CBS log from the real corpus logs, analyses it in a fresh process
 // and reports throughput (MB/s, lines/s) and peak RSS next to the time `grep -cE 'HRESULT|\(F\)|Error'`
-// takes on the same file; then the same for a zip bundle laid out like the collector's (2× the logs).
+// takes on the same file; the whole command (text and --json) paired run by run with grep; then the same
+// for a zip bundle laid out like the collector's (2× the logs) in every report format; and start-up.
 // Usage: npm run bench [-- --mb 300 --runs 3 --keep]
 
 import { spawnSync } from 'node:child_process';
@@ -118,6 +119,26 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
+/** The package's bin as installed (package.json `bin`). */
+const bin = join(
+  root,
+  (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin
+    .patchdx!,
+);
+
+/** One whole run of the CLI, its output thrown away: wall time, and peak RSS where /usr/bin/time exists. */
+function timeCli(args: string[]): { ms: number; rssMB: number | null } {
+  const time = existsSync('/usr/bin/time');
+  const cmd = time ? '/usr/bin/time' : process.execPath;
+  const argv = time ? ['-f', '%M', process.execPath, bin, ...args] : [bin, ...args];
+  const t0 = performance.now();
+  const r = spawnSync(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`patchdx ${args.join(' ')} failed: ${r.stderr}`);
+  const kb = time ? Number(r.stderr.trim().split('\n').pop()) : NaN;
+  return { ms, rssMB: Number.isFinite(kb) ? kb / 1024 : null };
+}
+
 function timeGrep(): { ms: number; count: string } {
   const t0 = performance.now();
   const r = spawnSync('grep', ['-cE', 'HRESULT|\\(F\\)|Error', bigLog], { encoding: 'utf8' });
@@ -154,6 +175,20 @@ console.log(`kept entries  ${a0.entries.toLocaleString('en')}, findings ${a0.fin
 console.log(`grep -cE      ${(grepMs / 1000).toFixed(2)} s median (${greps[0]!.count} matching lines)`);
 console.log(`ratio         ${(ms / grepMs).toFixed(2)}× grep`);
 
+// The whole command as a user runs it (the package's bin), paired run by run with grep on the same file.
+const pairs = Array.from({ length: runs }, () => ({
+  grep: timeGrep().ms,
+  text: timeCli(['analyze', bigLog]),
+  json: timeCli(['analyze', '--json', bigLog]),
+}));
+for (const f of ['text', 'json'] as const) {
+  const ratio = median(pairs.map((p) => p[f].ms / p.grep));
+  const rss = pairs.map((p) => p[f].rssMB).filter((x): x is number => x !== null);
+  console.log(
+    `whole ${f.padEnd(7)} ${(median(pairs.map((p) => p[f].ms)) / 1000).toFixed(2)} s median, ${ratio.toFixed(2)}× grep (paired)${rss.length ? `, peak RSS ${Math.max(...rss).toFixed(0)} MB` : ''}`,
+  );
+}
+
 buildBundle();
 const bundleRuns = Array.from({ length: runs }, () => {
   const r = spawnSync(process.execPath, [join(root, 'dist', 'bench', 'run-once.js'), bundle], {
@@ -166,5 +201,27 @@ const bms = median(bundleRuns.map((a) => a.ms));
 const bmb = bundleRuns[0]!.bytes / 1e6;
 console.log(
   `bundle        ${bundle} (${(statSync(bundle).size / 1e6).toFixed(0)} MB zip, ${bmb.toFixed(0)} MB of logs read): ${(bms / 1000).toFixed(2)} s median → ${(bmb / (bms / 1000)).toFixed(0)} MB/s, peak RSS ${Math.max(...bundleRuns.map((a) => a.maxRssMB)).toFixed(0)} MB`,
+);
+for (const f of ['text', 'json', 'md', 'html'] as const) {
+  const rs = Array.from({ length: runs }, () => timeCli(['analyze', '--format', f, bundle]));
+  const rss = rs.map((r) => r.rssMB).filter((x): x is number => x !== null);
+  console.log(
+    `bundle ${f.padEnd(6)} ${(median(rs.map((r) => r.ms)) / 1000).toFixed(2)} s median (whole process)${rss.length ? `, peak RSS ${Math.max(...rss).toFixed(0)} MB` : ''}`,
+  );
+}
+
+// Start-up: Node's own beside the shortest commands.
+const startup = (args: string[]): number => median(Array.from({ length: 7 }, () => timeCli(args).ms));
+const nodeMs = median(
+  Array.from({ length: 7 }, () => {
+    const t0 = performance.now();
+    spawnSync(process.execPath, ['-e', '0']);
+    return performance.now() - t0;
+  }),
+);
+const explainMs = startup(['explain', '0x80073712']);
+const tinyMs = startup(['analyze', join(root, 'examples', 'CBS.log')]);
+console.log(
+  `start-up      node -e 0 ${nodeMs.toFixed(0)} ms; explain ${explainMs.toFixed(0)} ms (+${(explainMs - nodeMs).toFixed(0)}); 51-line analysis ${tinyMs.toFixed(0)} ms (+${(tinyMs - nodeMs).toFixed(0)}), medians of 7`,
 );
 if (!values.keep) rmSync(outDir, { recursive: true, force: true });
