@@ -1,6 +1,6 @@
 // `patchdx analyze <path>`: read the logs, diagnose, print the report. Exit 0 healthy, 1 failure, 2 could not run.
 
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { analyze, openCaseStore, render, similarCases, withAdvice, type SimilarReport } from '../../index.js';
 import { errLine, langOption, type Io } from '../io.js';
@@ -11,19 +11,29 @@ const PROGRESS_MIN_BYTES = 20 * 1024 * 1024;
 export const DEFAULT_TIMEOUT_SECONDS = 900;
 
 /**
- * A single file under this size is analysed on the main thread: starting a thread (and loading the analysis
- * into it again) costs more than the analysis of a small log. Larger files, folders and archives get the
- * thread and its larger young generation (see analyze/run.ts).
+ * A single text file under this size is analysed on the main thread: starting a thread (and loading the
+ * analysis into it again) costs more than the analysis of a small log. Larger files, folders and archives
+ * (whatever their name: a small zip can expand a long way) get the thread and its heap settings (analyze/run.ts).
  */
 const MAIN_THREAD_MAX_BYTES = 4 * 1024 * 1024;
 
-/** Whether `input` is a plain file small enough for the main thread. */
-function smallFile(input: string): boolean {
+/** Zip, cabinet and event-log file signatures. */
+const CONTAINER_MAGIC = [Buffer.from('PK'), Buffer.from('MSCF'), Buffer.from('ElfFile')];
+
+/** Whether `input` is a plain file, not an archive, small enough for the main thread. */
+function smallTextFile(input: string): boolean {
+  let fd: number | null = null;
   try {
     const s = statSync(input);
-    return s.isFile() && s.size < MAIN_THREAD_MAX_BYTES && !/\.(zip|cab|evtx)$/i.test(input);
+    if (!s.isFile() || s.size >= MAIN_THREAD_MAX_BYTES) return false;
+    fd = openSync(input, 'r');
+    const head = Buffer.alloc(8);
+    const n = readSync(fd, head, 0, 8, 0);
+    return !CONTAINER_MAGIC.some((m) => n >= m.length && head.subarray(0, m.length).equals(m));
   } catch {
     return false;
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
 }
 
@@ -136,9 +146,9 @@ export async function analyzeCommand(args: string[], io: Io): Promise<number> {
     : undefined;
   const d = withAdvice(
     await analyze(input, {
-      // On a thread: its young generation is sized for reading large logs (see run.ts), and memory
-      // stays bounded whatever the input's size. A small lone log is quicker read here.
-      thread: !smallFile(input),
+      // On a thread, whose heap is set for reading large logs (see run.ts), so memory stays bounded
+      // whatever the input's size. A small lone text log is quicker read here.
+      thread: !smallTextFile(input),
       onProgress: progress,
       limits,
       timeoutMs: seconds > 0 ? seconds * 1000 : undefined,
