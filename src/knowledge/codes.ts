@@ -4,7 +4,7 @@
 // `data/codes-curated.tsv` (hand-written rows with zh text, cause and remedy). A leaf module.
 
 import type { I18nText } from '../model/types.js';
-import { eachDataLine } from './data-file.js';
+import { eachDataLine, type Where } from './data-file.js';
 
 /** Everything known about one code. */
 export interface CodeInfo {
@@ -75,6 +75,7 @@ const ALIASES: Record<string, number> = {
 const DISPLAY_NAMES: Record<string, string> = { '0x00000000': 'S_OK' };
 
 let tables: Tables | undefined;
+let namesBuilt = false;
 
 /** Format a 32-bit value as a canonical code (`(n >>> 0)`, so negative int32 values work). */
 export function canonicalCode(n: number): string {
@@ -103,7 +104,7 @@ export function codeInfo(code: string): CodeInfo | null {
  * `ERROR_ACCESS_DENIED`…) are understood too.
  */
 export function codeForName(name: string): string | null {
-  return load().byName.get(name.trim().toUpperCase()) ?? null;
+  return loadNames().byName.get(name.trim().toUpperCase()) ?? null;
 }
 
 /**
@@ -115,7 +116,7 @@ export function codeForName(name: string): string | null {
  */
 export function lookupCode(query: string): CodeInfo[] {
   try {
-    const t = load();
+    const t = loadNames();
     const q = query.trim();
     if (q === '') return [];
     const out: CodeInfo[] = [];
@@ -313,13 +314,10 @@ function load(): Tables {
   if (tables) return tables;
   const t: Tables = { shared: new Map(), curated: new Map(), byName: new Map(), problems: [] };
   eachRow(t, SHARED_FILE, 5, (line, where) => {
-    // Only the code and the name are needed to index a row; the rest is split on demand.
-    const tab1 = line.indexOf('\t');
-    const code = line.slice(0, tab1).toLowerCase();
+    // Only the code is needed to index a row; the rest is split on demand (names when a name is asked).
+    const code = line.slice(0, line.indexOf('\t')).toLowerCase();
     if (t.shared.has(code)) return `${where}: duplicate code ${code}`;
     t.shared.set(code, line);
-    const name = line.slice(tab1 + 1, line.indexOf('\t', tab1 + 1));
-    if (NAME_RE.test(name) && !t.byName.has(name.toUpperCase())) t.byName.set(name.toUpperCase(), code);
     return null;
   });
   eachRow(t, CURATED_FILE, 9, (line, where) => {
@@ -336,13 +334,32 @@ function load(): Tables {
       remedy: remedyEn && remedyZh ? { en: remedyEn, zh: remedyZh } : null,
       source,
     });
-    if (name !== null && !t.byName.has(name.toUpperCase())) t.byName.set(name.toUpperCase(), code);
     return null;
   });
+  tables = t;
+  return t;
+}
+
+/**
+ * The tables with `byName` filled: every row's symbolic name (generated rows first, as they come), the
+ * curated names, then the aliases. Built on the first name lookup, not for every code lookup.
+ */
+function loadNames(): Tables {
+  const t = load();
+  if (namesBuilt) return t;
+  namesBuilt = true;
+  for (const [code, line] of t.shared) {
+    const tab1 = line.indexOf('\t');
+    const name = line.slice(tab1 + 1, line.indexOf('\t', tab1 + 1));
+    if (NAME_RE.test(name) && !t.byName.has(name.toUpperCase())) t.byName.set(name.toUpperCase(), code);
+  }
+  for (const [code, row] of t.curated) {
+    if (row.name !== null && !t.byName.has(row.name.toUpperCase()))
+      t.byName.set(row.name.toUpperCase(), code);
+  }
   for (const [alias, value] of Object.entries(ALIASES)) {
     if (!t.byName.has(alias)) t.byName.set(alias, canonicalCode(value));
   }
-  tables = t;
   return t;
 }
 
@@ -351,7 +368,7 @@ function eachRow(
   t: Tables,
   file: string,
   columns: number,
-  take: (line: string, where: string) => string | null,
+  take: (line: string, where: Where) => string | null,
 ): void {
   eachDataLine(file, t.problems, (line, where) => {
     if (countTabs(line) !== columns - 1 || !CODE_RE.test(line.slice(0, line.indexOf('\t')))) {

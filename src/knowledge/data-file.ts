@@ -5,13 +5,23 @@ import { readFileSync } from 'node:fs';
 import { dataPath } from './paths.js';
 
 /**
- * Calls `take(line, where)` for each data row of `file` (header and empty lines skipped; `where` is
- * `file:line`). An unreadable file is noted in `problems`, never thrown.
+ * Where a row is: `${where}` gives `file:line`. One object is reused for every row of a file (making a
+ * string per row cost more than reading the rows): use it in a message at once, never keep it.
+ */
+export interface Where {
+  readonly file: string;
+  line: number;
+  toString(): string;
+}
+
+/**
+ * Calls `take(line, where)` for each data row of `file` (header and empty lines skipped). An unreadable
+ * file is noted in `problems`, never thrown.
  */
 export function eachDataLine(
   file: string,
   problems: string[],
-  take: (line: string, where: string) => void,
+  take: (line: string, where: Where) => void,
 ): void {
   let text: string;
   try {
@@ -20,16 +30,19 @@ export function eachDataLine(
     problems.push(`${file}: cannot read (${err instanceof Error ? err.message : String(err)})`);
     return;
   }
-  let start = 0;
-  let lineNo = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    let line = text.slice(start, end);
-    start = end + 1;
-    lineNo++;
+  const where: Where = {
+    file,
+    line: 0,
+    toString() {
+      return `${this.file}:${this.line}`;
+    },
+  };
+  const lines = text.split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    let line = lines[i]!;
     if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (lineNo === 1 || line === '') continue;
-    take(line, `${file}:${lineNo}`);
+    if (line === '') continue;
+    where.line = i + 1;
+    take(line, where);
   }
 }
