@@ -1,6 +1,7 @@
 // Reading the knowledge data files: a TSV with a header line, one row per line, CRLF or LF. Shared by the
 // code and update tables so both report unreadable files and bad rows the same way.
 
+import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { dataPath } from './paths.js';
 
@@ -25,7 +26,9 @@ export function eachDataLine(
 ): void {
   let text: string;
   try {
-    text = readFileSync(dataPath(file), 'utf8');
+    const bytes = readFileSync(dataPath(file));
+    // Most tables are ASCII: decoding them as such is several times quicker than UTF-8 (start-up).
+    text = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   } catch (err) {
     problems.push(`${file}: cannot read (${err instanceof Error ? err.message : String(err)})`);
     return;
