@@ -200,9 +200,10 @@ const IMAGE_VERSION = /^\s*(?:Image Version|映像版本)\s*[:：]\s*((\d+)\.(\d
 const ERROR = /^\s*(?:Error|错误)\s*[:：]\s*(0x[0-9a-f]{1,8}|-?\d{1,10})\s*$/i;
 const PACKAGE_LISTING = /^\s*(?:Package Identity|程序包标识符?|包标识)\s*[:：|]/i;
 const COMPLETED = /^(?:The operation completed successfully\.?|操作成功完成[。.]?)$/i;
-const LOG_PATH_EN = /^The DISM log file can be found at\s+(.+?)\s*$/i;
-const LOG_PATH_ZH = /^可以在\s*(.+?)\s*上找到\s*DISM\s*日志文件/;
-const LOG_PATH_ZH_ALT = /^DISM\s*日志文件位于\s*(.+?)\s*[。.]?$/; // [K] unconfirmed zh-CN wording
+// Each path is captured up to its last non-space (`(.*\S)\s*$`), not lazily (`(.+?)\s*$`): linear in the line.
+const LOG_PATH_EN = /^The DISM log file can be found at\s+(.*\S)\s*$/i;
+const LOG_PATH_ZH = /^可以在\s*(\S(?:.*\S)?)\s*上找到\s*DISM\s*日志文件/;
+const LOG_PATH_ZH_ALT = /^DISM\s*日志文件位于\s*(\S(?:.*\S)?)\s*$/; // [K] unconfirmed zh-CN wording
 // The progress bar: `[===   62.3%   ]`, redrawn in place (several on one physical line, CR-separated).
 const BAR = /\[[= ]*?(\d{1,3}(?:[.,]\d+)?)%[= ]*\]/g;
 // The echoed command: a prompt (`C:\…>`, `PS C:\…>`), a `[DISM …]` banner of a script, or the bare command.
@@ -359,8 +360,11 @@ function parseRun(lines: Line[], from: number, h: number, end: number): DismRun 
       run.error = err;
     } else if (COMPLETED.test(text)) {
       run.completed = { line: no };
-    } else if ((m = LOG_PATH_EN.exec(text) ?? LOG_PATH_ZH.exec(text) ?? LOG_PATH_ZH_ALT.exec(text))) {
+    } else if ((m = LOG_PATH_EN.exec(text) ?? LOG_PATH_ZH.exec(text))) {
       run.logPath = { path: m[1]!.replace(/^"|"$/g, ''), line: no };
+    } else if ((m = LOG_PATH_ZH_ALT.exec(text))) {
+      // This form may end with its full stop: not part of the path.
+      run.logPath = { path: m[1]!.replace(/\s*[。.]$/, '').replace(/^"|"$/g, ''), line: no };
     } else {
       const hit = HEALTH.find((x) => x.re.test(text));
       if (hit) {

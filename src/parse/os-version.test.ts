@@ -5,6 +5,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import { assertSamplesParse, fixture, lines } from './capture-test-support.js';
 import { samples as dismSamples } from './dism-console.js';
 import { detectOsVersion, parseOsVersion, parseOsVersions, samples } from './os-version.js';
@@ -80,4 +82,51 @@ test('GBK zh-CN fixture: `ver` and the registry agree on 17763.1879, each value 
   );
   assert.deepEqual(reg.lines, { build: 9, edition: 12, productName: 13, version: 14, ubr: 17 });
   assert.equal(parseOsVersion(text)?.source, 'ver');
+});
+
+// Fuzz seed 1, input 3946 (a folder of mutated corpus logs): a GBK capture line of 25,000 ideographic spaces
+// made the winver edition pattern `^\s*(.+?)\s*操作系统…` backtrack for minutes. Every pattern here is linear in
+// the line now. Synchronous code cannot be stopped by a test's timeout, so the parse runs on a thread that is
+// ended if it takes more than 20 s (it takes milliseconds; the old pattern took minutes at a tenth of this).
+test('long runs of spaces and tabs in a capture are read in linear time', async () => {
+  // Two-byte text (a GBK capture decodes to it; U+3000 is the ideographic space): on one-byte text V8 sees
+  // at once that a Chinese literal cannot match, so only two-byte lines show the backtracking.
+  const run = '\u3000 '.repeat(100_000);
+  const text = [
+    'Microsoft Windows [Version 10.0.17763.1879]',
+    'Version 1809 (OS Build 17763.1879)',
+    `${run}x`,
+    `${run}EditionID    REG_SZ    EnterpriseS 企业版`,
+    `${run}操作系统及其用户界面受${run}`,
+    `The ${run} operating system and its user interface are protected`,
+    `    CurrentBuild    REG_SZ    17763${run}`,
+    `UBR :${'\t'.repeat(100_000)}1879`,
+  ].join('\r\n');
+  const module = new URL('./os-version.js', import.meta.url).href;
+  const worker = new Worker(
+    `import(${JSON.stringify(module)}).then((m) => {
+      const { parentPort, workerData } = require('node:worker_threads');
+      parentPort.postMessage(m.parseOsVersions(workerData).map((v) => v.build));
+    });`,
+    { eval: true, workerData: text },
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const builds = await Promise.race([
+    once(worker, 'message').then(([b]) => b as (number | null)[]),
+    new Promise<null>((done) => (timer = setTimeout(() => done(null), 20_000))),
+  ]);
+  clearTimeout(timer);
+  await worker.terminate();
+  assert.notEqual(builds, null, 'the capture was not parsed within 20 s');
+  assert.ok(builds!.includes(17763));
+  assert.equal(detectOsVersion(lines(text)), true);
+  // The edition is still read from the real wording, in both languages.
+  const en = parseOsVersions(
+    'Version 1809 (OS Build 17763.1879)\r\nThe Windows 10 Enterprise LTSC operating system and its user interface are protected by trademark',
+  );
+  assert.equal(en[0]!.edition, 'Windows 10 Enterprise LTSC');
+  const zh = parseOsVersions(
+    '版本 1809 (OS 内部版本 17763.1879)\r\nWindows 10 企业版 LTSC 操作系统及其用户界面受商标保护',
+  );
+  assert.equal(zh[0]!.edition, 'Windows 10 企业版 LTSC');
 });

@@ -152,9 +152,9 @@ const VER = /^\s*Microsoft Windows \[(?:Version|版本)\s*(\d+)\.(\d+)\.(\d+)(?:
 // `操作系统内部版本`: [K] unconfirmed zh-CN wording (Microsoft's zh-CN articles write it; winver writes `OS 内部版本`).
 const WINVER =
   /^\s*(?:Version|版本)\s+([0-9A-Za-z]{4})\s*[(（]\s*(?:OS Build|OS 内部版本|操作系统内部版本)\s*(\d{4,5})\.(\d+)\s*[)）]\s*$/i;
-const WINVER_EDITION_EN = /^\s*The (.+?) operating system and its user interface are protected/i;
+const WINVER_EDITION_EN = /operating system and its user interface are protected/i;
 // [K] unconfirmed zh-CN wording
-const WINVER_EDITION_ZH = /^\s*(.+?)\s*操作系统及其用户界面受/;
+const WINVER_EDITION_ZH = '操作系统及其用户界面受';
 const NAMES = [
   'CurrentBuild',
   'CurrentBuildNumber',
@@ -165,8 +165,9 @@ const NAMES = [
   'ProductName',
 ];
 const NAME_RE = NAMES.join('|');
-const REG_QUERY = new RegExp(`^ {4}(${NAME_RE}) {4}(REG_SZ|REG_DWORD) {4}(.*?)\\s*$`, 'i');
-const POWERSHELL = new RegExp(`^(${NAME_RE})\\s*[:：] ?(.*?)\\s*$`, 'i');
+// Values are taken to the end of the line and trimmed after: `(.*?)\s*$` backtracks over a long run of spaces.
+const REG_QUERY = new RegExp(`^ {4}(${NAME_RE}) {4}(REG_SZ|REG_DWORD) {4}(.*)$`, 'i');
+const POWERSHELL = new RegExp(`^(${NAME_RE})\\s*[:：] ?(.*)$`, 'i');
 const REG_FILE = new RegExp(`^"(${NAME_RE})"=(?:"(.*)"|dword:([0-9a-f]{8}))\\s*$`, 'i');
 
 type Field = 'build' | 'ubr' | 'version' | 'edition' | 'productName';
@@ -185,6 +186,23 @@ export function detectOsVersion(lines: string[]): boolean {
     if (m && /^(?:CurrentBuild(?:Number)?|UBR)$/i.test(m[1]!)) values++;
   }
   return values >= 2 || (values >= 1 && clean.filter((l) => l.trim()).length <= 3);
+}
+
+/**
+ * The edition winver names under its version line (`The Windows 10 Pro operating system and its user
+ * interface are protected…`, zh-CN `Windows 10 专业版 操作系统及其用户界面受…`), or null. Found by the fixed
+ * wording, then the text before it: linear in the line (fuzz seed 1 input 3946: a pattern of the form
+ * `^\s*(.+?)\s*literal` took minutes on a long line of spaces).
+ */
+function winverEdition(l: string): string | null {
+  const en = WINVER_EDITION_EN.exec(l);
+  if (en) {
+    const head = l.slice(0, en.index).trim();
+    return /^the /i.test(head) && head.length > 4 ? head.slice(4).trim() : null;
+  }
+  const at = l.indexOf(WINVER_EDITION_ZH);
+  if (at < 0) return null;
+  return l.slice(0, at).trim() || null;
 }
 
 function num(s: string): number | null {
@@ -250,20 +268,20 @@ export function parseOsVersions(text: string): OsVersion[] {
       out.push(winver);
       return;
     }
-    m = WINVER_EDITION_EN.exec(l) ?? WINVER_EDITION_ZH.exec(l);
-    if (m && winver && !winver.edition) {
-      set(winver, 'edition', m[1]!.trim(), no);
+    const edition = winverEdition(l);
+    if (edition !== null && winver && !winver.edition) {
+      set(winver, 'edition', edition, no);
       return;
     }
     let name: string;
     let value: string;
     let source: OsVersionSource;
     if ((m = REG_QUERY.exec(l))) {
-      [name, value, source] = [m[1]!, m[3]!, 'registry'];
+      [name, value, source] = [m[1]!, m[3]!.trimEnd(), 'registry'];
     } else if ((m = REG_FILE.exec(l))) {
       [name, value, source] = [m[1]!, m[2] ?? '0x' + m[3]!, 'registry'];
     } else if ((m = POWERSHELL.exec(l))) {
-      [name, value, source] = [m[1]!, m[2]!, 'powershell'];
+      [name, value, source] = [m[1]!, m[2]!.trimEnd(), 'powershell'];
     } else return;
     const key = NAMES.find((n) => n.toLowerCase() === name.toLowerCase())!;
     // A name seen again starts the next listing of the key.

@@ -180,7 +180,7 @@ const LABELS: [RegExp, Key, PackageEntry['source']][] = [
   [/^Description$/i, 'description', 'hotfix'],
   [/^InstalledOn$/i, 'installedOn', 'hotfix'],
 ];
-const KV = /^([^:：]{2,40}?)\s*[:：]\s?(.*?)\s*$/;
+const KV = /^([^:：]{2,40}?)\s*[:：]\s?((?:.*\S)?)\s*$/;
 
 const STATES: [RegExp, PackageState][] = [
   [/^(?:Installed|已安装)$/i, 'Installed'],

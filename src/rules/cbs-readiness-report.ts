@@ -41,7 +41,7 @@ export function parseReport(e: LogEntry): { items: Item[]; summary: Map<string, 
       });
       return;
     }
-    const kv = /^([A-Za-z][A-Za-z ]+?):\s*(.*?)\s*$/.exec(l);
+    const kv = /^([A-Za-z][A-Za-z ]+?):\s*((?:.*\S)?)\s*$/.exec(l);
     if (kv && !summary.has(kv[1]!)) summary.set(kv[1]!, kv[2]!);
   });
   return { items, summary };
