@@ -63,3 +63,31 @@ test('fuzz reproducers (fixtures/fuzz): each is analysed, every entry accounted 
     }
   }
 });
+
+test(
+  'the inputs the 10,000-input run found (seed 1: #40 crash, #3946 hang), made again, come out ok',
+  { timeout: 300_000 },
+  async () => {
+    const out = mkdtempSync(join(tmpdir(), 'patchdx-fuzz-'));
+    try {
+      const records = await fuzz({
+        n: 2,
+        only: [40, 3946],
+        seed: 1,
+        jobs: 2,
+        out,
+        timeoutMs: 120_000,
+        maxRssMb: 400,
+      });
+      assert.deepEqual(
+        records.map((r) => [r.i, r.cls, r.outcome]),
+        [
+          [40, 'hostile-folder', 'ok'],
+          [3946, 'hostile-folder', 'ok'],
+        ],
+      );
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  },
+);

@@ -1,4 +1,5 @@
-// The fuzz harness: `npm run fuzz -- --n 10000 --seed 1 [--jobs 2] [--out fuzz-out] [--timeout 120] [--max-rss 400]`.
+// The fuzz harness: `npm run fuzz -- --n 10000 --seed 1 [--jobs 2] [--out fuzz-out] [--timeout 120] [--max-rss 400]`
+// (`--only 40,3946` runs just those inputs of the seed again).
 // Generates inputs of every class (scripts/fuzz-gen.ts), runs `patchdx analyze` on each in a child process
 // (scripts/fuzz-child.ts: all four report formats) under a time and a memory limit, and classifies each
 // run: crash (an exception or internal error), hang (past the time limit), memory (past the RSS limit),
@@ -30,6 +31,8 @@ export interface RunRecord {
 
 export interface FuzzOptions {
   n: number;
+  /** Only these input numbers (each made again from the seed and its number), instead of 0…n-1. */
+  only?: number[];
   seed: number;
   jobs: number;
   out: string;
@@ -123,8 +126,9 @@ export async function fuzz(opts: FuzzOptions): Promise<RunRecord[]> {
   let done = 0;
   const worker = async (): Promise<void> => {
     for (;;) {
-      const i = next++;
-      if (i >= opts.n) return;
+      const k = next++;
+      if (k >= (opts.only?.length ?? opts.n)) return;
+      const i = opts.only ? opts.only[k]! : k;
       // Each input has its own generator, from the seed and its number: any one can be made again alone.
       const rng = new Rng((opts.seed * 1_000_003 + i) >>> 0);
       const cls = CLASSES[i % CLASSES.length]!;
@@ -219,6 +223,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       n: { type: 'string', default: '200' },
+      only: { type: 'string' },
       seed: { type: 'string', default: String(Date.now() % 100000) },
       jobs: { type: 'string', default: '2' },
       out: { type: 'string', default: 'fuzz-out' },
@@ -226,7 +231,12 @@ async function main(): Promise<void> {
       'max-rss': { type: 'string', default: '400' },
     },
   });
-  const n = Number(values.n);
+  // `--only 40,3946`: those inputs of the seed again (a reproducer checked after a fix).
+  const only = values.only
+    ?.split(',')
+    .map((x) => Number(x.trim()))
+    .filter((x) => Number.isInteger(x) && x >= 0);
+  const n = only?.length ?? Number(values.n);
   const seed = Number(values.seed);
   const t0 = Date.now();
   // Stopped early (SIGTERM, Ctrl-C): the summary of the runs so far is still written.
@@ -250,6 +260,7 @@ async function main(): Promise<void> {
     });
   const records = await fuzz({
     n,
+    only,
     seed,
     jobs: Number(values.jobs),
     out: values.out!,
