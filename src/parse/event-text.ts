@@ -72,11 +72,16 @@ const oneLine = (title: string): string => title.trim().replace(/\s+/g, ' ');
 
 /** Windows Update event text → error code and update title (`…with error 0x80070570: Windows 11, version 22H2.`). */
 function wuData(desc: string): Record<string, string> {
-  const m = /(?:error|错误)\s*(0x[0-9a-fA-F]{8})\s*[:：]\s*(.+?)[.。]?\s*$/s.exec(desc);
-  if (m) return { errorCode: m[1]!, updateTitle: oneLine(m[2]!) };
-  const t = /(?:update|更新)\s*[:：]\s*(.+?)[.。]?\s*$/s.exec(desc);
-  return t ? { updateTitle: oneLine(t[1]!) } : {};
+  // The title runs to the last non-space (greedy), its full stop dropped after: a lazy `(.+?)[.。]?\s*$`
+  // costs the square of a long run of spaces inside the text.
+  const m = /(?:error|错误)\s*(0x[0-9a-fA-F]{8})\s*[:：]\s*(.*\S)\s*$/s.exec(desc);
+  if (m) return { errorCode: m[1]!, updateTitle: oneLine(withoutStop(m[2]!)) };
+  const t = /(?:update|更新)\s*[:：]\s*(.*\S)\s*$/s.exec(desc);
+  return t ? { updateTitle: oneLine(withoutStop(t[1]!)) } : {};
 }
+
+/** The text without one final full stop (`.` or `。`). */
+const withoutStop = (s: string): string => (/[.。]$/.test(s) ? s.slice(0, -1) : s);
 
 /**
  * The data an event's rendered description carries, keyed as the binary .evtx reader keys its EventData so

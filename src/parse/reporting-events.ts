@@ -74,12 +74,14 @@ const GUID = /^\{?([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[
 const TIME = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:[:.](\d{1,7}))?\s*([+-]\d{4})?$/;
 const EVENT = /^(\d{1,5}) \[([^\]]*)\]$/;
 const RESULT = /^(?:Success|Failure)$/;
-const TITLE = /following update(?: with error 0x[0-9A-Fa-f]{8})?\s*:\s*(.+?)\.?\s*$/;
+// The title runs to the last non-space and loses its full stop after (a lazy `(.+?)\.?\s*$` would cost the
+// square of a long run of spaces inside the line).
+const TITLE = /following update(?: with error 0x[0-9A-Fa-f]{8})?\s*:\s*(.*\S)\s*$/;
 
 /** Update title from an install/download sentence, or null. */
 function titleOf(text: string): string | null {
   const m = TITLE.exec(text);
-  return m ? m[1]!.trim() : null;
+  return m ? m[1]!.replace(/\.$/, '').trim() : null;
 }
 
 /**
