@@ -6,7 +6,7 @@
 
 import { analyzeCommand } from '../src/cli/commands/analyze.js';
 import { analyze, render, withAdvice } from '../src/index.js';
-import type { Io } from '../src/cli/io.js';
+import { captureIo } from '../src/testing/io.js';
 import { hasUnsafe } from '../src/report/safe-text.js';
 
 /** What one child saw. */
@@ -35,18 +35,9 @@ export async function runChild(path: string): Promise<ChildResult> {
     if (/internal error/i.test(err)) r.internal.push(err.slice(0, 500));
   };
   // The command as a user runs it, text report: its exit code, stdout and stderr.
-  let out = '';
-  let err = '';
-  const io: Io = {
-    out: (s) => void (out += s),
-    err: (s) => void (err += s),
-    outIsTty: false,
-    errIsTty: false,
-    defaultLang: 'en',
-    noColorEnv: true,
-  };
-  r.exits.push(await analyzeCommand([path, '--format', 'text', '--no-color', '--timeout', '20'], io));
-  check('text', out, err);
+  const cli = captureIo('en');
+  r.exits.push(await analyzeCommand([path, '--format', 'text', '--no-color', '--timeout', '20'], cli.io));
+  check('text', cli.out(), cli.err());
   // The other three formats of one more analysis through the API the command uses (the renderers are
   // what differs; analysing four times made a 10,000-input run twice as long).
   const d = withAdvice(await analyze(path, { thread: true, timeoutMs: 20_000 }));

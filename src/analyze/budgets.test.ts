@@ -12,7 +12,7 @@ import { analyzeBuffer, analyzePath } from './analyze.js';
 import { runAnalysis } from './run.js';
 import { packageRoot } from '../knowledge/paths.js';
 import { analyzeCommand, parseSeconds, parseSize } from '../cli/commands/analyze.js';
-import type { Io } from '../cli/io.js';
+import { captureIo } from '../testing/io.js';
 import { MAX_RUN_ENTRIES } from '../rules/engine.js';
 
 const sample = readFileSync(join(packageRoot(), 'examples', 'CBS.log'));
@@ -84,18 +84,9 @@ test('CLI: --max-bytes, --max-entries and --timeout are parsed, checked and pass
   assert.equal(parseSeconds('0'), 0);
   assert.equal(parseSeconds('-1'), null);
   const run = async (args: string[]): Promise<{ code: number; out: string; err: string }> => {
-    let out = '';
-    let err = '';
-    const io: Io = {
-      out: (s) => void (out += s),
-      err: (s) => void (err += s),
-      outIsTty: false,
-      errIsTty: false,
-      defaultLang: 'en',
-      noColorEnv: true,
-    };
-    const code = await analyzeCommand(args, io);
-    return { code, out, err };
+    const cli = captureIo('en');
+    const code = await analyzeCommand(args, cli.io);
+    return { code, out: cli.out(), err: cli.err() };
   };
   await withDir(async (dir) => {
     for (const n of ['a', 'b']) writeFileSync(join(dir, `${n}-CBS.log`), sample);

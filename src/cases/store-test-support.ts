@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import pg from 'pg';
 import { spawn } from 'node:child_process';
-import type { Io } from '../cli/io.js';
 import { binPath } from '../testing/paths.js';
 
 /** Where the tests find PostgreSQL (trust auth on loopback, as `.ci/run` starts it). */
@@ -89,23 +88,7 @@ export function eachBackend(
   }
 }
 
-/** An in-process `Io` that records what a command writes. */
-export function captureIo(lang: 'zh' | 'en' = 'en'): { io: Io; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    io: {
-      out: (s) => void (out += s),
-      err: (s) => void (err += s),
-      outIsTty: false,
-      errIsTty: false,
-      defaultLang: lang,
-      noColorEnv: true,
-    },
-    out: () => out,
-    err: () => err,
-  };
-}
+export { captureIo } from '../testing/io.js';
 
 /** The built command-line entry, for tests that need real processes (kills, concurrency). */
 export const BIN = binPath();
