@@ -1,7 +1,8 @@
 // Benchmark (not a test): builds a large CBS log from the real corpus logs, analyses it in a fresh process
 // and reports throughput (MB/s, lines/s) and peak RSS next to the time `grep -cE 'HRESULT|\(F\)|Error'`
 // takes on the same file; the whole command (text and --json) paired run by run with grep; then the same
-// for a zip bundle laid out like the collector's (2× the logs) in every report format; and start-up.
+// for a zip bundle laid out like the collector's (2× the logs) in every report format; and start-up. Floors
+// beside them: a Node process that only reads the file, and one that also finds every line break.
 // Usage: npm run bench [-- --mb 300 --runs 3 --keep]
 
 import { spawnSync } from 'node:child_process';
@@ -186,6 +187,30 @@ for (const f of ['text', 'json'] as const) {
   const rss = pairs.map((p) => p[f].rssMB).filter((x): x is number => x !== null);
   console.log(
     `whole ${f.padEnd(7)} ${(median(pairs.map((p) => p[f].ms)) / 1000).toFixed(2)} s median, ${ratio.toFixed(2)}× grep (paired)${rss.length ? `, peak RSS ${Math.max(...rss).toFixed(0)} MB` : ''}`,
+  );
+}
+
+// Floors: what a Node process pays before any analysis — reading the file, and reading it while finding every
+// line break (the least any design that walks lines pays) — paired with grep like the whole command.
+const READ_ONLY = `const fs=require('fs');const fd=fs.openSync(process.argv[1],'r');const b=Buffer.allocUnsafe(1<<20);let t=0,n;while((n=fs.readSync(fd,b,0,b.length,null))>0)t+=n;console.log(t)`;
+const LINE_WALK = `const fs=require('fs');const fd=fs.openSync(process.argv[1],'r');const b=Buffer.allocUnsafe(1<<20);let l=0,n;while((n=fs.readSync(fd,b,0,b.length,null))>0){const c=b.subarray(0,n);for(let p=c.indexOf(10);p!==-1;p=c.indexOf(10,p+1))l++}console.log(l)`;
+const timeNode = (script: string): number => {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['-e', script, bigLog], { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (r.status !== 0) throw new Error(`floor script failed: ${String(r.stderr)}`);
+  return performance.now() - t0;
+};
+const floors = Array.from({ length: runs }, () => ({
+  grep: timeGrep().ms,
+  read: timeNode(READ_ONLY),
+  walk: timeNode(LINE_WALK),
+}));
+for (const [f, label] of [
+  ['read', 'node reading the file'],
+  ['walk', 'node finding each line break'],
+] as const) {
+  console.log(
+    `floor         ${label}: ${(median(floors.map((p) => p[f])) / 1000).toFixed(2)} s median, ${median(floors.map((p) => p[f] / p.grep)).toFixed(2)}× grep (paired)`,
   );
 }
 

@@ -9,9 +9,10 @@ import { advise as adviseDiagnosis } from './remedy/advise.js';
 import { machinePlanOf } from './remedy/machine-plan.js';
 import { renderDraft, type Draft, type DraftKind, type DraftParams } from './report/email.js';
 import { renderExplained } from './report/explain.js';
-import { renderHtml } from './report/html.js';
-import { renderJson, type JsonSchema } from './report/json.js';
-import { renderMarkdown } from './report/markdown.js';
+import { htmlChunks } from './report/html.js';
+import { jsonReportChunks, type JsonSchema } from './report/json.js';
+import { markdownChunks } from './report/markdown.js';
+import { gathered, joinChunks, writeChunks } from './report/stream.js';
 import { renderText } from './report/terminal.js';
 import { AnalysisPool, type PoolOptions } from './pool/pool.js';
 import type { SimilarReport } from './cases/similar/similar.js';
@@ -86,27 +87,52 @@ export interface RenderOptions {
 
 /** A report of a diagnosis. Every piece of log text is escaped for the format. */
 export function render(d: Diagnosis, format: ReportFormat, options: RenderOptions): string {
-  const report = renderReport(d, format, options);
-  const sim = options.similar;
-  if (!sim || format === 'json') return report;
-  if (format === 'text') return report + similarText(sim, d, options.lang);
-  if (format === 'md') return report + similarMarkdown(sim, d, options.lang);
-  const at = report.lastIndexOf('</body>');
-  const section = similarHtml(sim, d, options.lang);
-  return at < 0 ? report + section : report.slice(0, at) + section + report.slice(at);
+  return joinChunks(reportChunks(d, format, options));
 }
 
-function renderReport(d: Diagnosis, format: ReportFormat, options: RenderOptions): string {
+/**
+ * A report of a diagnosis piece by piece (JSON member by member, Markdown and HTML section by section):
+ * joined, the text `render` returns; pieces of about 64 KB. For writing a large report as it is made
+ * (`writeReport`, or `Readable.from(reportChunks(…))`).
+ */
+export function reportChunks(d: Diagnosis, format: ReportFormat, options: RenderOptions): Generator<string> {
+  // Gathered into pieces of about 64 KB: one write each.
+  return gathered(sections(d, format, options));
+}
+
+function* sections(d: Diagnosis, format: ReportFormat, options: RenderOptions): Generator<string> {
+  const sim = options.similar;
   switch (format) {
     case 'json':
-      return renderJson(d, { schema: options.schema });
+      yield* jsonReportChunks(d, { schema: options.schema });
+      return;
     case 'md':
-      return renderMarkdown(d, { lang: options.lang, verbose: options.verbose });
+      yield* markdownChunks(d, { lang: options.lang, verbose: options.verbose });
+      if (sim) yield similarMarkdown(sim, d, options.lang);
+      return;
     case 'html':
-      return renderHtml(d, { lang: options.lang });
+      yield* htmlChunks(d, {
+        lang: options.lang,
+        extra: sim ? similarHtml(sim, d, options.lang) : undefined,
+      });
+      return;
     case 'text':
-      return renderText(d, { lang: options.lang, color: options.color ?? false, verbose: options.verbose });
+      yield renderText(d, { lang: options.lang, color: options.color ?? false, verbose: options.verbose });
+      if (sim) yield similarText(sim, d, options.lang);
   }
+}
+
+/**
+ * Writes a report to a stream as it is made, waiting whenever the stream's buffer is full (back-pressure):
+ * memory holds one section of the report, not the whole of it. Rejects if the stream fails or closes early.
+ */
+export function writeReport(
+  d: Diagnosis,
+  format: ReportFormat,
+  options: RenderOptions,
+  out: NodeJS.WritableStream,
+): Promise<void> {
+  return writeChunks(reportChunks(d, format, options), out);
 }
 
 /** What patchdx knows of an error code, KB, build, component or package identity. */

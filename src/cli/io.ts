@@ -2,6 +2,7 @@
 
 import type { Lang } from '../model/types.js';
 import { safeLine } from '../report/safe-text.js';
+import { writeChunks } from '../report/stream.js';
 
 /**
  * One diagnostic line on stderr: `patchdx: <file>[:line]: <message>`. File names and messages come from
@@ -18,6 +19,14 @@ export interface Io {
   errIsTty: boolean;
   defaultLang: Lang;
   noColorEnv: boolean;
+  /** Standard output as a stream, when there is one: a report is written to it with back-pressure. */
+  stdout?: NodeJS.WritableStream;
+}
+
+/** Writes a report's pieces to standard output as they are made (through `out` when there is no stream). */
+export async function writeOut(io: Io, chunks: Iterable<string>): Promise<void> {
+  if (io.stdout) await writeChunks(chunks, io.stdout);
+  else for (const c of chunks) io.out(c);
 }
 
 /** Parses `--lang`; returns null and reports on a bad value. */

@@ -68,6 +68,7 @@ async function main(): Promise<number> {
     outIsTty: Boolean(process.stdout.isTTY),
     defaultLang: envLang(process.env),
     noColorEnv: process.env.NO_COLOR !== undefined,
+    stdout: process.stdout,
   };
   switch (cmd) {
     case 'analyze':

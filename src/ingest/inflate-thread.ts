@@ -66,7 +66,9 @@ export function inflateOnThread(
       if (written > read) {
         const at = read % RING_BYTES;
         const n = Math.min(written - read, RING_BYTES - at, CHUNK_BYTES);
-        const chunk = Buffer.from(data.subarray(at, at + n));
+        // A native copy out of the shared ring (Buffer.from of a shared view copies byte by byte: 0.2 s per 300 MB).
+        const chunk = Buffer.allocUnsafe(n);
+        chunk.set(data.subarray(at, at + n));
         read += n;
         Atomics.store(i64, READ, BigInt(read));
         Atomics.add(i32, READ_SEQ, 1);

@@ -8,6 +8,7 @@ import { attemptText, clockText, factKeys, historiesToShow, historyText, label }
 import { familyName } from '../consolidate/machines.js';
 import { cl, groupNumbers, itemsText, roleOf, shownGroups, spanText, verdictLines } from './consolidated.js';
 import { safeText } from './safe-text.js';
+import { joinChunks } from './stream.js';
 
 /** Escapes text for HTML element content and attribute values; control characters become visible escapes. */
 export function escapeHtml(s: string): string {
@@ -161,68 +162,17 @@ ${plan}`;
 }
 
 /** The whole HTML document: the consolidated view, every detail in a collapsed section. */
-export function renderHtml(d: Diagnosis, opts: { lang: Lang }): string {
+export function renderHtml(d: Diagnosis, opts: { lang: Lang; extra?: string }): string {
+  return joinChunks(htmlChunks(d, opts));
+}
+
+/**
+ * The HTML document section by section (joined: `renderHtml`), for writing as it is made. `extra` is
+ * HTML placed at the end of the body (the similar past cases).
+ */
+export function* htmlChunks(d: Diagnosis, opts: { lang: Lang; extra?: string }): Generator<string> {
   const { lang } = opts;
-  const mixed = d.machines && d.machines.length > 1;
-  const top = mixed
-    ? `<p>${e(label('verdict', lang))}: <span class="verdict v-${e(d.verdict)}" id="verdict">${e(label(d.verdict, lang))}</span></p>
-<ul id="summary">${verdictLines(d, lang)
-        .map((s) => `<li>${e(s)}</li>`)
-        .join('')}</ul><p><strong>${e(cl('mixed', lang))}</strong></p>
-${d
-  .machines!.map((m) => {
-    const name = [m.computer, m.build ? familyName(m.build) : null].filter((x) => x).join(', ') || '?';
-    return `<h2>${e(cl('machineOf', lang))} ${e(m.id)}: ${e(name)}</h2><p class="meta">${e(m.files.join(', '))}</p>${consolidated(m.diagnosis, lang, 'h3', m.id + '-')}`;
-  })
-  .join('\n')}`
-    : consolidated(d, lang, 'h2', '', true);
-  const summary = d.summary.map((s) => `<li>${e(s[lang])}</li>`).join('');
-  const m = d.machine;
-  const machine = [
-    m.osBuild
-      ? `<tr><th>${e(label('osBuild', lang))}</th><td><code>${e(m.osBuild)}</code>${m.lastUpdate ? ` (${e(m.lastUpdate.kb)}, ${e(m.lastUpdate.date ?? '?')})` : ''}</td></tr>`
-      : '',
-    m.servicingStack
-      ? `<tr><th>${e(label('stack', lang))}</th><td><code>${e(m.servicingStack)}</code></td></tr>`
-      : '',
-  ].join('');
-  const ops = d.attempts
-    .map(
-      (a) =>
-        `<tr><td>${e(a.start ?? '?')}</td><td><code>${e(attemptText(a, lang))}</code></td><td>${e(a.client ?? '')}</td></tr>`,
-    )
-    .join('');
-  const findings = d.findings.map((f, i) => finding(f, i + 1, lang)).join('\n');
-  const plans = (d.plans ?? []).map((p) => plan(p, lang)).join('\n');
-  const embed = (d.scripts ?? []).reduce((n, s) => n + s.content.length, 0) <= EMBEDDED_SCRIPTS;
-  const scripts = (d.scripts ?? [])
-    .map((s) => {
-      const head = `<code>${e(s.name)}</code> — ${e(s.purpose[lang])} (${e(label(s.runsOn === 'broken' ? 'runsOnBroken' : 'runsOnHealthy', lang))})`;
-      return embed
-        ? `<details><summary>${head}</summary><pre>${e(s.content)}</pre></details>`
-        : `<p>${head}, ${Math.ceil(s.content.length / 1024)} KB</p>`;
-    })
-    .join('\n');
-  const scriptsNote = embed
-    ? label('review', lang)
-    : lang === 'zh'
-      ? '脚本较大，未嵌入本页：完整内容见 Markdown 报告（--format md）或 JSON（scripts[]）。运行前请审阅。'
-      : 'The scripts are too large to embed here: their text is in the Markdown report (--format md) and the JSON (scripts[]). Review before running.';
-  const sources = d.sources
-    .map((s) => {
-      const clock = clockText(s, lang);
-      return `<li><code>${e(s.file)}</code> — ${e(s.kind)}, ${s.lines} lines, ${e(s.encoding)}${clock ? `; ${e(label('clock', lang))}: ${e(clock)}` : ''}</li>`;
-    })
-    .join('');
-  const histories = historiesToShow(d.updates)
-    .map((h) => `<li>${e(historyText(h, lang))}</li>`)
-    .join('');
-  const diags = d.diagnostics
-    .map(
-      (x) => `<li>${e(x.level)}: <code>${e(x.file)}${x.line ? ':' + x.line : ''}</code> ${e(x.message)}</li>`,
-    )
-    .join('');
-  return `<!doctype html>
+  yield `<!doctype html>
 <html lang="${lang === 'zh' ? 'zh-CN' : 'en'}">
 <head>
 <meta charset="utf-8">
@@ -233,20 +183,91 @@ ${d
 </head>
 <body>
 <h1>${e(label('title', lang))}</h1>
-${top}
+`;
+  if (d.machines && d.machines.length > 1) {
+    yield `<p>${e(label('verdict', lang))}: <span class="verdict v-${e(d.verdict)}" id="verdict">${e(label(d.verdict, lang))}</span></p>
+<ul id="summary">${verdictLines(d, lang)
+      .map((s) => `<li>${e(s)}</li>`)
+      .join('')}</ul><p><strong>${e(cl('mixed', lang))}</strong></p>
+`;
+    for (const [i, m] of d.machines.entries()) {
+      const name = [m.computer, m.build ? familyName(m.build) : null].filter((x) => x).join(', ') || '?';
+      yield `${i > 0 ? '\n' : ''}<h2>${e(cl('machineOf', lang))} ${e(m.id)}: ${e(name)}</h2><p class="meta">${e(m.files.join(', '))}</p>${consolidated(m.diagnosis, lang, 'h3', m.id + '-')}`;
+    }
+  } else yield consolidated(d, lang, 'h2', '', true);
+  const summary = d.summary.map((s) => `<li>${e(s[lang])}</li>`).join('');
+  const m = d.machine;
+  const machine = [
+    m.osBuild
+      ? `<tr><th>${e(label('osBuild', lang))}</th><td><code>${e(m.osBuild)}</code>${m.lastUpdate ? ` (${e(m.lastUpdate.kb)}, ${e(m.lastUpdate.date ?? '?')})` : ''}</td></tr>`
+      : '',
+    m.servicingStack
+      ? `<tr><th>${e(label('stack', lang))}</th><td><code>${e(m.servicingStack)}</code></td></tr>`
+      : '',
+  ].join('');
+  yield `
 <details id="details"><summary>${e(cl('details', lang))}</summary>
 ${summary ? `<ul>${summary}</ul>` : ''}
 ${machine ? `<h2>${e(label('machine', lang))}</h2><table>${machine}</table>` : ''}
-${ops ? `<h2>${e(label('operations', lang))}</h2><table><tr><th>${e(label('time', lang))}</th><th>${e(label('what', lang))}</th><th>${e(label('client', lang))}</th></tr>${ops}</table>` : ''}
-${findings ? `<h2>${e(label('findings', lang))}</h2>${findings}` : ''}
-${plans ? `<h2>${e(label('plan', lang))}</h2>${plans}` : ''}
-${scripts ? `<h2>${e(label('scripts', lang))}</h2><p>${e(scriptsNote)}</p>${scripts}` : ''}
+`;
+  if (d.attempts.length > 0) {
+    yield `<h2>${e(label('operations', lang))}</h2><table><tr><th>${e(label('time', lang))}</th><th>${e(label('what', lang))}</th><th>${e(label('client', lang))}</th></tr>`;
+    for (const a of d.attempts)
+      yield `<tr><td>${e(a.start ?? '?')}</td><td><code>${e(attemptText(a, lang))}</code></td><td>${e(a.client ?? '')}</td></tr>`;
+    yield '</table>';
+  }
+  yield '\n';
+  if (d.findings.length > 0) {
+    yield `<h2>${e(label('findings', lang))}</h2>`;
+    for (const [i, f] of d.findings.entries()) yield (i > 0 ? '\n' : '') + finding(f, i + 1, lang);
+  }
+  yield '\n';
+  const plans = d.plans ?? [];
+  if (plans.length > 0) {
+    yield `<h2>${e(label('plan', lang))}</h2>`;
+    for (const [i, p] of plans.entries()) yield (i > 0 ? '\n' : '') + plan(p, lang);
+  }
+  yield '\n';
+  const scripts = d.scripts ?? [];
+  if (scripts.length > 0) {
+    const embed = scripts.reduce((n, s) => n + s.content.length, 0) <= EMBEDDED_SCRIPTS;
+    const scriptsNote = embed
+      ? label('review', lang)
+      : lang === 'zh'
+        ? '脚本较大，未嵌入本页：完整内容见 Markdown 报告（--format md）或 JSON（scripts[]）。运行前请审阅。'
+        : 'The scripts are too large to embed here: their text is in the Markdown report (--format md) and the JSON (scripts[]). Review before running.';
+    yield `<h2>${e(label('scripts', lang))}</h2><p>${e(scriptsNote)}</p>`;
+    for (const [i, s] of scripts.entries()) {
+      const head = `<code>${e(s.name)}</code> — ${e(s.purpose[lang])} (${e(label(s.runsOn === 'broken' ? 'runsOnBroken' : 'runsOnHealthy', lang))})`;
+      yield (
+        (i > 0 ? '\n' : '') +
+        (embed
+          ? `<details><summary>${head}</summary><pre>${e(s.content)}</pre></details>`
+          : `<p>${head}, ${Math.ceil(s.content.length / 1024)} KB</p>`)
+      );
+    }
+  }
+  const histories = historiesToShow(d.updates)
+    .map((h) => `<li>${e(historyText(h, lang))}</li>`)
+    .join('');
+  yield `
 ${histories ? `<h2>${e(label('updates', lang))}</h2><ul>${histories}</ul>` : ''}
-<h2>${e(label('sources', lang))}</h2><ul>${sources}</ul>
-${diags ? `<h2>${e(label('diagnostics', lang))}</h2><ul>${diags}</ul>` : ''}
+<h2>${e(label('sources', lang))}</h2><ul>`;
+  for (const s of d.sources) {
+    const clock = clockText(s, lang);
+    yield `<li><code>${e(s.file)}</code> — ${e(s.kind)}, ${s.lines} lines, ${e(s.encoding)}${clock ? `; ${e(label('clock', lang))}: ${e(clock)}` : ''}</li>`;
+  }
+  yield '</ul>\n';
+  if (d.diagnostics.length > 0) {
+    yield `<h2>${e(label('diagnostics', lang))}</h2><ul>`;
+    for (const x of d.diagnostics)
+      yield `<li>${e(x.level)}: <code>${e(x.file)}${x.line ? ':' + x.line : ''}</code> ${e(x.message)}</li>`;
+    yield '</ul>';
+  }
+  yield `
 </details>
 <p class="meta">${e(label('generated', lang))} ${e(d.tool.version)}</p>
-</body>
+${opts.extra ?? ''}</body>
 </html>
 `;
 }

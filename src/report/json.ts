@@ -2,7 +2,7 @@
 // or converted down to `patchdx.diagnosis/1` for readers not yet moved (kept for one release).
 
 import type { Diagnosis } from '../model/types.js';
-import { safeJson } from './safe-text.js';
+import { jsonChunks, joinChunks } from './stream.js';
 
 /** The JSON schemas the report can be written in. */
 export type JsonSchema = 1 | 2;
@@ -30,5 +30,11 @@ export function toSchema1(d: Diagnosis): unknown {
 }
 
 export function renderJson(d: Diagnosis, opts: { schema?: JsonSchema } = {}): string {
-  return safeJson(opts.schema === 1 ? toSchema1(d) : d) + '\n';
+  return joinChunks(jsonReportChunks(d, opts));
+}
+
+/** The JSON report member by member (joined: `renderJson`), for writing as it is made. */
+export function* jsonReportChunks(d: Diagnosis, opts: { schema?: JsonSchema } = {}): Generator<string> {
+  yield* jsonChunks(opts.schema === 1 ? toSchema1(d) : d);
+  yield '\n';
 }

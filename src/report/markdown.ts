@@ -8,6 +8,7 @@ import { attemptText, clockText, factKeys, historiesToShow, historyText, label }
 import { familyName } from '../consolidate/machines.js';
 import { cl, groupNumbers, itemsText, roleOf, shownGroups, spanText, verdictLines } from './consolidated.js';
 import { safeText } from './safe-text.js';
+import { joinChunks } from './stream.js';
 
 /** Wraps text in a code span that its own backticks cannot close. */
 function code(s: string): string {
@@ -148,8 +149,22 @@ function consolidated(d: Diagnosis, lang: Lang, level: string): string[] {
 
 /** The whole Markdown report: the consolidated view; with `verbose`, every detail after it. */
 export function renderMarkdown(d: Diagnosis, opts: { lang: Lang; verbose?: boolean }): string {
+  return joinChunks(markdownChunks(d, opts));
+}
+
+/** The Markdown report section by section (joined: `renderMarkdown`), for writing as it is made. */
+export function* markdownChunks(d: Diagnosis, opts: { lang: Lang; verbose?: boolean }): Generator<string> {
   const { lang } = opts;
   const out: string[] = [`# ${label('title', lang)}`, ''];
+  let started = false;
+  // The lines gathered since the last piece, joined as the whole report joins them.
+  const take = (): string => {
+    if (out.length === 0) return '';
+    const piece = (started ? '\n' : '') + out.join('\n');
+    started = true;
+    out.length = 0;
+    return safeText(piece);
+  };
   if (d.machines && d.machines.length > 1) {
     out.push(`**${label('verdict', lang)}: ${label(d.verdict, lang)}**`, '');
     for (const s of verdictLines(d, lang)) out.push(`- ${text(s)}`);
@@ -163,6 +178,7 @@ export function renderMarkdown(d: Diagnosis, opts: { lang: Lang; verbose?: boole
         '',
       );
       out.push(...consolidated(m.diagnosis, lang, '###'));
+      yield take();
     }
   } else out.push(...consolidated(d, lang, '##'));
   const problems = d.diagnostics.filter((x) => x.level === 'error');
@@ -174,8 +190,10 @@ export function renderMarkdown(d: Diagnosis, opts: { lang: Lang; verbose?: boole
   }
   if (!opts.verbose) {
     out.push(`*${text(cl('verbose', lang))}*`, '', `*${label('generated', lang)} ${d.tool.version}*`, '');
-    return safeText(out.join('\n'));
+    yield take();
+    return;
   }
+  yield take();
   out.push(`# ${cl('details', lang)}`, '');
   for (const s of d.summary) out.push(`- ${text(s[lang])}`);
   if (d.summary.length > 0) out.push('');
@@ -196,15 +214,20 @@ export function renderMarkdown(d: Diagnosis, opts: { lang: Lang; verbose?: boole
       `| ${label('time', lang)} | ${label('what', lang)} | ${label('client', lang)} |`,
       '| --- | --- | --- |',
     );
-    for (const a of d.attempts)
+    for (const [i, a] of d.attempts.entries()) {
       out.push(
         `| ${text(a.start ?? '?')} | ${cell(attemptText(a, lang))} | ${a.client ? cell(a.client) : ''} |`,
       );
+      if (i % 100 === 99) yield take();
+    }
     out.push('');
   }
   if (d.findings.length > 0) {
     out.push(`## ${label('findings', lang)}`, '');
-    d.findings.forEach((f, i) => out.push(...finding(f, i + 1, lang)));
+    for (const [i, f] of d.findings.entries()) {
+      out.push(...finding(f, i + 1, lang));
+      yield take();
+    }
   }
   for (const p of d.plans ?? []) {
     out.push(`## ${label('plan', lang)}: ${text(p.title[lang])}`, '');
@@ -225,6 +248,7 @@ export function renderMarkdown(d: Diagnosis, opts: { lang: Lang; verbose?: boole
       out.push(`   - ${label('verify', lang)}: ${text(s.verify[lang])}`);
     });
     out.push('', `${label('collectAgain', lang)}: ${text(p.collectAgain[lang])}`, '');
+    yield take();
   }
   if ((d.scripts ?? []).length > 0) {
     out.push(`## ${label('scripts', lang)}`, '', label('review', lang), '');
@@ -234,6 +258,7 @@ export function renderMarkdown(d: Diagnosis, opts: { lang: Lang; verbose?: boole
         '',
       );
       out.push(fenced(s.content.split(/\r?\n/), s.shell === 'powershell' ? 'powershell' : 'bat'), '');
+      yield take();
     }
   }
   const hs = historiesToShow(d.updates);
@@ -255,5 +280,5 @@ export function renderMarkdown(d: Diagnosis, opts: { lang: Lang; verbose?: boole
       out.push(`- ${x.level}: ${code(`${x.file}${x.line ? `:${x.line}` : ''}`)} ${text(x.message)}`);
   }
   out.push('', `*${label('generated', lang)} ${d.tool.version}*`, '');
-  return safeText(out.join('\n'));
+  yield take();
 }

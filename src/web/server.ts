@@ -11,14 +11,14 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   caseDraft,
   CaseStoreError,
-  render,
+  reportChunks,
   withAdvice,
   explain,
   renderExplanation,
@@ -476,21 +476,21 @@ export async function createApp(o: AppOptions): Promise<FastifyInstance> {
             reply,
             `${base}.md`,
             'text/markdown; charset=utf-8',
-            render(s.diagnosis, 'md', { lang: L }),
+            reportChunks(s.diagnosis, 'md', { lang: L }),
           );
         if (fmt === 'html')
           return download(
             reply,
             `${base}.html`,
             'text/html; charset=utf-8',
-            render(s.diagnosis, 'html', { lang: L }),
+            reportChunks(s.diagnosis, 'html', { lang: L }),
           );
         if (fmt === 'json')
           return download(
             reply,
             `${base}.json`,
             'application/json; charset=utf-8',
-            render(s.diagnosis, 'json', { lang: L }),
+            reportChunks(s.diagnosis, 'json', { lang: L }),
           );
         return fail(req, reply, 404, t(req.lang, 'notFound'));
       },
@@ -635,7 +635,13 @@ function fileBase(d: Diagnosis): string {
   return `patchdx-${n}`;
 }
 
-function download(reply: FastifyReply, name: string, type: string, body: string): FastifyReply {
+/** A file to save: a string, or a report's pieces streamed as they are made (`reportChunks`). */
+function download(
+  reply: FastifyReply,
+  name: string,
+  type: string,
+  body: string | Iterable<string>,
+): FastifyReply {
   const ascii = name.replace(/[^\w.-]+/g, '_');
   return reply
     .type(type)
@@ -643,5 +649,5 @@ function download(reply: FastifyReply, name: string, type: string, body: string)
       'Content-Disposition',
       `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
     )
-    .send(body);
+    .send(typeof body === 'string' ? body : Readable.from(body));
 }

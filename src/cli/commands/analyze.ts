@@ -2,8 +2,15 @@
 
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { analyze, openCaseStore, render, similarCases, withAdvice, type SimilarReport } from '../../index.js';
-import { errLine, langOption, type Io } from '../io.js';
+import {
+  analyze,
+  openCaseStore,
+  reportChunks,
+  similarCases,
+  withAdvice,
+  type SimilarReport,
+} from '../../index.js';
+import { errLine, langOption, writeOut, type Io } from '../io.js';
 import { safeLine } from '../../report/safe-text.js';
 
 const PROGRESS_MIN_BYTES = 20 * 1024 * 1024;
@@ -165,8 +172,10 @@ export async function analyzeCommand(args: string[], io: Io): Promise<number> {
       await store.close();
     }
   }
-  io.out(
-    render(d, format === 'markdown' ? 'md' : (format as 'text' | 'json' | 'md' | 'html'), {
+  // Written as it is made: a large report is never held whole (src/report/stream.ts).
+  await writeOut(
+    io,
+    reportChunks(d, format === 'markdown' ? 'md' : (format as 'text' | 'json' | 'md' | 'html'), {
       lang,
       color,
       schema,
