@@ -10,7 +10,7 @@ import { jsonChunks, joinChunks, writeChunks } from './stream.js';
 import { safeJson } from './safe-text.js';
 import { examplePath } from '../testing/paths.js';
 
-test('JSON member by member is exactly safeJson of any value, at every depth and indent', () => {
+test('JSON member by member is exactly safeJson of any value, whatever the piece size and indent', () => {
   // Values with what JSON.stringify treats apart: undefined members (left out), undefined in arrays (null),
   // empty containers, control and bidi characters, toJSON (dates).
   const leaf = fc.oneof(
@@ -25,10 +25,15 @@ test('JSON member by member is exactly safeJson of any value, at every depth and
     object: fc.dictionary(fc.string({ unit: 'binary', maxLength: 6 }), tie('node'), { maxKeys: 5 }),
   })).node;
   fc.assert(
-    fc.property(value, fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 6 }), (v, indent, depth) => {
-      if (v === undefined) return;
-      assert.equal(joinChunks(jsonChunks(v, indent, depth)), safeJson(v, indent));
-    }),
+    fc.property(
+      value,
+      fc.integer({ min: 0, max: 4 }),
+      fc.integer({ min: 0, max: 200 }),
+      (v, indent, piece) => {
+        if (v === undefined) return;
+        assert.equal(joinChunks(jsonChunks(v, indent, piece)), safeJson(v, indent));
+      },
+    ),
     { numRuns: 2000 },
   );
 });
@@ -55,8 +60,20 @@ test('a large report comes in pieces of about 64 KB, never whole', async () => {
     ...d,
     findings: Array.from({ length: 2000 }, (_, i) => ({ ...d.findings[0]!, id: `f${i + 1}` })),
   };
-  for (const format of ['json', 'md', 'html'] as const) {
-    const pieces = [...reportChunks(big, format, { lang: 'zh', verbose: true })];
+  // And the same twice over as the machines of a mixed input: a machine's diagnosis is not one piece either.
+  const mixed: Diagnosis = {
+    ...big,
+    machines: ['m1', 'm2'].map((id) => ({ id, build: '17763', computer: null, files: [], diagnosis: big })),
+  };
+  for (const [format, diagnosis] of [
+    ['json', big],
+    ['md', big],
+    ['html', big],
+    ['json', mixed],
+    ['md', mixed],
+    ['html', mixed],
+  ] as const) {
+    const pieces = [...reportChunks(diagnosis, format, { lang: 'zh', verbose: true })];
     const whole = pieces.join('').length;
     const largest = Math.max(...pieces.map((p) => p.length));
     assert.ok(pieces.length > 10, `${format}: ${pieces.length} pieces`);

@@ -6,15 +6,40 @@
 
 import { safeJson } from './safe-text.js';
 
-/** Members nested this deep and further are written whole (one finding, one attempt, one evidence list). */
-const JSON_STREAM_DEPTH = 3;
+/** A value whose text is about this long or shorter is written whole; a larger one member by member. */
+const JSON_PIECE_CHARS = 16 * 1024;
 
 /**
- * `safeJson(value, indent)` (JSON.stringify with no raw control character) in pieces: the containers of the
- * top `depth` levels member by member, deeper values whole. Joined, the pieces are exactly `safeJson`'s text.
+ * `safeJson(value, indent)` (JSON.stringify with no raw control character) in pieces: a value of at most
+ * about `pieceChars` characters whole, a larger object or array member by member, so no piece is much larger
+ * than that (a single longer string excepted). Joined, the pieces are exactly `safeJson`'s text.
  */
-export function* jsonChunks(value: unknown, indent = 2, depth = JSON_STREAM_DEPTH): Generator<string> {
-  yield* walk(value, '', ' '.repeat(indent), depth);
+export function* jsonChunks(value: unknown, indent = 2, pieceChars = JSON_PIECE_CHARS): Generator<string> {
+  yield* walk(value, '', ' '.repeat(indent), pieceChars);
+}
+
+/**
+ * Whether the text of `v` would be longer than `budget` characters, roughly (names, strings and 8 per other
+ * value): it stops counting at the budget, so a large value costs no more than a small one to look at.
+ */
+function larger(v: unknown, budget: number): boolean {
+  let left = budget;
+  const count = (x: unknown): boolean => {
+    if (typeof x === 'string') left -= x.length + 2;
+    else if (x === null || typeof x !== 'object') left -= 8;
+    else if (Array.isArray(x)) {
+      left -= 2;
+      for (const el of x) if (count(el)) return true;
+    } else {
+      left -= 2;
+      for (const k in x) {
+        left -= k.length + 4;
+        if (count((x as Record<string, unknown>)[k])) return true;
+      }
+    }
+    return left < 0;
+  };
+  return count(v);
 }
 
 /** What JSON.stringify writes for a value: its toJSON() when it has one. */
@@ -29,13 +54,13 @@ function omitted(v: unknown): boolean {
   return v === undefined || typeof v === 'function' || typeof v === 'symbol';
 }
 
-function* walk(raw: unknown, at: string, step: string, depth: number): Generator<string> {
+function* walk(raw: unknown, at: string, step: string, piece: number): Generator<string> {
   const v = resolved(raw);
   if (omitted(v)) {
     yield 'null';
     return;
   }
-  if (depth <= 0 || v === null || typeof v !== 'object') {
+  if (v === null || typeof v !== 'object' || !larger(v, piece)) {
     const text = safeJson(v, step.length);
     // A nested value's lines are indented from where it stands (a JSON string holds no raw line break).
     yield at && step ? text.replace(/\n/g, '\n' + at) : text;
@@ -51,7 +76,7 @@ function* walk(raw: unknown, at: string, step: string, depth: number): Generator
     }
     for (let i = 0; i < v.length; i++) {
       yield (i === 0 ? '[' : ',') + nl + inner;
-      yield* walk(v[i], inner, step, depth - 1);
+      yield* walk(v[i], inner, step, piece);
     }
     yield nl + at + ']';
     return;
@@ -62,7 +87,7 @@ function* walk(raw: unknown, at: string, step: string, depth: number): Generator
     if (omitted(member)) continue;
     yield (first ? '{' : ',') + nl + inner + safeJson(key) + sep;
     first = false;
-    yield* walk(member, inner, step, depth - 1);
+    yield* walk(member, inner, step, piece);
   }
   yield first ? '{}' : nl + at + '}';
 }
