@@ -5,7 +5,7 @@
 // moving its position and waits on the other's, so no wake-up is lost.
 
 /** Bytes of the ring. */
-export const RING_BYTES = 4 * 1024 * 1024;
+export const RING_BYTES = 1 * 1024 * 1024;
 
 // Int32 slots.
 export const WRITE_SEQ = 0;
