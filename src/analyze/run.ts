@@ -13,7 +13,10 @@ import { Worker } from 'node:worker_threads';
 import type { Diagnosis } from '../model/types.js';
 import type { BundleLimits } from '../ingest/inputs.js';
 import { analyzeBuffer, analyzePath } from './analyze.js';
+import { analysisThread } from './analysis-thread.js';
 import type { WorkerInput, WorkerMessage } from './thread-task.js';
+
+export { THREAD_YOUNG_GENERATION_MB } from './analysis-thread.js';
 
 /** What `analyze` reads: a path (file, folder, zip), bytes in memory, or a stream of bytes, each with a name. */
 export type AnalyzeSource =
@@ -58,14 +61,6 @@ export type ThreadExecutor = (input: WorkerInput, opts: AnalyzeOptions) => Promi
 export interface RunOptions extends AnalyzeOptions {
   executor?: ThreadExecutor;
 }
-
-/**
- * Young generation of an analysis thread. It was 64 MB when V8's default heap growth let the old generation
- * swell with promoted line objects; since the CLI sets a 20 % heap growing factor (cli/main.ts) a small
- * nursery costs no time and saves memory (300 MB CBS log, whole process, paired runs: CPU 2.44 s against
- * 2.50 s, peak RSS 139 against 180 MiB; 1 GB: 162 against 210 MB).
- */
-export const THREAD_YOUNG_GENERATION_MB = 16;
 
 /** Files larger than this are hashed on a thread of their own, beside the analysis. */
 const HASH_IN_THREAD_BYTES = 16 * 1024 * 1024;
@@ -127,10 +122,7 @@ function abortReason(signal: AbortSignal): unknown {
 /** The analysis on a worker thread; an abort terminates the thread and rejects at once. */
 const inThread: ThreadExecutor = (workerData, opts) => {
   return new Promise((resolve, reject) => {
-    const w = new Worker(new URL('./worker.js', import.meta.url), {
-      workerData,
-      resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB },
-    });
+    const w = analysisThread(workerData);
     let settled = false;
     const finish = (fn: () => void): void => {
       if (settled) return;

@@ -71,8 +71,16 @@ async function main(): Promise<number> {
     stdout: process.stdout,
   };
   switch (cmd) {
-    case 'analyze':
+    case 'analyze': {
+      // A large input is analysed on a thread: started first, it loads the analysis while this thread loads
+      // the command (about 0.1 s sooner to the first line read).
+      const [{ analysisWantsThread }, { prestartAnalysisThread }] = await Promise.all([
+        import('./commands/analyze-options.js'),
+        import('../analyze/analysis-thread.js'),
+      ]);
+      if (analysisWantsThread(rest)) prestartAnalysisThread();
       return (await import('./commands/analyze.js')).analyzeCommand(rest, io);
+    }
     case 'explain':
       return (await import('./commands/explain.js')).explainCommand(rest, io);
     case 'draft':

@@ -1,6 +1,5 @@
 // `patchdx analyze <path>`: read the logs, diagnose, print the report. Exit 0 healthy, 1 failure, 2 could not run.
 
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   analyze,
@@ -12,37 +11,11 @@ import {
 } from '../../index.js';
 import { errLine, langOption, writeOut, type Io } from '../io.js';
 import { safeLine } from '../../report/safe-text.js';
+import { ANALYZE_OPTIONS, smallTextFile } from './analyze-options.js';
 
 const PROGRESS_MIN_BYTES = 20 * 1024 * 1024;
 /** Default `--timeout`: a collector bundle of several GB reads in a few minutes. */
 export const DEFAULT_TIMEOUT_SECONDS = 900;
-
-/**
- * A single text file under this size is analysed on the main thread: starting a thread (and loading the
- * analysis into it again) costs more than the analysis of a small log. Larger files, folders and archives
- * (whatever their name: a small zip can expand a long way) get the thread and its heap settings (analyze/run.ts).
- */
-const MAIN_THREAD_MAX_BYTES = 4 * 1024 * 1024;
-
-/** Zip, cabinet and event-log file signatures. */
-const CONTAINER_MAGIC = [Buffer.from('PK'), Buffer.from('MSCF'), Buffer.from('ElfFile')];
-
-/** Whether `input` is a plain file, not an archive, small enough for the main thread. */
-function smallTextFile(input: string): boolean {
-  let fd: number | null = null;
-  try {
-    const s = statSync(input);
-    if (!s.isFile() || s.size >= MAIN_THREAD_MAX_BYTES) return false;
-    fd = openSync(input, 'r');
-    const head = Buffer.alloc(8);
-    const n = readSync(fd, head, 0, 8, 0);
-    return !CONTAINER_MAGIC.some((m) => n >= m.length && head.subarray(0, m.length).equals(m));
-  } catch {
-    return false;
-  } finally {
-    if (fd !== null) closeSync(fd);
-  }
-}
 
 /** `4G`, `512M`, `100k`, `1000000` → bytes (powers of 1024); null when not a size. */
 export function parseSize(text: string): number | null {
@@ -62,24 +35,7 @@ export function parseSeconds(text: string): number | null {
 export async function analyzeCommand(args: string[], io: Io): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean' },
-        format: { type: 'string' },
-        lang: { type: 'string' },
-        'no-color': { type: 'boolean' },
-        schema: { type: 'string' },
-        color: { type: 'boolean' },
-        similar: { type: 'boolean' },
-        db: { type: 'string' },
-        verbose: { type: 'boolean', short: 'v' },
-        'max-bytes': { type: 'string' },
-        'max-entries': { type: 'string' },
-        timeout: { type: 'string' },
-      },
-    });
+    parsed = parseArgs({ args, allowPositionals: true, options: ANALYZE_OPTIONS });
   } catch (err) {
     io.err(`patchdx analyze: ${safeLine((err as Error).message)}\n`);
     return 2;
