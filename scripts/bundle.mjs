@@ -20,6 +20,7 @@ await build({
     'pool-worker': 'dist/src/pool/pool-worker.js',
     'scan-worker': 'dist/src/web/scan-worker.js',
     'inflate-worker': 'dist/src/ingest/inflate-worker.js',
+    'split-worker': 'dist/src/analyze/split-worker.js',
   },
   outdir: OUT,
   bundle: true,

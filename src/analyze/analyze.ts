@@ -26,6 +26,7 @@ import { DISTINCT_EVENTS, eventKey, updateStory } from '../timeline/update-event
 import type { ErrorLineCount } from '../consolidate/observations.js';
 import { groupLabel, machineGroups } from '../consolidate/machines.js';
 import { assemble } from './assemble.js';
+import { readSplit, type SplitResult } from './split-read.js';
 
 export interface AnalyzeOptions {
   /** Progress over all input bytes. */
@@ -38,6 +39,13 @@ export interface AnalyzeOptions {
    * with a diagnostic saying where it stopped. None by default.
    */
   timeoutMs?: number;
+  /**
+   * A CBS or dism log on disk of at least this many bytes is read by two threads, each a half
+   * (split-read.ts). Default: none is (every log on one thread); `SPLIT_MIN_BYTES` when asked for.
+   */
+  splitMinBytes?: number;
+  /** Where a split log is cut (a line's first byte), for tests; by default the first line past its middle. */
+  splitAt?: number;
 }
 
 /** Thrown from a progress callback when the time is up; caught where the input being read is known. */
@@ -255,11 +263,13 @@ function analyzeInputs(
     try {
       const repeats = overlaps.get(kind)?.begin(nextFirst(firstsByKind.get(kind) ?? [], c, first));
       const sniff = sniffEncoding(c.head().subarray(0, 4096));
-      const parser = new CbsLineParser(c.name, sniff.encoding === '8bit' ? '8bit' : 'utf8-bom', (e) => {
+      const encoding = sniff.encoding === '8bit' ? '8bit' : 'utf8-bom';
+      const emit = (e: LogEntry): void => {
         if (e.time && TI_MARK.test(e.message)) marks.push({ file: c.name, key: 'ti', time: e.time });
         if (e.level === 'Error') countError(e);
         engine.push(e);
-      });
+      };
+      const parser = new CbsLineParser(c.name, encoding, emit);
       const onLine = repeats
         ? (b: Buffer, s: number, e: number, n: number) => {
             lastLine = n;
@@ -270,22 +280,49 @@ function analyzeInputs(
             parser.onLine(b, s, e, n);
           };
       let stats: ReturnType<Input['readLines']>;
+      let split: SplitResult | null = null;
+      const onProgress = (r: number): void => {
+        bytesRead = r;
+        checkTime();
+        opts.onProgress?.(base + r, total);
+      };
       try {
-        stats = c.readLines(onLine, {
-          maxLineBytes: opts.maxLineBytes,
-          onProgress: (r) => {
-            bytesRead = r;
-            checkTime();
-            opts.onProgress?.(base + r, total);
-          },
-        });
+        // A large log on disk, alone of its kind, is read by two threads (split-read.ts).
+        if (
+          !repeats &&
+          c.path !== undefined &&
+          c.bytes >= (opts.splitMinBytes ?? Infinity) &&
+          (sniff.encoding === '8bit' || sniff.encoding === 'utf8-bom')
+        ) {
+          split = readSplit(
+            { path: c.path, file: c.name, size: c.bytes, encoding, maxLineBytes: opts.maxLineBytes },
+            parser,
+            emit,
+            { onProgress, splitAt: opts.splitAt },
+          );
+        }
+        if (split) {
+          if (split.fallback)
+            diagnostics.push({
+              level: 'info',
+              file: c.name,
+              message: `read on one thread after all: ${split.fallback}`,
+            });
+          stats = {
+            ...split,
+            encoding: sniff.encoding,
+            fileEncoding: sniff.encoding,
+            binary: false,
+            problem: null,
+          };
+        } else stats = c.readLines(onLine, { maxLineBytes: opts.maxLineBytes, onProgress });
       } catch (err) {
         if (!(err instanceof TimeUp)) throw err;
         // What was read of this log is analysed; the logs after it are not read.
         timeUp(c.name, logs.length - i - 1);
         stats = {
           bytes: bytesRead,
-          lines: lastLine,
+          lines: Math.max(lastLine, parser.lastLine),
           encoding: sniff.encoding,
           fileEncoding: sniff.encoding,
           binary: false,
@@ -295,6 +332,7 @@ function analyzeInputs(
         };
       }
       parser.finish();
+      split?.mergeStats(parser.stats);
       const seen = repeats?.end() ?? { skipped: 0, last: null };
       const skipped = seen.skipped;
       if (skipped > 0) {

@@ -14,6 +14,7 @@ import type { Diagnosis } from '../model/types.js';
 import type { BundleLimits } from '../ingest/inputs.js';
 import { analyzeBuffer, analyzePath } from './analyze.js';
 import { analysisThread } from './analysis-thread.js';
+import { SPLIT_MIN_BYTES } from './split-read.js';
 import type { WorkerInput, WorkerMessage } from './thread-task.js';
 
 export { THREAD_YOUNG_GENERATION_MB } from './analysis-thread.js';
@@ -49,6 +50,13 @@ export interface AnalyzeOptions {
    * what was read, with a diagnostic naming the input it stopped in. Unlike an abort, it resolves.
    */
   timeoutMs?: number;
+  /**
+   * Read a large CBS or dism log on disk (48 MB and more) with two threads, a half each. With a core free for
+   * it the analysis of a 300 MB CBS.log takes about 20 % less time (1.38 → 1.10 s, measured); on 2 cores, where
+   * the input's hash and the analysis already take both, it gains nothing and costs about 35 MB (measured).
+   * Off by default; the CLI asks for it on machines of 4 cores or more.
+   */
+  splitLargeLogs?: boolean;
 }
 
 /**
@@ -150,7 +158,12 @@ const inThread: ThreadExecutor = (workerData, opts) => {
 
 /** The options a thread is handed (plain data). */
 function workerOptions(opts: AnalyzeOptions): Omit<WorkerInput, 'source'> {
-  return { maxLineBytes: opts.maxLineBytes, limits: opts.limits, timeoutMs: opts.timeoutMs };
+  return {
+    maxLineBytes: opts.maxLineBytes,
+    limits: opts.limits,
+    timeoutMs: opts.timeoutMs,
+    ...(opts.splitLargeLogs ? { splitMinBytes: SPLIT_MIN_BYTES } : {}),
+  };
 }
 
 function isStream(s: AnalyzeSource): s is { name: string; stream: AsyncIterable<Uint8Array> } {

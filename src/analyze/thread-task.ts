@@ -11,6 +11,8 @@ export interface WorkerInput {
   maxLineBytes?: number;
   limits?: Partial<BundleLimits>;
   timeoutMs?: number;
+  /** Logs from this size on are read by two threads (see analyze.ts); none when absent. */
+  splitMinBytes?: number;
 }
 
 /** What a thread posts back. */
@@ -33,6 +35,7 @@ export function runWorkerInput(input: WorkerInput, post: (m: WorkerMessage) => v
     maxLineBytes: input.maxLineBytes,
     limits: input.limits,
     timeoutMs: input.timeoutMs,
+    splitMinBytes: input.splitMinBytes,
   };
   return typeof input.source === 'string'
     ? analyzePath(input.source, opts)

@@ -41,6 +41,8 @@ export interface Input {
   name: string;
   /** Size in bytes (uncompressed for zip entries). */
   bytes: number;
+  /** The file on disk, when the input is one (not a member of an archive): it can be read in ranges. */
+  path?: string;
   /** The first 64 KiB. */
   head(): Buffer;
   /** Streams every line through `sink`; `problem` says why reading stopped early, if it did. */
@@ -117,6 +119,7 @@ function fileInput(path: string, name: string, bytes: number): Input {
   return {
     name,
     bytes,
+    path,
     head: () => fileHead(path),
     readLines: (sink, opts) => ({ ...readLinesFromFile(path, sink, opts), problem: null }),
     readAll: (max) => {

@@ -174,22 +174,77 @@ export function readLinesFromFile(path: string, sink: LineSink, opts: ReadOption
   const fd = openSync(path, 'r');
   try {
     const total = fstatSync(fd).size;
-    const chunkBytes = opts.chunkBytes ?? DEFAULT_CHUNK;
     const head = Buffer.alloc(4096);
     const feeder = createFeeder(head.subarray(0, readSync(fd, head, 0, head.length, 0)), sink, opts);
-    let read = 0;
-    // Two buffers in turn: while a chunk is split, the previous one is still intact, so a consumer may
-    // hold on to its lines until the next chunk starts (see CbsLineParser.detach).
-    const bufs = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
-    for (let i = 0; ; i++) {
-      const buf = bufs[i & 1]!;
-      const n = readSync(fd, buf, 0, chunkBytes, read);
-      if (n <= 0) break;
-      read += n;
-      feeder.push(buf.subarray(0, n));
-      opts.onProgress?.(read, total);
-    }
+    // To the end of the file, whatever its size said (a log still being written).
+    const read = readChunks(fd, 0, Infinity, opts.chunkBytes ?? DEFAULT_CHUNK, (chunk, at) => {
+      feeder.push(chunk);
+      opts.onProgress?.(at + chunk.length, total);
+    });
     return feeder.end(read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Bytes [start, end) of a file in chunks, two buffers in turn: while a chunk is split, the previous one is
+ * still intact, so a consumer may hold on to its lines until the next chunk starts (see CbsLineParser.detach).
+ * Returns the bytes read.
+ */
+function readChunks(
+  fd: number,
+  start: number,
+  end: number,
+  chunkBytes: number,
+  onChunk: (chunk: Buffer, at: number) => void,
+): number {
+  const bufs = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
+  let at = start;
+  for (let i = 0; at < end; i++) {
+    const buf = bufs[i & 1]!;
+    const n = readSync(fd, buf, 0, Math.min(chunkBytes, end - at), at);
+    if (n <= 0) break;
+    onChunk(buf.subarray(0, n), at);
+    at += n;
+  }
+  return at - start;
+}
+
+/** What reading a byte range of a file gives (its encoding is the caller's: the range has no head to tell). */
+export interface RangeStats {
+  bytes: number;
+  lines: number;
+  longLines: LongLine[];
+  truncatedLastLine: boolean;
+}
+
+/**
+ * Lines of bytes [start, end) of a UTF-8 or 8-bit file, `start` being a line's first byte; lines are
+ * numbered from 1 at `start`. `onChunk` is told each chunk and its file offset before its lines.
+ */
+export function readRangeLines(
+  path: string,
+  start: number,
+  end: number,
+  sink: LineSink,
+  opts: ReadOptions & { onChunk?: (chunk: Buffer, at: number) => void } = {},
+): RangeStats {
+  const fd = openSync(path, 'r');
+  try {
+    const splitter = new LineSplitter(sink, opts.maxLineBytes ?? DEFAULT_MAX_LINE);
+    const bytes = readChunks(fd, start, end, opts.chunkBytes ?? DEFAULT_CHUNK, (chunk, at) => {
+      opts.onChunk?.(chunk, at);
+      splitter.push(chunk);
+      opts.onProgress?.(at + chunk.length - start, end - start);
+    });
+    splitter.end();
+    return {
+      bytes,
+      lines: splitter.lines,
+      longLines: splitter.longLines,
+      truncatedLastLine: splitter.truncatedLastLine,
+    };
   } finally {
     closeSync(fd);
   }

@@ -318,6 +318,14 @@ export class CbsLineParser {
     private readonly emit: (e: LogEntry) => void,
   ) {}
 
+  /** Number of the last line given to onLine. */
+  lastLine = 0;
+
+  /** Whether the parser is inside a health report (its lines gathered into one entry). */
+  get reporting(): boolean {
+    return this.inReport;
+  }
+
   /** The buffer lines last came from: the reader reuses a chunk's memory two chunks later. */
   private lastBuf: Buffer | null = null;
 
@@ -347,6 +355,7 @@ export class CbsLineParser {
 
   /** LineSink: bind with `parser.onLine.bind(parser)` or call directly. */
   onLine(buf: Buffer, start: number, end: number, lineNo: number): void {
+    this.lastLine = lineNo;
     if (buf !== this.lastBuf) {
       this.detach();
       this.lastBuf = buf;

@@ -1,5 +1,6 @@
 // `patchdx analyze <path>`: read the logs, diagnose, print the report. Exit 0 healthy, 1 failure, 2 could not run.
 
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
   analyze,
@@ -115,6 +116,8 @@ export async function analyzeCommand(args: string[], io: Io): Promise<number> {
       onProgress: progress,
       limits,
       timeoutMs: seconds > 0 ? seconds * 1000 : undefined,
+      // Two threads for a large log only where a core is free for the second (see the option).
+      splitLargeLogs: availableParallelism() >= 4,
     }),
   );
   if (progress && lastDraw > 0) io.err('\r' + ' '.repeat(60) + '\r');
