@@ -150,19 +150,23 @@ await build();
 const size = statSync(bigLog).size;
 timeGrep(); // warm the page cache
 const greps = Array.from({ length: runs }, () => timeGrep());
-const analyses = Array.from({ length: runs }, () => {
-  const r = spawnSync(process.execPath, [join(root, 'dist', 'bench', 'run-once.js'), bigLog], {
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`analysis failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as {
-    ms: number;
-    maxRssMB: number;
-    lines: number;
-    entries: number;
-    findings: number;
-  };
-});
+/** One analysis of `path` in a fresh process (run-once.js), with `--split` when asked. */
+function runOnce(
+  path: string,
+  split = false,
+): { ms: number; maxRssMB: number; lines: number; bytes: number; entries: number; findings: number } {
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'dist', 'bench', 'run-once.js'), path, ...(split ? ['--split'] : [])],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (r.status !== 0) throw new Error(`analysis of ${path} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as ReturnType<typeof runOnce>;
+}
+
+const analyses = Array.from({ length: runs }, () => runOnce(bigLog));
 const ms = median(analyses.map((a) => a.ms));
 const grepMs = median(greps.map((g) => g.ms));
 const a0 = analyses[0]!;
@@ -175,6 +179,12 @@ console.log(`peak RSS      ${Math.max(...analyses.map((a) => a.maxRssMB)).toFixe
 console.log(`kept entries  ${a0.entries.toLocaleString('en')}, findings ${a0.findings.toLocaleString('en')}`);
 console.log(`grep -cE      ${(grepMs / 1000).toFixed(2)} s median (${greps[0]!.count} matching lines)`);
 console.log(`ratio         ${(ms / grepMs).toFixed(2)}× grep`);
+// The same analysis with the log read by two threads, paired run by run with one thread.
+const splitPairs = Array.from({ length: runs }, () => ({ one: runOnce(bigLog), two: runOnce(bigLog, true) }));
+const two = splitPairs[0]!.two;
+console.log(
+  `two threads   ${(median(splitPairs.map((p) => p.two.ms)) / 1000).toFixed(2)} s median, ${median(splitPairs.map((p) => p.two.ms / p.one.ms)).toFixed(2)}× one thread (paired), peak RSS ${Math.max(...splitPairs.map((p) => p.two.maxRssMB)).toFixed(0)} MB; ${two.findings === a0.findings && two.entries === a0.entries ? 'same' : 'DIFFERENT'} entries and findings`,
+);
 
 // The whole command as a user runs it (the package's bin), paired run by run with grep on the same file.
 const pairs = Array.from({ length: runs }, () => ({
@@ -215,13 +225,7 @@ for (const [f, label] of [
 }
 
 buildBundle();
-const bundleRuns = Array.from({ length: runs }, () => {
-  const r = spawnSync(process.execPath, [join(root, 'dist', 'bench', 'run-once.js'), bundle], {
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`bundle analysis failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as { ms: number; maxRssMB: number; bytes: number };
-});
+const bundleRuns = Array.from({ length: runs }, () => runOnce(bundle));
 const bms = median(bundleRuns.map((a) => a.ms));
 const bmb = bundleRuns[0]!.bytes / 1e6;
 console.log(
