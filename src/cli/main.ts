@@ -73,8 +73,8 @@ async function main(): Promise<number> {
   switch (cmd) {
     case 'analyze': {
       // A large input is analysed on a thread: started first, it loads the analysis while this thread loads
-      // the command (about 0.1 s sooner to the first line read). The two leaf modules are the CLI's only
-      // imports past the public API (src/index.ts): they are loaded before it, which is their point.
+      // the command (about 0.1 s sooner to the first line read). These two leaf modules are imported past the
+      // public API (src/index.ts) because they must load before it.
       const [{ analysisWantsThread }, { prestartAnalysisThread }] = await Promise.all([
         import('./commands/analyze-options.js'),
         import('../analyze/analysis-thread.js'),
