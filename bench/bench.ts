@@ -239,18 +239,26 @@ for (const f of ['text', 'json', 'md', 'html'] as const) {
   );
 }
 
-// Start-up: Node's own beside the shortest commands.
-const startup = (args: string[]): number => median(Array.from({ length: 7 }, () => timeCli(args).ms));
-const nodeMs = median(
-  Array.from({ length: 7 }, () => {
-    const t0 = performance.now();
-    spawnSync(process.execPath, ['-e', '0']);
-    return performance.now() - t0;
-  }),
-);
-const explainMs = startup(['explain', '0x80073712']);
-const tinyMs = startup(['analyze', join(root, 'examples', 'CBS.log')]);
+// Start-up: Node's own beside the shortest commands, in turns (node, explain, analysis, node, …) and started
+// alike, so that a drift of the machine's speed moves all three.
+const spawnMs = (argv: string[]): number => {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, argv, { stdio: 'ignore' });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`node ${argv.join(' ')} exited with ${r.status}`);
+  return performance.now() - t0;
+};
+const turns = { node: [] as number[], explain: [] as number[], tiny: [] as number[] };
+for (let i = 0; i < 15; i++) {
+  turns.node.push(spawnMs(['-e', '0']));
+  turns.explain.push(spawnMs([bin, 'explain', '0x80073712']));
+  turns.tiny.push(spawnMs([bin, 'analyze', join(root, 'examples', 'CBS.log')]));
+}
+const [nodeMs, explainMs, tinyMs] = [turns.node, turns.explain, turns.tiny].map(median) as [
+  number,
+  number,
+  number,
+];
 console.log(
-  `start-up      node -e 0 ${nodeMs.toFixed(0)} ms; explain ${explainMs.toFixed(0)} ms (+${(explainMs - nodeMs).toFixed(0)}); 51-line analysis ${tinyMs.toFixed(0)} ms (+${(tinyMs - nodeMs).toFixed(0)}), medians of 7`,
+  `start-up      node -e 0 ${nodeMs.toFixed(0)} ms; explain ${explainMs.toFixed(0)} ms (+${(explainMs - nodeMs).toFixed(0)}); 51-line analysis ${tinyMs.toFixed(0)} ms (+${(tinyMs - nodeMs).toFixed(0)}), medians of 15 in turns`,
 );
 if (!values.keep) rmSync(outDir, { recursive: true, force: true });

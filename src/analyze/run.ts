@@ -177,8 +177,18 @@ function safeFileName(name: string): string {
 }
 
 /**
- * Diagnoses a source. Bad input never rejects (it becomes a diagnostic); an abort rejects with the
- * signal's reason.
+ * Diagnoses a CBS.log, a folder, a zip bundle or any log patchdx reads — given as a path, as bytes with a name
+ * (`{ name, data }`) or as a stream with a name (`{ name, stream }`). Bad input never rejects: it becomes a
+ * diagnostic and the rest is analysed. With `signal` the work runs on a worker thread and an abort rejects
+ * with an `AbortError` at once. Returns facts only; `advise` adds the plans and scripts.
+ */
+export function analyze(source: AnalyzeSource, options: AnalyzeOptions = {}): Promise<Diagnosis> {
+  return runAnalysis(source, options);
+}
+
+/**
+ * Diagnoses a source (`analyze`, with the options of the pool and tests). Bad input never rejects (it becomes
+ * a diagnostic); an abort rejects with the signal's reason.
  */
 export async function runAnalysis(source: AnalyzeSource, opts: RunOptions = {}): Promise<Diagnosis> {
   opts.signal?.throwIfAborted();

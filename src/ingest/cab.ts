@@ -4,7 +4,7 @@
 // files are reported, not read. Headers are untrusted: counts, offsets and names are bounds-checked, and
 // every kind of damage becomes a `problem` string, never an exception.
 
-import { inflateSync } from 'fflate';
+import { fflate } from './on-demand.js';
 import { LZX_FRAME_SIZE, LzxDecoder } from './lzx.js';
 
 /** One file of a cabinet; `folder` indexes `CabListing.folders`, `offsetInFolder` its uncompressed data. */
@@ -355,7 +355,7 @@ function mszipDecoder(data: Buffer): BlockDecoder {
       throw new CabDataError('MSZIP block without its CK signature');
     // One spare byte reveals a block that inflates to more than it declares.
     const target = out.length > uncompressed ? out : Buffer.allocUnsafe(uncompressed + 1);
-    const got = inflateSync(data.subarray(start + 2, end), {
+    const got = fflate().inflateSync(data.subarray(start + 2, end), {
       out: target,
       ...(historyLength > 0 ? { dictionary: history.subarray(0, historyLength) } : {}),
     });

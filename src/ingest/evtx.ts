@@ -6,7 +6,7 @@
 // the rest of the file is still read. Every chunk slot up to the end of the file is walked, because the
 // header's chunk count and next record id are stale whenever the log was not closed cleanly.
 
-import { crc32 } from 'node:zlib';
+import { crc32 } from './on-demand.js';
 
 /** One event record, reduced to the fields the rules use. */
 export interface EvtxRecord {

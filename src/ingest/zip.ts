@@ -7,8 +7,7 @@
 // Deflate itself is fflate's.
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { crc32 } from 'node:zlib';
-import { Inflate } from 'fflate';
+import { crc32, fflate } from './on-demand.js';
 import { inflateOnThread } from './inflate-thread.js';
 
 /** Deflated entries at least this large (compressed) of an archive on disk are inflated on a thread. */
@@ -310,7 +309,7 @@ export function readEntry(
     else if (problem === null && !enough) problem = 'damaged compressed data (the entry ends early)';
     return finishEntry();
   }
-  const inflate = e.method === 8 ? new Inflate((data) => deliver(data)) : null;
+  const inflate = e.method === 8 ? new (fflate().Inflate)((data) => deliver(data)) : null;
   const buf = Buffer.allocUnsafe(256 * 1024);
   try {
     while (!stop && pos < end) {

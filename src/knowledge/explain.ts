@@ -82,7 +82,7 @@ function updateResult(q: string, kb = q, matchedPackage?: PackageHash): Explaine
   };
 }
 
-/** Explains a query; never throws. */
+/** What patchdx knows of an error code, KB, build, component or package identity; never throws. */
 export function explain(query: string): Explained {
   const q = query.trim();
   const kb = /^(?:KB)?(\d{6,7})$/i.exec(q);

@@ -198,3 +198,8 @@ export class AnalysisPool {
     }
   };
 }
+
+/** A pool of `threads` warm analysis threads (default: the machine's cores); `close()` it when done. */
+export function createAnalysisPool(options: PoolOptions = {}): AnalysisPool {
+  return new AnalysisPool(options);
+}

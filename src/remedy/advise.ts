@@ -125,15 +125,19 @@ export function plansFor(d: Diagnosis): RemediationPlan[] {
   return plansOf(d, scriptBook(d));
 }
 
+/** Remediation for a diagnosis: one plan per root cause and the reviewable scripts they name. */
+export interface Advice {
+  plans: RemediationPlan[];
+  scripts: GeneratedScript[];
+  /** The machine's one plan merging `plans` (null when there is none, or the input mixes machines). */
+  machinePlan?: MachinePlan | null;
+}
+
 /**
  * The advice for a diagnosis: its remediation plans and the reviewable scripts their steps name, least
  * invasive first. Pure: the diagnosis is not changed.
  */
-export function advise(d: Diagnosis): {
-  plans: RemediationPlan[];
-  scripts: GeneratedScript[];
-  machinePlan: MachinePlan | null;
-} {
+export function advise(d: Diagnosis): Advice & { machinePlan: MachinePlan | null } {
   // Logs of several machines or builds: each machine's plans and scripts come from its own diagnosis, and no
   // plan, script or merged plan is made of the mix.
   if (d.machines && d.machines.length > 1) {
@@ -157,4 +161,20 @@ export function advise(d: Diagnosis): {
   const plans = plansOf(d, book);
   const named = new Set(plans.flatMap((p) => p.steps.flatMap((s) => s.scripts)));
   return { plans, scripts: renderScripts(d, book, named), machinePlan: machinePlanOf(d, plans) };
+}
+
+/** The diagnosis with its advice attached, as the reports and drafts show it. */
+export function withAdvice(d: Diagnosis, advice: Advice = advise(d)): Diagnosis {
+  const out: Diagnosis = { ...d, plans: advice.plans, scripts: advice.scripts };
+  const merged =
+    advice.machinePlan !== undefined
+      ? advice.machinePlan
+      : d.machines
+        ? null
+        : machinePlanOf(d, advice.plans);
+  if (merged) out.machinePlan = merged;
+  else delete out.machinePlan;
+  // Each machine of a mixed input with its own advice.
+  if (d.machines) out.machines = d.machines.map((m) => ({ ...m, diagnosis: withAdvice(m.diagnosis) }));
+  return out;
 }

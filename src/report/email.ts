@@ -573,7 +573,7 @@ function closure(d: Diagnosis | null, p: DraftParams, title: string, lang: Lang)
 }
 
 /**
- * Renders one e-mail draft. `d` is needed for an analysis; a closure is written from the parameters alone
+ * A customer e-mail draft in the team's structure. `d` (null for a draft that needs no logs) is needed for an analysis; a closure is written from the parameters alone
  * (`problem`, `cause`, `resolution`) or from the logs; initial and follow-up go without.
  */
 export function renderDraft(kind: DraftKind, d: Diagnosis | null, p: DraftParams, lang: Lang): Draft {

@@ -97,6 +97,7 @@ function packageLine(p: PackageHash, t: T): string {
   return `${p.file}  ${p.algorithm} ${p.hash}  (${t('confidence')}: ${p.confidence}; ${t('source')}: ${p.evidence})`;
 }
 
+/** `explain` as text for a person, every piece of it escaped. */
 export function renderExplained(x: Explained, lang: Lang): string {
   const t: T = (k) => L[k][lang];
   const out: string[] = [];

@@ -2,14 +2,7 @@
 
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import {
-  analyze,
-  openCaseStore,
-  reportChunks,
-  similarCases,
-  withAdvice,
-  type SimilarReport,
-} from '../../index.js';
+import { analyze, reportChunks, withAdvice, type SimilarReport } from '../../index.js';
 import { errLine, langOption, writeOut, type Io } from '../io.js';
 import { safeLine } from '../../report/safe-text.js';
 import { ANALYZE_OPTIONS, smallTextFile } from './analyze-options.js';
@@ -124,6 +117,8 @@ export async function analyzeCommand(args: string[], io: Io): Promise<number> {
   const color = (values.color ?? io.outIsTty) && !values['no-color'] && !io.noColorEnv;
   let similar: SimilarReport | undefined;
   if (values.similar && values.db && d.verdict !== 'unreadable') {
+    // The case store and the search load when asked for, not at every analysis's start.
+    const { openCaseStore, similarCases } = await import('../../index.js');
     const store = await openCaseStore(values.db);
     try {
       similar = await similarCases(store, { diagnoses: [d] });
