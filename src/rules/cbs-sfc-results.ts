@@ -66,15 +66,27 @@ function sfcRuns(entries: readonly LogEntry[]): SfcSpan[] {
   return runs;
 }
 
-/** An `[SR]` line as {@link namesFile} compares it: its first line, doubled backslashes single, lower case. */
-function srText(message: string): string {
-  return message.split('\n', 1)[0]!.replace(/\\\\/g, '\\').toLowerCase();
+/** A message's first line. */
+function firstLine(message: string): string {
+  const nl = message.indexOf('\n');
+  return nl === -1 ? message : message.slice(0, nl);
 }
 
-/** Whether an `[SR]` line (as {@link srText} gives it) names the file `base` (`…\\base from store`, `'base'`). */
-function namesFile(text: string, base: string): boolean {
+/** An `[SR]` line as {@link namesFile} compares it: its first line, doubled backslashes single, lower case. */
+function srText(message: string): string {
+  return firstLine(message).replace(/\\\\/g, '\\').toLowerCase();
+}
+
+/** How an `[SR]` line names the file `base`: `…\\base from store`, `\\base'`, `'base'`, `"base"`, `\\base;`. */
+function fileNeedles(base: string): string[] {
   const b = base.toLowerCase();
-  return [`\\${b} `, `\\${b}'`, `'${b}'`, `"${b}"`, `\\${b};`].some((x) => text.includes(x));
+  return [`\\${b} `, `\\${b}'`, `'${b}'`, `"${b}"`, `\\${b};`];
+}
+
+/** Whether an `[SR]` line (as {@link srText} gives it) names the file of `needles` ({@link fileNeedles}). */
+function namesFile(text: string, needles: readonly string[]): boolean {
+  for (const x of needles) if (text.includes(x)) return true;
+  return false;
 }
 
 /**
@@ -88,9 +100,10 @@ function sfcRepairOf(entries: readonly LogEntry[], i: number, base: string): Rep
   if (!run?.closed) return null;
   let repair: LogEntry | null = null;
   run.srText ??= run.sr.map((k) => srText(entries[k]!.message));
+  const needles = fileNeedles(base);
   for (const [j, k] of run.sr.entries()) {
     const e = entries[k]!;
-    if (!namesFile(run.srText[j]!, base)) continue;
+    if (!namesFile(run.srText[j]!, needles)) continue;
     if (UNREPAIRED.test(e.message)) return null;
     if (k > i && !repair && REPAIRED.test(e.message)) repair = e;
   }
@@ -206,8 +219,8 @@ export default defineRule({
     };
     return {
       entry(e) {
-        const msg = e.message.split('\n', 1)[0]!;
-        if (!msg.startsWith('[SR]')) return;
+        if (!e.message.startsWith('[SR]')) return;
+        const msg = firstLine(e.message);
         if (segments.feed(e)) finish();
         if (!run) {
           run = {

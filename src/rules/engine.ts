@@ -114,19 +114,28 @@ export class Engine {
     this.run = null;
   }
 
-  /** Rules whose triggers match the entry, in registry order of discovery (no duplicates). */
-  private rulesFor(e: LogEntry): Rule[] {
-    const out: Rule[] = [];
-    const add = (r: Rule): void => {
-      if (!out.includes(r)) out.push(r);
-    };
-    for (const c of e.codes) for (const r of this.byCode.get(c) ?? NONE) add(r);
-    if (e.csi?.flag) for (const r of this.flagTriggers.get(e.csi.flag) ?? NONE) add(r);
+  /**
+   * Rules whose triggers match the entry, in order of discovery (no duplicates); the shared empty list when
+   * none does (called once per kept entry: nothing is allocated for an entry no rule reads).
+   */
+  private rulesFor(e: LogEntry): readonly Rule[] {
+    let out: Rule[] | null = null;
+    for (const c of e.codes) {
+      const rs = this.byCode.get(c);
+      if (rs) for (const r of rs) if (!out?.includes(r)) (out ??= []).push(r);
+    }
+    const flag = e.csi?.flag;
+    if (flag) {
+      const rs = this.flagTriggers.get(flag);
+      if (rs) for (const r of rs) if (!out?.includes(r)) (out ??= []).push(r);
+    }
+    // One pattern tells whether any trigger text is there; then each is looked for (in the benchmark's log 63 %
+    // of kept entries have one: one scan of a message with all the texts in one pattern was no quicker).
     if (this.anyText?.test(e.message)) {
       for (const t of this.textTriggers)
-        if (!out.includes(t.rule) && e.message.includes(t.text)) out.push(t.rule);
+        if (!out?.includes(t.rule) && e.message.includes(t.text)) (out ??= []).push(t.rule);
     }
-    return out;
+    return out ?? NONE;
   }
 
   private closeRun(): void {

@@ -22,15 +22,24 @@ function minutes(t: string | null): number {
 export class SfcSegmenter {
   private closing = false;
   private last: LogEntry | null = null;
+  /** The last entry's stamp and its minutes (each stamp is read once). */
+  private lastTime: string | null = null;
+  private lastMinutes = NaN;
 
   /** True when `e` starts a new run (the previous one, if any, ended before it). */
   feed(e: LogEntry): boolean {
     const msg = e.message;
     let starts = this.last === null;
-    if (this.last) {
-      const gap = e.time === this.last.time ? 0 : minutes(e.time) - minutes(this.last.time);
-      if ((this.closing && STARTS.test(msg)) || gap < 0 || gap > MAX_GAP_MINUTES) starts = true;
+    if (e.time !== this.lastTime) {
+      const m = minutes(e.time);
+      if (this.last) {
+        const gap = m - this.lastMinutes;
+        if (gap < 0 || gap > MAX_GAP_MINUTES) starts = true;
+      }
+      this.lastTime = e.time;
+      this.lastMinutes = m;
     }
+    if (this.last && this.closing && STARTS.test(msg)) starts = true;
     if (starts) this.closing = false;
     if (CLOSE.test(msg)) this.closing = true;
     this.last = e;
