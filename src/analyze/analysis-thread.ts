@@ -10,10 +10,12 @@ import type { WorkerInput } from './thread-task.js';
  * Young generation of an analysis thread. It was 64 MB when V8's default heap growth let the old generation
  * swell with promoted line objects; since the CLI sets a 20 % heap growing factor (cli/main.ts) a small
  * nursery costs no time and saves memory (300 MB CBS log, whole process, paired runs: CPU 2.44 s against
- * 2.50 s, peak RSS 139 against 180 MiB; 1 GB: 162 against 210 MB). 8 MB saves 10 MB more on the 600 MB
- * bundle but costs 15–20 % more CPU on the 300 MB log (more scavenges): 16 it stays.
+ * 2.50 s, peak RSS 139 against 180 MiB; 1 GB: 162 against 210 MB). 12 MB against 16 (seventh session, paired,
+ * medians): the 600 MB bundle peaks at 183.5 instead of 195.5 MiB (192 decimal MB: under the 200 MB asked,
+ * which 16 was not) for 3–4 % more time; the 300 MB log 123 against 131 MiB for 5–6 % more time. 8 MB costs
+ * 15–20 % more CPU on the 300 MB log (more scavenges).
  */
-export const THREAD_YOUNG_GENERATION_MB = 16;
+export const THREAD_YOUNG_GENERATION_MB = 12;
 
 const WORKER = new URL('./worker.js', import.meta.url);
 
