@@ -202,7 +202,7 @@ export class Engine {
 
   /** Attach findings to the failed attempts of a run, fold consequences, and explain the unexplained. */
   private link(run: Run, found: TrackedFinding[], entries: LogEntry[]): void {
-    const attempts = this.tracker.attempts.filter((a) => a.run === run.index);
+    const attempts = this.tracker.attemptsOfRun(run.index);
     let prevEnd = run.startLine;
     for (const a of attempts) {
       const failed = a.outcome === 'failed';
