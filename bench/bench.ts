@@ -16,6 +16,7 @@ import {
   readSync,
   rmSync,
   statSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { Zip, ZipDeflate } from 'fflate';
@@ -238,6 +239,23 @@ for (const f of ['text', 'json', 'md', 'html'] as const) {
     `bundle ${f.padEnd(6)} ${(median(rs.map((r) => r.ms)) / 1000).toFixed(2)} s median (whole process)${rss.length ? `, peak RSS ${Math.max(...rss).toFixed(0)} MB` : ''}`,
   );
 }
+
+// Many runs: the 51-line sample (one TrustedInstaller run failing on a corrupt manifest) repeated to 100 MB,
+// 12,521 runs. Work that grows with the runs already seen shows here (a scan of every attempt per run made this
+// take 94 s before the seventh session; 6–7 s since).
+const manyRuns = join(outDir, 'many-runs-100MB.log');
+if (!existsSync(manyRuns)) {
+  const sample = readFileSync(join(root, 'examples', 'CBS.log'));
+  writeFileSync(
+    manyRuns,
+    Buffer.concat(Array.from({ length: Math.ceil(100e6 / sample.length) }, () => sample)),
+  );
+}
+const many = Array.from({ length: runs }, () => timeCli(['analyze', '--json', manyRuns]));
+const manyRss = many.map((r) => r.rssMB).filter((x): x is number => x !== null);
+console.log(
+  `many runs     ${manyRuns} (${(statSync(manyRuns).size / 1e6).toFixed(0)} MB, the sample ×${Math.ceil(100e6 / statSync(join(root, 'examples', 'CBS.log')).size)}): ${(median(many.map((r) => r.ms)) / 1000).toFixed(2)} s median (whole process, --json)${manyRss.length ? `, peak RSS ${Math.max(...manyRss).toFixed(0)} MB` : ''}`,
+);
 
 // Start-up: Node's own beside the shortest commands, in turns (node, explain, analysis, node, …) and started
 // alike, so that a drift of the machine's speed moves all three.
