@@ -69,7 +69,11 @@ function run(): boolean {
         renameSync(tmp, CACHE);
       } catch {
         // A read-only install: every run compiles, as without a cache.
-        rmSync(tmp, { force: true });
+        try {
+          rmSync(tmp, { force: true });
+        } catch {
+          // Nothing was written.
+        }
       }
     });
   }
@@ -79,4 +83,9 @@ function run(): boolean {
   return true;
 }
 
-if (!run()) void import('./main.js');
+if (!run()) {
+  import('./main.js').catch((err: unknown) => {
+    process.stderr.write(`patchdx: cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 2;
+  });
+}
