@@ -257,6 +257,33 @@ console.log(
   `many runs     ${manyRuns} (${(statSync(manyRuns).size / 1e6).toFixed(0)} MB, the sample ×${Math.ceil(100e6 / statSync(join(root, 'examples', 'CBS.log')).size)}): ${(median(many.map((r) => r.ms)) / 1000).toFixed(2)} s median (whole process, --json)${manyRss.length ? `, peak RSS ${Math.max(...manyRss).toFixed(0)} MB` : ''}`,
 );
 
+// One long run: the sample's lines repeated to 100 MB with its TrustedInstaller start kept only once, so one
+// run holds 13,932 failed operations. Work per operation that grows with the run shows here (the scans of the
+// run per failed operation made this take 108 s before the seventh session; 3–4 s since).
+const oneRun = join(outDir, 'one-run-100MB.log');
+if (!existsSync(oneRun)) {
+  const lines = readFileSync(join(root, 'examples', 'CBS.log'), 'latin1').split('\n');
+  const body = Buffer.from(
+    lines
+      .filter(
+        (l) =>
+          !/TrustedInstaller initialization|Initializing Trusted Installer|TiWorker initialization/.test(l),
+      )
+      .join('\n'),
+    'latin1',
+  );
+  const head = readFileSync(join(root, 'examples', 'CBS.log'));
+  writeFileSync(
+    oneRun,
+    Buffer.concat([head, ...Array.from({ length: Math.ceil(100e6 / body.length) }, () => body)]),
+  );
+}
+const one = Array.from({ length: runs }, () => timeCli(['analyze', '--json', oneRun]));
+const oneRss = one.map((r) => r.rssMB).filter((x): x is number => x !== null);
+console.log(
+  `one long run  ${oneRun} (${(statSync(oneRun).size / 1e6).toFixed(0)} MB): ${(median(one.map((r) => r.ms)) / 1000).toFixed(2)} s median (whole process, --json)${oneRss.length ? `, peak RSS ${Math.max(...oneRss).toFixed(0)} MB` : ''}`,
+);
+
 // Start-up: Node's own beside the shortest commands, in turns (node, explain, analysis, node, …) and started
 // alike, so that a drift of the machine's speed moves all three.
 const spawnMs = (argv: string[]): number => {
