@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// The installed command (package.json `bin`). It runs the command line (main.ts), bundled by the build into one
-// script, bundle/cli.cjs, through V8's code cache kept beside it (bundle/cli.cjs.cache): a short command such
-// as `explain` or a small analysis then spends its time working, not compiling 1.4 MB of JavaScript (Node 20
-// has no compile cache of its own for modules). The build writes the cache after a first run
-// (scripts/bundle.mjs); a run whose cache V8 refuses (another Node, other V8 flags) writes it anew on exit, and
-// a cache made for another copy of the script (its size and time in the cache's header) is not used. Without
-// the bundle (a tsc-only build) main.js runs as tsc wrote it. Like main.ts, an entry: it may touch `process`.
-// CommonJS, so that a command that imports no ES module never starts Node's ES module loader.
+// The installed command (package.json `bin`). It runs the command line (main.ts), bundled by the build into
+// one script, bundle/cli.cjs, through V8's code cache kept beside it (bundle/cli.cjs.cache): a short command
+// such as `explain` or a small analysis then spends its time working, not compiling over a megabyte of
+// JavaScript (Node 20 has no compile cache of its own for modules). The build writes the cache after a first
+// run (scripts/bundle.mjs); a run whose cache V8 refuses (another Node, other V8 flags) writes it anew on
+// exit, and a cache made for another copy of the script (its size and time in the cache's header) is not
+// used. Without the bundle (a tsc-only build) main.js runs as tsc wrote it. Like main.ts, an entry: it may
+// touch `process`. CommonJS, so that a command that imports no ES module never starts Node's ES module loader.
 
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
