@@ -3,7 +3,7 @@
 // out of here: it becomes a diagnostic and the rest is analysed.
 
 import { layoutProblems, type ReadAs } from '../collector/layout.js';
-import type { Diagnosis, Diagnostic, LogEntry } from '../model/types.js';
+import type { Diagnosis, Diagnostic, LogEntry, SourceInfo } from '../model/types.js';
 import { sniffEncoding } from '../ingest/encoding.js';
 import {
   DEFAULT_BUNDLE_LIMITS,
@@ -19,13 +19,14 @@ import { TI_SERVICE } from '../formats/event-common.js';
 import { sniffFormat, type Sniffed } from '../formats/index.js';
 import { CbsLineParser } from '../parse/cbs.js';
 import type { SetupRecord } from '../parse/setupact.js';
-import { Engine, MAX_RUN_ENTRIES } from '../rules/engine.js';
+import { Engine, MAX_RUN_ENTRIES, type EngineMark } from '../rules/engine.js';
+import type { ClockMark } from '../timeline/clock.js';
 import { pushTo } from '../timeline/group.js';
 import { setupStory } from '../timeline/setup-story.js';
 import { DISTINCT_EVENTS, eventKey, updateStory } from '../timeline/update-events.js';
 import type { ErrorLineCount } from '../consolidate/observations.js';
 import { groupLabel, machineGroups } from '../consolidate/machines.js';
-import { assemble } from './assemble.js';
+import { assemble, markSourceMachines } from './assemble.js';
 import { readSplit, type SplitResult } from './split-read.js';
 
 export interface AnalyzeOptions {
@@ -46,6 +47,12 @@ export interface AnalyzeOptions {
   splitMinBytes?: number;
   /** Where a split log is cut (a line's first byte), for tests; by default the first line past its middle. */
   splitAt?: number;
+  /**
+   * For tests: read every machine's logs again (no machine goes on from the whole input's pass), and told
+   * which machine (index in `machines`) went on from it.
+   */
+  machinesReread?: boolean;
+  onMachineReused?: (index: number) => void;
 }
 
 /** Thrown from a progress callback when the time is up; caught where the input being read is known. */
@@ -69,7 +76,9 @@ export function analyzeBuffer(name: string, data: Buffer, opts: AnalyzeOptions =
 
 /**
  * The analysis of every input together, and when the sources name more than one machine or build, each
- * machine's files analysed again on their own (`machines[]`): no verdict, history or plan mixes them.
+ * machine's files analysed on their own (`machines[]`): no verdict, history or plan mixes them. The machine
+ * whose CBS and dism logs the pass read first goes on from the pass's state after them; the others' logs
+ * are read again.
  */
 function analyzeListed(
   listed: InputList,
@@ -79,18 +88,32 @@ function analyzeListed(
   opts: AnalyzeOptions,
 ): Diagnosis {
   try {
-    const d = analyzeInputs(listed.inputs, input, diagnostics, t0, opts);
+    const pass: PassLeftovers = { logs: [], prefix: null };
+    const d = analyzeInputs(listed.inputs, input, diagnostics, t0, opts, pass);
     const groups = machineGroups(d.sources);
     if (groups.length < 2) return d;
     d.machines = groups.map((g, i) => {
       const files = new Set(g.files);
+      // The machine whose CBS and dism logs were the first read goes on from the pass's state after them.
+      const mine = pass.logs.filter((n) => files.has(n));
+      const prefix = pass.prefix;
+      const reuse =
+        prefix &&
+        !opts.machinesReread &&
+        mine.length === prefix.records.length &&
+        mine.every((n, k) => prefix.records[k]!.name === n)
+          ? prefix
+          : undefined;
       const own = analyzeInputs(
         listed.inputs.filter((c) => files.has(c.name)),
         input,
         [],
         performance.now(),
         { maxLineBytes: opts.maxLineBytes },
+        undefined,
+        reuse,
       );
+      if (reuse) opts.onMachineReused?.(i);
       own.input = { ...d.input };
       return { id: `m${i + 1}`, build: g.build, computer: g.computer, files: g.files, diagnosis: own };
     });
@@ -110,12 +133,60 @@ function analyzeListed(
   }
 }
 
+/**
+ * What reading one CBS or dism log added to an analysis, its entries aside: replayed when a machine's
+ * analysis goes on from the pass's state after the logs it shares with the whole input.
+ */
+interface LogRecord {
+  name: string;
+  kind: string;
+  /** Its diagnostics, in order (a split read's fallback note aside: a machine's analysis reads on one thread). */
+  diagnostics: Diagnostic[];
+  /** Its source as read, before assembly; null when it could not be read. */
+  source: SourceInfo | null;
+  offsetMinutes: number | null;
+  /** The last stamp the parser read, and the last the overlap filter saw (a log of only skipped lines). */
+  parserLast: string | null;
+  filterLast: string | null;
+  lines: number;
+  entries: number;
+}
+
+/**
+ * The engine pass's state after its first `records.length` CBS and dism logs (in reading order): where the
+ * analysis of a machine whose logs are exactly those goes on from. A machine's logs are read in the same
+ * order as in the whole input; the overlap filter of logs read first decides alike in both (what a log
+ * remembers for later logs of another machine never skips one of its own), so its entries, and with them the
+ * engine's runs, attempts and findings, are the same: taken over instead of read again.
+ */
+interface PrefixState {
+  records: LogRecord[];
+  engine: Engine;
+  errorLines: Map<string, ErrorLineCount>;
+  /** TrustedInstaller clock marks of those logs, in order. */
+  tiMarks: ClockMark[];
+}
+
+/** What the pass over the whole input leaves for its machines: its CBS and dism logs in reading order, a prefix state. */
+interface PassLeftovers {
+  logs: string[];
+  prefix: PrefixState | null;
+}
+
+/**
+ * Findings and attempts past which a machine's state is not copied out of the pass (its logs are read again):
+ * the copy is made while the whole input's findings are still held.
+ */
+const MAX_PREFIX_STATE = 20_000;
+
 function analyzeInputs(
   candidates: Input[],
   input: string,
   diagnostics: Diagnostic[],
   t0: number,
   opts: AnalyzeOptions,
+  pass?: PassLeftovers,
+  reuse?: PrefixState,
 ): Diagnosis {
   const ctx = newContext({ maxLineBytes: opts.maxLineBytes });
   ctx.diagnostics = diagnostics;
@@ -238,12 +309,13 @@ function analyzeInputs(
   };
 
   // Oldest first: CbsPersist archives before the live CBS.log.
-  const engine = new Engine();
+  let engine = new Engine();
   let lines = 0;
   let entries = 0;
   logs.sort(
     (a, b) => (a.first ?? '').localeCompare(b.first ?? '') || a.input.name.localeCompare(b.input.name),
   );
+  if (pass) pass.logs = logs.map((l) => l.input.name);
   // Logs of one kind (CBS, dism) overlap when a bundle holds copies or logs copied at different times
   // (corpus dism03 begins with all of dism01): repeated lines are read once.
   const overlaps = new Map<string, OverlapFilter>();
@@ -254,8 +326,53 @@ function analyzeInputs(
   for (const l of logs) if (l.first) pushTo(firstsByKind, l.kind, { first: l.first, input: l.input });
   for (const list of firstsByKind.values())
     list.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
-  for (const [i, { input: c, kind, first }] of logs.entries()) {
+  const kindCount = (k: string): number => logs.filter((l) => l.kind === k).length;
+  const records: LogRecord[] = [];
+  const marksBefore = marks.length;
+  // Where the pass stood after each log (cheap: counts), while nothing stopped it or overflowed.
+  const boundaries: Boundary[] = [];
+  const markBoundary = (): void => {
+    engine.finish();
+    const at = engine.mark();
+    if (!at || [...overlaps.values()].some((o) => o.full)) return;
+    boundaries.push({
+      logs: records.length,
+      engine: at,
+      errorLines: [...errorLines.values()].map((c) => [c.count, c.lines.length]),
+      tiMarks: marks.length - marksBefore,
+    });
+  };
+  const logsRead = reuse && sameNames(reuse.records, logs) ? [] : logs;
+  if (logsRead.length === 0 && reuse) {
+    // This machine's logs were the first the whole input's pass read: its state after them is taken over.
+    engine = reuse.engine;
+    for (const [k, v] of reuse.errorLines) errorLines.set(k, v);
+    for (const r of reuse.records) {
+      diagnostics.push(...r.diagnostics);
+      if (r.source) {
+        const last = r.parserLast ?? (kindCount(r.kind) > 1 ? r.filterLast : null);
+        addSource(ctx, { ...r.source, last }, r.offsetMinutes, 'csi-stamps');
+      }
+      lines += r.lines;
+      entries += r.entries;
+    }
+    marks.push(...reuse.tiMarks);
+  }
+  for (const [i, { input: c, kind, first }] of logsRead.entries()) {
     if (stoppedAt) break;
+    const record: LogRecord = {
+      name: c.name,
+      kind,
+      diagnostics: [],
+      source: null,
+      offsetMinutes: null,
+      parserLast: null,
+      filterLast: null,
+      lines: 0,
+      entries: 0,
+    };
+    const diagnosticsBefore = diagnostics.length;
+    let splitNote: Diagnostic | null = null;
     const base = done;
     // Where reading got, for a log the time limit stops part-way.
     let lastLine = 0;
@@ -302,12 +419,14 @@ function analyzeInputs(
           );
         }
         if (split) {
-          if (split.fallback)
-            diagnostics.push({
+          if (split.fallback) {
+            splitNote = {
               level: 'info',
               file: c.name,
               message: `read on one thread after all: ${split.fallback}`,
-            });
+            };
+            diagnostics.push(splitNote);
+          }
           stats = {
             ...split,
             encoding: sniff.encoding,
@@ -381,10 +500,33 @@ function analyzeInputs(
         utcOffsetMinutes: off,
       };
       addSource(ctx, source, off, off === null ? 'unknown' : 'csi-stamps');
+      Object.assign(record, {
+        source: { ...source },
+        offsetMinutes: off,
+        parserLast: parser.stats.last,
+        filterLast: seen.last,
+        lines: stats.lines,
+        entries: parser.stats.entries,
+      });
     } catch (err) {
       diagnostics.push({ level: 'error', file: c.name, message: `cannot read: ${(err as Error).message}` });
     }
     done += c.bytes;
+    if (!pass || stoppedAt) continue;
+    record.diagnostics = diagnostics
+      .slice(diagnosticsBefore)
+      .filter((x) => x !== splitNote)
+      .map((x) => ({ ...x }));
+    records.push(record);
+    markBoundary();
+  }
+  if (pass && boundaries.length > 0) {
+    pass.prefix = prefixState(engine, errorLines, marks.slice(marksBefore), records, boundaries, (files) => {
+      // The machines as assembly will tell them (the same sources, builds and computers).
+      const provisional = structuredClone(sources);
+      markSourceMachines(provisional, engine, ctx.systemInfos, ctx.reportedBuilds);
+      return machineGroups(provisional).map((g) => files.filter((f) => g.files.includes(f)));
+    });
   }
   for (const [kind, overlap] of overlaps) {
     if (!overlap.full) continue;
@@ -432,6 +574,55 @@ function analyzeInputs(
       ms: performance.now() - t0,
     },
   );
+}
+
+/** Where the pass stood after its first `logs` CBS and dism logs: counts, taken up by `prefixState`. */
+interface Boundary {
+  logs: number;
+  engine: EngineMark;
+  /** Each error-line mechanism's count and kept lines then, in the map's order (new ones come last). */
+  errorLines: [number, number][];
+  tiMarks: number;
+}
+
+/**
+ * The state of the machine whose CBS and dism logs are the first the pass read, when the input holds more
+ * than one machine (`machinesOf`, given the logs in reading order, says which logs each machine has); null
+ * when there is none, or its state is too large to copy (it is then read again). Made before assembly, which
+ * changes the findings and attempts.
+ */
+function prefixState(
+  engine: Engine,
+  errorLines: Map<string, ErrorLineCount>,
+  tiMarks: ClockMark[],
+  records: LogRecord[],
+  boundaries: Boundary[],
+  machinesOf: (logs: string[]) => string[][],
+): PrefixState | null {
+  const names = records.map((r) => r.name);
+  const machines = machinesOf(names);
+  if (machines.length < 2) return null;
+  const first = machines.find((m) => m.includes(names[0]!));
+  if (!first) return null;
+  const b = boundaries.find((x) => x.logs === first.length && first.every((n, i) => names[i] === n));
+  if (!b || b.engine.findings + b.engine.tracker.attempts > MAX_PREFIX_STATE) return null;
+  const lines = [...errorLines].slice(0, b.errorLines.length);
+  return {
+    records: records.slice(0, b.logs),
+    engine: engine.at(b.engine),
+    errorLines: new Map(
+      lines.map(([key, c], i) => {
+        const [count, kept] = b.errorLines[i]!;
+        return [key, { ...c, count, lines: c.lines.slice(0, kept), example: { ...c.example } }];
+      }),
+    ),
+    tiMarks: structuredClone(tiMarks.slice(0, b.tiMarks)),
+  };
+}
+
+/** True when `logs` are the logs `records` were made of, in the same order. */
+function sameNames(records: readonly LogRecord[], logs: readonly { input: Input }[]): boolean {
+  return records.length === logs.length && records.every((r, i) => r.name === logs[i]!.input.name);
 }
 
 /** Distinct (file, component, code) error-line mechanisms counted, and line numbers kept per mechanism. */

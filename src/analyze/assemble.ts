@@ -321,7 +321,7 @@ export function assemble(
  * Marks each source with the build (servicing family) and computer it names: CBS servicing stack and dism.log
  * host versions, cumulative updates CBS records as installed, captured version outputs, systeminfo.
  */
-function markSourceMachines(
+export function markSourceMachines(
   sources: SourceInfo[],
   engine: Engine,
   systemInfos: SystemInfo[],

@@ -6,7 +6,13 @@
 import type { ChainLink, Evidence, Finding, LogEntry } from '../model/types.js';
 import { codeInfo } from '../knowledge/codes.js';
 import { isFailureCode } from '../parse/error-codes.js';
-import { AttemptTracker, isFailedResult, type Run, type TrackedAttempt } from '../timeline/cbs-attempts.js';
+import {
+  AttemptTracker,
+  isFailedResult,
+  type Run,
+  type TrackedAttempt,
+  type TrackerMark,
+} from '../timeline/cbs-attempts.js';
 import { format, type Report, type Rule, type RuleContext, type RuleVisitor } from './define-rule.js';
 import { rules as allRules } from './index.js';
 import { phrase, report as storyReport } from './define-story-rule.js';
@@ -53,6 +59,15 @@ function linkText(e: LogEntry): string {
 
 export interface EngineOptions {
   rules?: readonly Rule[];
+}
+
+/** Where an `Engine` stood between two runs (`mark`, `at`). */
+export interface EngineMark {
+  tracker: TrackerMark;
+  findings: number;
+  overflowRuns: number;
+  runIndex: number;
+  findingSeq: number;
 }
 
 /** Streaming engine over the entries of one log source. */
@@ -112,6 +127,39 @@ export class Engine {
   finish(): void {
     if (this.run) this.closeRun();
     this.run = null;
+  }
+
+  /**
+   * Where the engine stands between runs (after `finish`), for `at`: null while a run or an operation is
+   * open. Findings and attempts of closed runs never change with later entries: a mark is counts.
+   */
+  mark(): EngineMark | null {
+    const tracker = this.run ? null : this.tracker.mark();
+    if (!tracker) return null;
+    return {
+      tracker,
+      findings: this.findings.length,
+      overflowRuns: this.overflowRuns.length,
+      runIndex: this.runIndex,
+      findingSeq: this.findingSeq,
+    };
+  }
+
+  /**
+   * The engine as it stood at `mark`, sharing nothing with this one (its rules aside): the engine of one
+   * machine's logs when they were the first a bundle's pass read. Call before the findings are assembled.
+   */
+  at(mark: EngineMark): Engine {
+    const { tracker, along } = this.tracker.at(mark.tracker, {
+      findings: this.findings.slice(0, mark.findings),
+    });
+    return Object.assign(new Engine({ rules: this.rules }), {
+      tracker,
+      findings: along.findings,
+      overflowRuns: this.overflowRuns.slice(0, mark.overflowRuns),
+      runIndex: mark.runIndex,
+      findingSeq: mark.findingSeq,
+    });
   }
 
   /**

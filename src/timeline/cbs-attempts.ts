@@ -38,6 +38,20 @@ export interface Run {
   servicingStack: string | null;
 }
 
+/** Where an `AttemptTracker` stood between two runs (`mark`, `at`). */
+export interface TrackerMark {
+  attempts: number;
+  sessions: Map<string, { client: string; line: number; time: string | null }>;
+  lastSession: string | null;
+  sfcLast: LogEntry | null;
+  seq: number;
+  lastRun: number;
+  lastRunFirst: number;
+  servicingStack: string | null;
+  versionByFile: Map<string, string>;
+  installedRollups: Map<string, { line: number; file: string }>;
+}
+
 /** An attempt plus where it lies in the log (internal to the timeline and the engine). */
 export interface TrackedAttempt extends Attempt {
   file: string;
@@ -398,6 +412,37 @@ export class AttemptTracker {
       this.open = this.open.filter((x) => x !== a);
       a.outcome = 'interrupted';
     }
+  }
+
+  /**
+   * Where the tracker stands between runs, nothing open (null otherwise): `at` takes it up again. Attempts of
+   * closed runs are never changed by what is read later, so a mark holds counts and the small state only.
+   */
+  mark(): TrackerMark | null {
+    if (this.open.length > 0 || this.sfc) return null;
+    return {
+      attempts: this.attempts.length,
+      sessions: new Map(this.sessions),
+      lastSession: this.lastSession,
+      sfcLast: this.sfcLast,
+      seq: this.seq,
+      lastRun: this.lastRun,
+      lastRunFirst: this.lastRunFirst,
+      servicingStack: this.servicingStack,
+      versionByFile: new Map(this.versionByFile),
+      installedRollups: new Map(this.installedRollups),
+    };
+  }
+
+  /**
+   * The tracker as it stood at `mark`, sharing nothing with this one (read on from it or assemble it);
+   * `along` is copied in the same structured clone, so objects both hold stay one object.
+   */
+  at<T>(mark: TrackerMark, along: T): { tracker: AttemptTracker; along: T } {
+    const { attempts, ...state } = mark;
+    const copy = structuredClone({ attempts: this.attempts.slice(0, attempts), state, along });
+    const tracker = Object.assign(new AttemptTracker(), copy.state, { attempts: copy.attempts });
+    return { tracker, along: copy.along };
   }
 
   /** Close what is still open when a run ends: an operation with no end was interrupted. */
