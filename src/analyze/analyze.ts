@@ -173,12 +173,6 @@ interface PassLeftovers {
   prefix: PrefixState | null;
 }
 
-/**
- * Findings and attempts past which a machine's state is not copied out of the pass (its logs are read again):
- * the copy is made while the whole input's findings are still held.
- */
-const MAX_PREFIX_STATE = 20_000;
-
 function analyzeInputs(
   candidates: Input[],
   input: string,
@@ -588,8 +582,8 @@ interface Boundary {
 /**
  * The state of the machine whose CBS and dism logs are the first the pass read, when the input holds more
  * than one machine (`machinesOf`, given the logs in reading order, says which logs each machine has); null
- * when there is none, or its state is too large to copy (it is then read again). Made before assembly, which
- * changes the findings and attempts.
+ * when there is none (every machine's logs are then read again). It shares the pass's findings and attempts
+ * of those logs (engine.ts `at`).
  */
 function prefixState(
   engine: Engine,
@@ -605,7 +599,7 @@ function prefixState(
   const first = machines.find((m) => m.includes(names[0]!));
   if (!first) return null;
   const b = boundaries.find((x) => x.logs === first.length && first.every((n, i) => names[i] === n));
-  if (!b || b.engine.findings + b.engine.tracker.attempts > MAX_PREFIX_STATE) return null;
+  if (!b) return null;
   const lines = [...errorLines].slice(0, b.errorLines.length);
   return {
     records: records.slice(0, b.logs),

@@ -147,7 +147,14 @@ export function assemble(
     endLine: 0,
     failLine: null,
   });
-  const attempts = [...engine.tracker.attempts, ...extra.attempts.map(tracked)];
+  // The engine's attempts and findings are left as they are (a machine's analysis may take them over,
+  // engine.ts `at`): what assembly changes of them — their fields, an attempt's findings, a finding's
+  // facts — is changed on copies.
+  const attempts = [
+    ...engine.tracker.attempts.map((a) => ({ ...a, findings: [...a.findings] })),
+    ...extra.attempts.map(tracked),
+  ];
+  const found = engine.findings.map((f) => ({ ...f, facts: { ...f.facts } }));
   for (const a of attempts) if (!a.file) a.file = a.evidence[0]?.file ?? '';
   // One clock: each source's offset settled, every attempt placed on UTC.
   const clocks = settleClocks(extra.hints, [...extra.marks, ...installMarks(attempts)]);
@@ -182,7 +189,7 @@ export function assemble(
     {
       attempts,
       histories,
-      findings: [...engine.findings, ...extra.findings],
+      findings: [...found, ...extra.findings],
       sources,
       policy: extra.policy,
       fileHashes: extra.fileHashes,
@@ -200,7 +207,7 @@ export function assemble(
       else a.findings.push(f.id);
     }
   }
-  const all = [...engine.findings, ...extra.findings.map(located), ...cross.map(located)];
+  const all = [...found, ...extra.findings.map(located), ...cross.map(located)];
   settleResolved(all, attempts);
   // Store app updates (kind `other`) are listed but never make the verdict.
   const failedAttempts = new Set(attempts.filter(failureStands).map((a) => a.id));

@@ -10,7 +10,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { analyzePath, type AnalyzeOptions } from './analyze.js';
-import { corpusPath } from '../testing/paths.js';
+import { corpusPath, examplePath } from '../testing/paths.js';
+import { assemble } from './assemble.js';
 import { CbsLineParser } from '../parse/cbs.js';
 import { Engine } from '../rules/engine.js';
 import type { Diagnosis, LogEntry } from '../model/types.js';
@@ -210,14 +211,32 @@ test('engine: the engine taken up at a mark is the engine that read only the log
   feed(alone, first);
   assert.deepEqual(state(taken), state(alone));
   assert.ok(alone.findings.length > 0 && alone.tracker.attempts.length > 0, 'the first log has findings');
-  // Reading on from the copy is reading on from the engine that read the first log only.
+  // Reading on from the copy is reading on from the engine that read the first log only, and leaves the
+  // engine it came from as it was.
   feed(taken, third);
   feed(alone, third);
   assert.deepEqual(state(taken), state(alone));
-  // Nothing is shared: the copy's reading and changes leave the engine it came from as it was.
-  for (const a of taken.tracker.attempts) a.outcome = 'cancelled';
-  for (const f of taken.findings) f.evidence.length = 0;
   assert.deepEqual(state(whole), before);
+});
+
+test("engine: assembly leaves the engine's findings and attempts as they were (a machine may take them over)", () => {
+  const e = new Engine();
+  for (const x of [...entriesOf(W10_CBS, 'a.log'), ...entriesOf(examplePath('CBS.log'), 'b.log')]) e.push(x);
+  e.finish();
+  const before = state(e);
+  const d = assemble(
+    e,
+    [],
+    [],
+    [],
+    { attempts: [], findings: [], hints: [], marks: [], policy: null, fileHashes: [], reportedBuilds: [] },
+    { bytes: 0, lines: 0, entries: 0, ms: 0 },
+  );
+  assert.ok(
+    d.findings.some((f) => f.root) && d.attempts.some((a) => a.findings.length > 0),
+    'assembly had work',
+  );
+  assert.deepEqual(state(e), before);
 });
 
 test('engine: no mark while a run is open', () => {

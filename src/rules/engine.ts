@@ -146,16 +146,14 @@ export class Engine {
   }
 
   /**
-   * The engine as it stood at `mark`, sharing nothing with this one (its rules aside): the engine of one
-   * machine's logs when they were the first a bundle's pass read. Call before the findings are assembled.
+   * The engine as it stood at `mark` (its rules shared): the engine of one machine's logs when they were the
+   * first a bundle's pass read. It shares the findings and attempts made before the mark, which neither later
+   * reading nor assembly changes (assembly copies what it changes); reading on from it leaves this one as is.
    */
   at(mark: EngineMark): Engine {
-    const { tracker, along } = this.tracker.at(mark.tracker, {
-      findings: this.findings.slice(0, mark.findings),
-    });
     return Object.assign(new Engine({ rules: this.rules }), {
-      tracker,
-      findings: along.findings,
+      tracker: this.tracker.at(mark.tracker),
+      findings: this.findings.slice(0, mark.findings),
       overflowRuns: this.overflowRuns.slice(0, mark.overflowRuns),
       runIndex: mark.runIndex,
       findingSeq: mark.findingSeq,

@@ -435,14 +435,17 @@ export class AttemptTracker {
   }
 
   /**
-   * The tracker as it stood at `mark`, sharing nothing with this one (read on from it or assemble it);
-   * `along` is copied in the same structured clone, so objects both hold stay one object.
+   * The tracker as it stood at `mark`: the attempts made before it (shared: a closed run's attempts never
+   * change, and assembly changes copies), its own copy of the rest; reading on from it leaves this one as is.
    */
-  at<T>(mark: TrackerMark, along: T): { tracker: AttemptTracker; along: T } {
-    const { attempts, ...state } = mark;
-    const copy = structuredClone({ attempts: this.attempts.slice(0, attempts), state, along });
-    const tracker = Object.assign(new AttemptTracker(), copy.state, { attempts: copy.attempts });
-    return { tracker, along: copy.along };
+  at(mark: TrackerMark): AttemptTracker {
+    return Object.assign(new AttemptTracker(), {
+      ...mark,
+      attempts: this.attempts.slice(0, mark.attempts),
+      sessions: new Map(mark.sessions),
+      versionByFile: new Map(mark.versionByFile),
+      installedRollups: new Map(mark.installedRollups),
+    });
   }
 
   /** Close what is still open when a run ends: an operation with no end was interrupted. */
