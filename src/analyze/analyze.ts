@@ -19,7 +19,7 @@ import { TI_SERVICE } from '../formats/event-common.js';
 import { sniffFormat, type Sniffed } from '../formats/index.js';
 import { CbsLineParser } from '../parse/cbs.js';
 import type { SetupRecord } from '../parse/setupact.js';
-import { Engine, MAX_RUN_ENTRIES, type EngineMark } from '../rules/engine.js';
+import { Engine, MAX_RUN_ENTRIES, type EngineMark, type EngineState } from '../rules/engine.js';
 import type { ClockMark } from '../timeline/clock.js';
 import { pushTo } from '../timeline/group.js';
 import { setupStory } from '../timeline/setup-story.js';
@@ -161,7 +161,7 @@ interface LogRecord {
  */
 interface PrefixState {
   records: LogRecord[];
-  engine: Engine;
+  engine: EngineState;
   errorLines: Map<string, ErrorLineCount>;
   /** TrustedInstaller clock marks of those logs, in order. */
   tiMarks: ClockMark[];
@@ -303,7 +303,9 @@ function analyzeInputs(
   };
 
   // Oldest first: CbsPersist archives before the live CBS.log.
-  let engine = new Engine();
+  const engine = new Engine();
+  // What is assembled: the engine's reading, or the pass's state a machine goes on from.
+  let state: EngineState = engine;
   let lines = 0;
   let entries = 0;
   logs.sort(
@@ -323,7 +325,8 @@ function analyzeInputs(
   const kindCount = (k: string): number => logs.filter((l) => l.kind === k).length;
   const records: LogRecord[] = [];
   const marksBefore = marks.length;
-  // Where the pass stood after each log (cheap: counts), while nothing stopped it or overflowed.
+  // Where the pass stood after each log (counts: the same size however many logs), while nothing stopped it or
+  // overflowed.
   const boundaries: Boundary[] = [];
   const markBoundary = (): void => {
     engine.finish();
@@ -332,14 +335,14 @@ function analyzeInputs(
     boundaries.push({
       logs: records.length,
       engine: at,
-      errorLines: [...errorLines.values()].map((c) => [c.count, c.lines.length]),
+      errorLines: errorLines.size,
       tiMarks: marks.length - marksBefore,
     });
   };
   const logsRead = reuse && sameNames(reuse.records, logs) ? [] : logs;
   if (logsRead.length === 0 && reuse) {
     // This machine's logs were the first the whole input's pass read: its state after them is taken over.
-    engine = reuse.engine;
+    state = reuse.engine;
     for (const [k, v] of reuse.errorLines) errorLines.set(k, v);
     for (const r of reuse.records) {
       diagnostics.push(...r.diagnostics);
@@ -531,7 +534,7 @@ function analyzeInputs(
     });
   }
   engine.finish();
-  for (const r of engine.overflowRuns) {
+  for (const r of state.overflowRuns) {
     diagnostics.push({
       level: 'warning',
       file: input,
@@ -546,7 +549,7 @@ function analyzeInputs(
     if (TI_SERVICE.test(text)) marks.push({ file: e.file, key: 'ti', time: e.time });
   }
   return assemble(
-    engine,
+    state,
     sources,
     diagnostics,
     ctx.systemInfos,
@@ -574,8 +577,11 @@ function analyzeInputs(
 interface Boundary {
   logs: number;
   engine: EngineMark;
-  /** Each error-line mechanism's count and kept lines then, in the map's order (new ones come last). */
-  errorLines: [number, number][];
+  /**
+   * Error-line mechanisms counted then: the map's first ones. A mechanism is one file's, so those are not
+   * counted on past the log that made them: their counts are final.
+   */
+  errorLines: number;
   tiMarks: number;
 }
 
@@ -600,15 +606,13 @@ function prefixState(
   if (!first) return null;
   const b = boundaries.find((x) => x.logs === first.length && first.every((n, i) => names[i] === n));
   if (!b) return null;
-  const lines = [...errorLines].slice(0, b.errorLines.length);
   return {
     records: records.slice(0, b.logs),
     engine: engine.at(b.engine),
     errorLines: new Map(
-      lines.map(([key, c], i) => {
-        const [count, kept] = b.errorLines[i]!;
-        return [key, { ...c, count, lines: c.lines.slice(0, kept), example: { ...c.example } }];
-      }),
+      [...errorLines]
+        .slice(0, b.errorLines)
+        .map(([key, c]) => [key, { ...c, lines: [...c.lines], example: { ...c.example } }]),
     ),
     tiMarks: structuredClone(tiMarks.slice(0, b.tiMarks)),
   };

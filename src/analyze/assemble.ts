@@ -15,7 +15,7 @@ import type { PolicyFacts } from '../correlate/context.js';
 import { crossChecks } from '../correlate/cross-checks.js';
 import type { FileHash } from '../parse/file-hash.js';
 import type { SystemInfo } from '../parse/systeminfo.js';
-import type { Engine, TrackedFinding } from '../rules/engine.js';
+import type { EngineState, TrackedFinding } from '../rules/engine.js';
 import type { TrackedAttempt } from '../timeline/cbs-attempts.js';
 import { type ClockHint, type ClockMark, settleClocks, toUtc } from '../timeline/clock.js';
 import { pushTo } from '../timeline/group.js';
@@ -113,7 +113,7 @@ function stripFinding(f: TrackedFinding): Finding {
 }
 
 export function assemble(
-  engine: Engine,
+  engine: EngineState,
   sources: SourceInfo[],
   diagnostics: Diagnostic[],
   systemInfos: SystemInfo[],
@@ -330,7 +330,7 @@ export function assemble(
  */
 export function markSourceMachines(
   sources: SourceInfo[],
-  engine: Engine,
+  engine: EngineState,
   systemInfos: SystemInfo[],
   reportedBuilds: ReportedBuild[],
 ): void {

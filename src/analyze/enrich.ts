@@ -39,7 +39,7 @@ function rollupBuild(pkg: string | null): string | null {
 }
 
 export interface BuildEvidence {
-  installedRollups: Map<string, { line: number; file: string }>;
+  installedRollups: ReadonlyMap<string, { line: number; file: string }>;
   systemInfos: SystemInfo[];
   /** Builds captured outputs report (`ver`, winver, DISM image version, package lists). */
   reportedBuilds?: ReportedBuild[];

@@ -13,7 +13,7 @@ import { analyzePath, type AnalyzeOptions } from './analyze.js';
 import { corpusPath, examplePath } from '../testing/paths.js';
 import { assemble } from './assemble.js';
 import { CbsLineParser } from '../parse/cbs.js';
-import { Engine } from '../rules/engine.js';
+import { Engine, type EngineState } from '../rules/engine.js';
 import type { Diagnosis, LogEntry } from '../model/types.js';
 
 /** The diagnosis without its timings (the only field two readings of one input may differ in). */
@@ -181,7 +181,7 @@ function entriesOf(path: string, name = basename(path)): LogEntry[] {
 }
 
 /** What assembly reads of an engine. */
-function state(e: Engine): unknown {
+function state(e: EngineState): unknown {
   return structuredClone({
     findings: e.findings,
     attempts: e.tracker.attempts,
@@ -192,10 +192,9 @@ function state(e: Engine): unknown {
   });
 }
 
-test('engine: the engine taken up at a mark is the engine that read only the logs before it', () => {
+test('engine: the state at a mark is that of an engine that read only the logs before it', () => {
   const first = entriesOf(W10_CBS, 'first.log');
   const second = entriesOf(W11_CBS, 'second.log');
-  const third = entriesOf(W1903_CBS, 'third.log');
   const feed = (e: Engine, ...logs: LogEntry[][]): void => {
     for (const log of logs) for (const x of log) e.push(structuredClone(x));
     e.finish();
@@ -205,18 +204,15 @@ test('engine: the engine taken up at a mark is the engine that read only the log
   const mark = whole.mark();
   assert.ok(mark, 'an engine between runs can be marked');
   feed(whole, second);
-  const before = state(whole);
-  const taken = whole.at(mark);
   const alone = new Engine();
   feed(alone, first);
-  assert.deepEqual(state(taken), state(alone));
+  assert.deepEqual(state(whole.at(mark)), state(alone));
   assert.ok(alone.findings.length > 0 && alone.tracker.attempts.length > 0, 'the first log has findings');
-  // Reading on from the copy is reading on from the engine that read the first log only, and leaves the
-  // engine it came from as it was.
-  feed(taken, third);
-  feed(alone, third);
-  assert.deepEqual(state(taken), state(alone));
-  assert.deepEqual(state(whole), before);
+  assert.ok(whole.findings.length > alone.findings.length, 'the second log added findings');
+  // A mark is counts: marking after each of 10,000 logs costs the same as after one (no copy of what grows).
+  assert.ok(
+    JSON.stringify(mark).length < 200 && !Object.values(mark.tracker).some((v) => typeof v === 'object' && v),
+  );
 });
 
 test("engine: assembly leaves the engine's findings and attempts as they were (a machine may take them over)", () => {

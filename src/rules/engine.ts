@@ -12,6 +12,7 @@ import {
   type Run,
   type TrackedAttempt,
   type TrackerMark,
+  type TrackerState,
 } from '../timeline/cbs-attempts.js';
 import { format, type Report, type Rule, type RuleContext, type RuleVisitor } from './define-rule.js';
 import { rules as allRules } from './index.js';
@@ -61,17 +62,22 @@ export interface EngineOptions {
   rules?: readonly Rule[];
 }
 
-/** Where an `Engine` stood between two runs (`mark`, `at`). */
+/** What assembly reads of an `Engine`: its findings and attempts, and what the logs said of the machine. */
+export interface EngineState {
+  readonly findings: readonly TrackedFinding[];
+  readonly overflowRuns: readonly number[];
+  readonly tracker: TrackerState;
+}
+
+/** Where an `Engine` stood between two runs (`mark`): counts, the same size however much was read. */
 export interface EngineMark {
   tracker: TrackerMark;
   findings: number;
   overflowRuns: number;
-  runIndex: number;
-  findingSeq: number;
 }
 
 /** Streaming engine over the entries of one log source. */
-export class Engine {
+export class Engine implements EngineState {
   readonly tracker = new AttemptTracker();
   readonly findings: TrackedFinding[] = [];
   readonly overflowRuns: number[] = [];
@@ -136,28 +142,20 @@ export class Engine {
   mark(): EngineMark | null {
     const tracker = this.run ? null : this.tracker.mark();
     if (!tracker) return null;
-    return {
-      tracker,
-      findings: this.findings.length,
-      overflowRuns: this.overflowRuns.length,
-      runIndex: this.runIndex,
-      findingSeq: this.findingSeq,
-    };
+    return { tracker, findings: this.findings.length, overflowRuns: this.overflowRuns.length };
   }
 
   /**
-   * The engine as it stood at `mark` (its rules shared): the engine of one machine's logs when they were the
-   * first a bundle's pass read. It shares the findings and attempts made before the mark, which neither later
-   * reading nor assembly changes (assembly copies what it changes); reading on from it leaves this one as is.
+   * What assembly reads of the engine as it stood at `mark` (the engine of one machine's logs when they were
+   * the first a bundle's pass read). It shares the findings and attempts made before the mark, which neither
+   * later reading nor assembly changes (assembly copies what it changes).
    */
-  at(mark: EngineMark): Engine {
-    return Object.assign(new Engine({ rules: this.rules }), {
-      tracker: this.tracker.at(mark.tracker),
+  at(mark: EngineMark): EngineState {
+    return {
       findings: this.findings.slice(0, mark.findings),
       overflowRuns: this.overflowRuns.slice(0, mark.overflowRuns),
-      runIndex: mark.runIndex,
-      findingSeq: mark.findingSeq,
-    });
+      tracker: this.tracker.at(mark.tracker),
+    };
   }
 
   /**

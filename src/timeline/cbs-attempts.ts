@@ -38,18 +38,25 @@ export interface Run {
   servicingStack: string | null;
 }
 
-/** Where an `AttemptTracker` stood between two runs (`mark`, `at`). */
+/** What assembly reads of an `AttemptTracker` (`at` gives it as it stood at a mark). */
+export interface TrackerState {
+  readonly attempts: readonly TrackedAttempt[];
+  readonly servicingStack: string | null;
+  readonly versionByFile: ReadonlyMap<string, string>;
+  readonly installedRollups: ReadonlyMap<string, { line: number; file: string }>;
+}
+
+/**
+ * Where an `AttemptTracker` stood between two runs (`mark`): counts and a stamp, the same size however much
+ * was read (an input of 10,000 logs is marked 10,000 times).
+ */
 export interface TrackerMark {
   attempts: number;
-  sessions: Map<string, { client: string; line: number; time: string | null }>;
-  lastSession: string | null;
-  sfcLast: LogEntry | null;
-  seq: number;
-  lastRun: number;
-  lastRunFirst: number;
   servicingStack: string | null;
-  versionByFile: Map<string, string>;
-  installedRollups: Map<string, { line: number; file: string }>;
+  /** Files with a version then: the first ones of `versionByFile` (a file's version is set while it is read). */
+  versions: number;
+  /** Changes to `installedRollups` then (a later log may set a build again: they are replayed). */
+  rollups: number;
 }
 
 /** An attempt plus where it lies in the log (internal to the timeline and the engine). */
@@ -124,6 +131,8 @@ export class AttemptTracker {
   readonly versionByFile = new Map<string, string>();
   /** Cumulative update builds CBS records as installed (`17763.1879` → first line saying so). */
   readonly installedRollups = new Map<string, { line: number; file: string }>();
+  /** Every change to `installedRollups`, in order (replayed to tell it as it stood at a mark). */
+  private readonly rollupChanges: [string, { line: number; file: string }][] = [];
 
   /**
    * True when the entry starts a new TrustedInstaller process, or a new DISM.EXE command in dism.log (the
@@ -172,8 +181,7 @@ export class AttemptTracker {
     } else {
       a.outcome = 'succeeded';
       const r = a.package ? LCU_PACKAGE.exec(a.package) : null;
-      if (r && a.targetState !== 'Absent')
-        this.installedRollups.set(`${r[1]}.${r[2]}`, { line: e.line, file: e.file });
+      if (r && a.targetState !== 'Absent') this.setRollup(`${r[1]}.${r[2]}`, { line: e.line, file: e.file });
     }
     a.evidence.push(ev(e));
     this.open = this.open.filter((x) => x !== a);
@@ -206,6 +214,11 @@ export class AttemptTracker {
     return undefined;
   }
 
+  private setRollup(build: string, at: { line: number; file: string }): void {
+    this.installedRollups.set(build, at);
+    this.rollupChanges.push([build, at]);
+  }
+
   /** Records a cumulative update package that CBS reports as installed (state 112 / Installed). */
   private noteRollup(e: LogEntry): void {
     const installed =
@@ -217,7 +230,7 @@ export class AttemptTracker {
     // `Package_for_KB5026039~…~22621.1554.1.1` (Windows 11): its version starts with the OS build.
     const m = LCU_PACKAGE.exec(e.message);
     if (m && !this.installedRollups.has(`${m[1]}.${m[2]}`)) {
-      this.installedRollups.set(`${m[1]}.${m[2]}`, { line: e.line, file: e.file });
+      this.setRollup(`${m[1]}.${m[2]}`, { line: e.line, file: e.file });
     }
   }
 
@@ -415,37 +428,30 @@ export class AttemptTracker {
   }
 
   /**
-   * Where the tracker stands between runs, nothing open (null otherwise): `at` takes it up again. Attempts of
-   * closed runs are never changed by what is read later, so a mark holds counts and the small state only.
+   * Where the tracker stands between runs, nothing open (null otherwise), for `at`. Attempts of closed runs
+   * are never changed by what is read later, so a mark holds counts only.
    */
   mark(): TrackerMark | null {
     if (this.open.length > 0 || this.sfc) return null;
     return {
       attempts: this.attempts.length,
-      sessions: new Map(this.sessions),
-      lastSession: this.lastSession,
-      sfcLast: this.sfcLast,
-      seq: this.seq,
-      lastRun: this.lastRun,
-      lastRunFirst: this.lastRunFirst,
       servicingStack: this.servicingStack,
-      versionByFile: new Map(this.versionByFile),
-      installedRollups: new Map(this.installedRollups),
+      versions: this.versionByFile.size,
+      rollups: this.rollupChanges.length,
     };
   }
 
   /**
-   * The tracker as it stood at `mark`: the attempts made before it (shared: a closed run's attempts never
-   * change, and assembly changes copies), its own copy of the rest; reading on from it leaves this one as is.
+   * What assembly reads of the tracker as it stood at `mark` (not a tracker to read on with): the attempts
+   * made before it, shared (a closed run's attempts never change, and assembly changes copies).
    */
-  at(mark: TrackerMark): AttemptTracker {
-    return Object.assign(new AttemptTracker(), {
-      ...mark,
+  at(mark: TrackerMark): TrackerState {
+    return {
       attempts: this.attempts.slice(0, mark.attempts),
-      sessions: new Map(mark.sessions),
-      versionByFile: new Map(mark.versionByFile),
-      installedRollups: new Map(mark.installedRollups),
-    });
+      servicingStack: mark.servicingStack,
+      versionByFile: new Map([...this.versionByFile].slice(0, mark.versions)),
+      installedRollups: new Map(this.rollupChanges.slice(0, mark.rollups)),
+    };
   }
 
   /** Close what is still open when a run ends: an operation with no end was interrupted. */
